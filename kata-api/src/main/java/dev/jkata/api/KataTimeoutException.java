@@ -1,0 +1,21 @@
+package dev.jkata.api;
+
+import java.time.Duration;
+
+/** A deadline passed. The operation that timed out is named in the message, with the deadline. */
+public class KataTimeoutException extends KataException {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration timeout;
+
+    public KataTimeoutException(String message, Duration timeout) {
+        this(message, timeout, null);
+    }
+
+    public KataTimeoutException(String message, Duration timeout, Throwable cause) {
+        super(KataErrorReason.TIMEOUT, message + " (deadline " + timeout + ")", cause);
+        this.timeout = timeout;
+    }
+
+    public Duration timeout() { return timeout; }
+}

@@ -1,0 +1,168 @@
+package dev.jkata.core.cache;
+
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-user cache of built artefacts (kernels, runtimes, guest images), content-addressed: an entry's
+ * name is a digest of everything that went into it, so the same inputs are never rebuilt and any change
+ * builds a new entry.
+ *
+ * <p>Entries are built in a private temporary directory beside their final place and published with one
+ * atomic rename, under a per-entry file lock so two JVMs never build the same entry twice at once. A reader
+ * therefore sees a whole entry or none; a crash leaves only a {@code .tmp-} directory that a later build
+ * sweeps.
+ *
+ * <p>Location: system property {@code kata.cache.dir}, else {@code $KATA_CACHE_DIR}, else
+ * {@code $XDG_CACHE_HOME/jkata}, else {@code ~/.cache/jkata}.
+ */
+public final class CacheDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheDirectory.class);
+    private static final Duration STALE_TMP = Duration.ofHours(6);
+
+    private final Path root;
+
+    public CacheDirectory(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The default location for this user, as documented on the class. */
+    public static CacheDirectory defaultLocation() {
+        String prop = System.getProperty("kata.cache.dir");
+        if (prop != null && !prop.isBlank()) {
+            return new CacheDirectory(Path.of(prop));
+        }
+        String env = System.getenv("KATA_CACHE_DIR");
+        if (env != null && !env.isBlank()) {
+            return new CacheDirectory(Path.of(env));
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return new CacheDirectory(base.resolve("jkata"));
+    }
+
+    public Path root() { return root; }
+
+    /** Builds something into a fresh directory; the directory becomes the cache entry when this returns. */
+    @FunctionalInterface
+    public interface Builder {
+        void build(Path into) throws IOException;
+    }
+
+    /** The entry {@code kind/key} if it has been published. */
+    public Optional<Path> lookup(String kind, String key) {
+        Path p = root.resolve(kind).resolve(key);
+        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * Returns the entry {@code kind/key}, building it with {@code builder} first when it is not there yet.
+     * Concurrent callers in this or other JVMs wait for one build rather than repeating it.
+     */
+    public Path getOrBuild(String kind, String key, Builder builder) {
+        Optional<Path> hit = lookup(kind, key);
+        if (hit.isPresent()) {
+            return hit.get();
+        }
+        Path dir = root.resolve(kind);
+        Path target = dir.resolve(key);
+        try {
+            Files.createDirectories(dir);
+            sweepStale(dir);
+            try (FileChannel lockFile = FileChannel.open(dir.resolve("." + key + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = lockFile.lock()) {
+                if (Files.isDirectory(target)) {
+                    return target; // another JVM built it while we waited
+                }
+                Path tmp = Files.createTempDirectory(dir, ".tmp-" + key.substring(0, Math.min(12, key.length())) + "-");
+                boolean published = false;
+                try {
+                    builder.build(tmp);
+                    publish(tmp, target);
+                    published = true;
+                } finally {
+                    if (!published) {
+                        deleteTree(tmp);
+                    }
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot write the cache entry " + target + ": " + e.getMessage()
+                    + (isNoSpace(e) ? " (the disk is full: free space under " + root + " or point kata.cache.dir elsewhere)" : ""), e);
+        }
+    }
+
+    private static boolean isNoSpace(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No space left") || m.contains("Disk quota");
+    }
+
+    private static void publish(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            deleteTree(tmp); // someone else published the same content first
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the cache directory must be on one file system with its temporary directories", e);
+        }
+    }
+
+    private static void sweepStale(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            Instant cutoff = Instant.now().minus(STALE_TMP);
+            s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).forEach(p -> {
+                try {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                        LOG.info("Removing an abandoned cache build {}", p);
+                        deleteTree(p);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("cannot sweep {}", p, e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("cannot list {}", dir, e);
+        }
+    }
+
+    /** Deletes a directory tree, never following symbolic links out of it. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(p, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.delete(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
