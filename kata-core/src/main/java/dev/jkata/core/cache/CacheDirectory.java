@@ -36,6 +36,10 @@ public final class CacheDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(CacheDirectory.class);
     private static final Duration STALE_TMP = Duration.ofHours(6);
 
+    /** File locks are per JVM, not per thread: threads of one JVM queue on this first. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> JVM_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Path root;
 
     public CacheDirectory(Path root) {
@@ -82,6 +86,9 @@ public final class CacheDirectory {
         }
         Path dir = root.resolve(kind);
         Path target = dir.resolve(key);
+        java.util.concurrent.locks.ReentrantLock jvmLock =
+                JVM_LOCKS.computeIfAbsent(target, t -> new java.util.concurrent.locks.ReentrantLock());
+        jvmLock.lock();
         try {
             Files.createDirectories(dir);
             sweepStale(dir);
@@ -107,6 +114,8 @@ public final class CacheDirectory {
         } catch (IOException e) {
             throw new KataException(KataErrorReason.IO, "cannot write the cache entry " + target + ": " + e.getMessage()
                     + (isNoSpace(e) ? " (the disk is full: free space under " + root + " or point kata.cache.dir elsewhere)" : ""), e);
+        } finally {
+            jvmLock.unlock();
         }
     }
 
