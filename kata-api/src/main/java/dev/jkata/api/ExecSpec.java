@@ -1,0 +1,102 @@
+package dev.jkata.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to run in a container: the command, its environment, working directory and user, whether it gets a
+ * terminal, how long it may run and how much output {@link Sandbox#run} keeps. Immutable; build with
+ * {@link #builder(String...)}.
+ */
+public record ExecSpec(List<String> command, Map<String, String> env, String workdir, String user,
+                       boolean terminal, Optional<Duration> timeout, MemorySize captureLimit) {
+
+    public static final MemorySize DEFAULT_CAPTURE_LIMIT = MemorySize.ofMiB(16);
+
+    public ExecSpec {
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+        if (command.isEmpty() || command.get(0).isBlank()) {
+            throw new InvalidConfigurationException("command", "must name a program to run, e.g. ExecSpec.builder(\"uname\", \"-a\")");
+        }
+        Objects.requireNonNull(workdir, "workdir");
+        if (!workdir.startsWith("/")) {
+            throw new InvalidConfigurationException("workdir", "must be an absolute path in the container, not '" + workdir + "'");
+        }
+        Objects.requireNonNull(user, "user");
+        timeout.ifPresent(t -> {
+            if (t.isNegative() || t.isZero()) {
+                throw new InvalidConfigurationException("timeout", "must be positive, not " + t);
+            }
+        });
+    }
+
+    public static Builder builder(String... command) {
+        return new Builder(List.of(command));
+    }
+
+    public static Builder builder(List<String> command) {
+        return new Builder(command);
+    }
+
+    /** Builds an {@link ExecSpec}; every setter is named after the property it sets. */
+    public static final class Builder {
+        private final List<String> command;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private String workdir = "/";
+        private String user = "0:0";
+        private boolean terminal;
+        private Duration timeout;
+        private MemorySize captureLimit = DEFAULT_CAPTURE_LIMIT;
+
+        private Builder(List<String> command) {
+            this.command = new ArrayList<>(command);
+        }
+
+        public Builder env(String key, String value) {
+            env.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            return this;
+        }
+
+        public Builder env(Map<String, String> all) {
+            all.forEach(this::env);
+            return this;
+        }
+
+        public Builder workdir(String dir) {
+            this.workdir = dir;
+            return this;
+        }
+
+        /** The user as {@code uid} or {@code uid:gid}. */
+        public Builder user(String uidGid) {
+            this.user = uidGid;
+            return this;
+        }
+
+        public Builder terminal(boolean on) {
+            this.terminal = on;
+            return this;
+        }
+
+        /** Past this the process is killed and {@link KataTimeoutException} is raised; the sandbox stays usable. */
+        public Builder timeout(Duration t) {
+            this.timeout = t;
+            return this;
+        }
+
+        public Builder captureLimit(MemorySize limit) {
+            this.captureLimit = limit;
+            return this;
+        }
+
+        public ExecSpec build() {
+            return new ExecSpec(command, env, workdir, user, terminal, Optional.ofNullable(timeout), captureLimit);
+        }
+    }
+}

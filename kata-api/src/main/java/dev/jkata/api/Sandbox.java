@@ -1,0 +1,60 @@
+package dev.jkata.api;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A lightweight virtual machine that runs containers: the unit of isolation.
+ *
+ * <pre>{@code
+ * try (Sandbox sb = Sandbox.builder().memory(MemorySize.ofMiB(512)).start()) {
+ *     ExecResult r = sb.run("uname", "-a");
+ * }
+ * }</pre>
+ *
+ * A sandbox starts with one default container (the built-in busybox root file system unless the builder
+ * says otherwise); {@link #run} and {@link #exec} use it. Closing the sandbox stops the VM and removes every
+ * process, socket and directory it made.
+ */
+public interface Sandbox extends AutoCloseable {
+
+    /** A builder for a new sandbox; {@code Sandbox.builder().start()} works with the defaults. */
+    static SandboxBuilder builder() {
+        return new SandboxBuilder();
+    }
+
+    String id();
+
+    SandboxState state();
+
+    /** The default container. */
+    Container container();
+
+    /** Creates another container in this sandbox. */
+    Container createContainer(ContainerSpec spec);
+
+    /** Runs a command in the default container to completion, capturing its output. */
+    default ExecResult run(String... command) throws InterruptedException {
+        return container().run(ExecSpec.builder(command).build());
+    }
+
+    /** Runs a command in the default container to completion, capturing its output. */
+    default ExecResult run(ExecSpec spec) throws InterruptedException {
+        return container().run(spec);
+    }
+
+    /** Starts a process in the default container. */
+    default ExecProcess exec(ExecSpec spec) {
+        return container().exec(spec);
+    }
+
+    /** The containers alive in this sandbox. */
+    List<Container> containers();
+
+    /** How long the VM took from launch until its agent answered. */
+    Duration bootTime();
+
+    /** Stops the VM and releases everything. Idempotent; secondary failures are attached as suppressed. */
+    @Override
+    void close();
+}

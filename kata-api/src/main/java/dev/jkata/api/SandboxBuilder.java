@@ -1,0 +1,167 @@
+package dev.jkata.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * The fluent way to a {@link Sandbox}. Setters are named after what they set; {@link #start()} validates
+ * everything and says what to fix. Every setting has a default: {@code Sandbox.builder().start()} boots the
+ * default kernel and image from the cache (building them on first use), 512 MiB, 1 vCPU.
+ */
+public final class SandboxBuilder {
+    private Path kernel;
+    private Path kernelModules;
+    private Path initrd;
+    private boolean nvdimm;
+    private MemorySize memory = MemorySize.ofMiB(512);
+    private int cpus = 1;
+    private final List<SandboxSpec.Share> shares = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Duration bootTimeout = Duration.ofSeconds(90);
+    private String accelerator = "auto";
+    private ContainerSpec container = ContainerSpec.defaults();
+    private Path stateRoot;
+    private SandboxProvider provider;
+
+    SandboxBuilder() {}
+
+    /** A guest kernel whose drivers are built in. */
+    public SandboxBuilder kernel(Path vmlinuz) {
+        this.kernel = vmlinuz;
+        return this;
+    }
+
+    /** A guest kernel and its module tree ({@code lib/modules/VERSION}). */
+    public SandboxBuilder kernel(Path vmlinuz, Path modulesDir) {
+        this.kernel = vmlinuz;
+        this.kernelModules = modulesDir;
+        return this;
+    }
+
+    /** A prebuilt guest initrd (it must start the jkata agent). */
+    public SandboxBuilder image(Path guestInitrd) {
+        this.initrd = guestInitrd;
+        return this;
+    }
+
+    /** Same as {@link #image(Path)}. */
+    public SandboxBuilder initrd(Path guestInitrd) {
+        return image(guestInitrd);
+    }
+
+    /** Boot the root file system from an ext4 image mapped as an NVDIMM instead of an initrd. */
+    public SandboxBuilder nvdimm() {
+        this.nvdimm = true;
+        return this;
+    }
+
+    public SandboxBuilder memory(MemorySize size) {
+        this.memory = size;
+        return this;
+    }
+
+    public SandboxBuilder cpus(int count) {
+        this.cpus = count;
+        return this;
+    }
+
+    /** Shares a host directory into the containers at {@code guestPath}. */
+    public SandboxBuilder share(Path hostDir, String guestPath, boolean readOnly) {
+        shares.add(new SandboxSpec.Share(hostDir, guestPath, readOnly));
+        return this;
+    }
+
+    /** An environment variable for every process in the sandbox. */
+    public SandboxBuilder env(String key, String value) {
+        env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** How long the VM may take until its agent answers (default 90 s: software emulation is slow). */
+    public SandboxBuilder bootTimeout(Duration timeout) {
+        this.bootTimeout = timeout;
+        return this;
+    }
+
+    /** "auto" (default: KVM when it can boot a stock guest, else TCG), "kvm" or "tcg". */
+    public SandboxBuilder accelerator(String name) {
+        this.accelerator = name;
+        return this;
+    }
+
+    /** The default container's spec. */
+    public SandboxBuilder container(ContainerSpec spec) {
+        this.container = spec;
+        return this;
+    }
+
+    /** Where sandboxes keep their state directories (default: $XDG_RUNTIME_DIR/jkata or /run/jkata). */
+    public SandboxBuilder stateRoot(Path dir) {
+        this.stateRoot = dir;
+        return this;
+    }
+
+    /** Uses this provider instead of the one {@link ServiceLoader} finds (a fake, in tests). */
+    public SandboxBuilder provider(SandboxProvider p) {
+        this.provider = p;
+        return this;
+    }
+
+    /** Validates the settings into an immutable spec. */
+    public SandboxSpec toSpec() {
+        if (memory == null || memory.toMiB() < 128) {
+            throw new InvalidConfigurationException("memory", "must be at least 128M (the guest kernel and agent need it), not " + memory);
+        }
+        if (cpus < 1 || cpus > 64) {
+            throw new InvalidConfigurationException("cpus", "must be between 1 and 64, not " + cpus);
+        }
+        if (bootTimeout == null || bootTimeout.isNegative() || bootTimeout.isZero()) {
+            throw new InvalidConfigurationException("bootTimeout", "must be positive, not " + bootTimeout);
+        }
+        if (!List.of("auto", "kvm", "tcg").contains(accelerator)) {
+            throw new InvalidConfigurationException("accelerator", "must be auto, kvm or tcg, not '" + accelerator + "'");
+        }
+        requireReadable("kernel", kernel);
+        requireReadable("image", initrd);
+        if (kernelModules != null && !Files.isDirectory(kernelModules)) {
+            throw new InvalidConfigurationException("kernel modules", kernelModules + " is not a directory");
+        }
+        for (SandboxSpec.Share s : shares) {
+            if (!Files.isDirectory(s.hostPath())) {
+                throw new InvalidConfigurationException("share", s.hostPath() + " is not a directory on the host");
+            }
+            if (!s.guestPath().startsWith("/")) {
+                throw new InvalidConfigurationException("share", "the guest path must be absolute, not '" + s.guestPath() + "'");
+            }
+        }
+        return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
+                nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot));
+    }
+
+    private static void requireReadable(String field, Path p) {
+        if (p != null && !Files.isReadable(p)) {
+            throw new InvalidConfigurationException(field, p + " does not exist or is not readable");
+        }
+    }
+
+    /** Validates, boots the VM and waits until its agent answers. */
+    public Sandbox start() {
+        SandboxSpec spec = toSpec();
+        SandboxProvider p = provider != null ? provider : ServiceLoader.load(SandboxProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(SandboxProvider::isAvailable)
+                .max(Comparator.comparingInt(SandboxProvider::priority))
+                .orElseThrow(() -> new MissingHostDependencyException("a sandbox provider (kata-core on the class path)",
+                        "add the dependency dev.jkata:kata-core to your build"));
+        return p.start(spec);
+    }
+}

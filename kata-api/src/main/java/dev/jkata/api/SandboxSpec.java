@@ -1,0 +1,34 @@
+package dev.jkata.api;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a sandbox is started from, validated and immutable. Produced by {@link SandboxBuilder}; an
+ * implementation ({@link SandboxProvider}) turns it into a running {@link Sandbox}.
+ *
+ * @param kernel a guest kernel image, or empty for the default (Debian's, fetched into the cache)
+ * @param kernelModules the kernel's module tree when its drivers are modules
+ * @param initrd a prebuilt guest initrd, or empty to build (or reuse from the cache) the default image
+ * @param nvdimm whether the guest root file system is an ext4 image mapped as an NVDIMM
+ * @param accelerator "auto", "kvm" or "tcg"
+ */
+public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
+                          MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
+                          Duration bootTimeout, String accelerator, ContainerSpec container, Optional<Path> stateRoot) {
+
+    public SandboxSpec {
+        shares = List.copyOf(shares);
+        env = Map.copyOf(env);
+    }
+
+    /**
+     * A host directory visible in the sandbox's containers at {@code guestPath}.
+     *
+     * @param readOnly when true the guest cannot write to it
+     */
+    public record Share(Path hostPath, String guestPath, boolean readOnly) {}
+}
