@@ -1,0 +1,2 @@
+/** The {@code kata} command line (picocli): run a command in a sandbox, check the host, build images. */
+package dev.jkata.core.cli;

@@ -1,0 +1,144 @@
+package dev.jkata.core.shim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A byte pipe with a fixed capacity between one producer (a pump reading from the agent) and the user's
+ * reader. A full pipe blocks the producer — so a process whose output nobody reads stops at the agent's
+ * bounded buffer and then in its own write — and nothing is ever dropped. Closing the read side
+ * ({@link #close()}) unblocks the producer and discards what is left.
+ */
+final class BoundedPipe extends InputStream {
+    private final byte[] ring;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private int head;
+    private int size;
+    private boolean eof;
+    private boolean readerClosed;
+    private IOException failure;
+
+    BoundedPipe(int capacity) {
+        this.ring = new byte[capacity];
+    }
+
+    /**
+     * Appends bytes, blocking while the pipe is full.
+     *
+     * @return false when the reader has closed the pipe (the producer should stop)
+     */
+    boolean write(byte[] data, int off, int len) throws InterruptedException {
+        lock.lock();
+        try {
+            while (len > 0) {
+                while (size == ring.length && !readerClosed) {
+                    notFull.await();
+                }
+                if (readerClosed) {
+                    return false;
+                }
+                int tail = (head + size) % ring.length;
+                int n = Math.min(len, Math.min(ring.length - size, ring.length - tail));
+                System.arraycopy(data, off, ring, tail, n);
+                size += n;
+                off += n;
+                len -= n;
+                notEmpty.signalAll();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the end of the data; readers see EOF once they have drained what is buffered. */
+    void finish() {
+        lock.lock();
+        try {
+            eof = true;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the data with an error, reported to the reader after the buffered bytes. */
+    void fail(IOException e) {
+        lock.lock();
+        try {
+            failure = e;
+            eof = true;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            while (size == 0 && !eof && !readerClosed) {
+                notEmpty.await();
+            }
+            if (readerClosed) {
+                throw new IOException("stream closed");
+            }
+            if (size == 0) {
+                if (failure != null) {
+                    throw failure;
+                }
+                return -1;
+            }
+            int n = Math.min(len, Math.min(size, ring.length - head));
+            System.arraycopy(ring, head, b, off, n);
+            head = (head + n) % ring.length;
+            size -= n;
+            notFull.signalAll();
+            return n;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading process output");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int available() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            readerClosed = true;
+            size = 0;
+            notFull.signalAll();
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.jkata.core.shim;
+
+import dev.jkata.api.ExecProcess;
+import dev.jkata.api.ExitStatus;
+import dev.jkata.api.KataException;
+import dev.jkata.api.KataTimeoutException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shim of one process (kata-shim's job, as an object): pumps its stdout and stderr from the agent into
+ * bounded pipes, forwards stdin, and turns the agent's wait into an {@link ExitStatus}. Three threads per
+ * process — two pumps and the waiter — all ended by {@link #close()}.
+ */
+public final class ShimProcess implements ExecProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(ShimProcess.class);
+    /** Per stream; with the agent's own buffer this bounds what a process may write ahead of its reader. */
+    static final int PIPE_BYTES = 1 << 20;
+    static final int READ_CHUNK = 64 * 1024;
+    static final int WRITE_CHUNK = 64 * 1024;
+
+    private final String id;
+    private final ProcessChannel channel;
+    private final BoundedPipe stdout = new BoundedPipe(PIPE_BYTES);
+    private final BoundedPipe stderr = new BoundedPipe(PIPE_BYTES);
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread outPump;
+    private final Thread errPump;
+    private final Thread waiter;
+    private final StdinStream stdin;
+
+    public ShimProcess(String id, ProcessChannel channel) {
+        this.id = id;
+        this.channel = channel;
+        this.stdin = new StdinStream();
+        this.outPump = daemon("kata-stdout-" + id, () -> pump(false, stdout));
+        this.errPump = daemon("kata-stderr-" + id, () -> pump(true, stderr));
+        this.waiter = daemon("kata-wait-" + id, () -> {
+            try {
+                exit.complete(ExitStatus.of(channel.awaitExit()));
+            } catch (RuntimeException e) {
+                exit.completeExceptionally(e);
+            }
+        });
+        outPump.start();
+        errPump.start();
+        waiter.start();
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void pump(boolean err, BoundedPipe pipe) {
+        try {
+            while (!closed.get()) {
+                byte[] data = channel.read(err, READ_CHUNK);
+                if (data.length == 0) {
+                    break;
+                }
+                if (!pipe.write(data, 0, data.length)) {
+                    break;
+                }
+            }
+            pipe.finish();
+        } catch (InterruptedException e) {
+            pipe.finish();
+        } catch (RuntimeException e) {
+            if (closed.get()) {
+                pipe.finish();
+            } else {
+                pipe.fail(new IOException("reading the process's " + (err ? "stderr" : "stdout") + " failed: " + e.getMessage(), e));
+            }
+        }
+    }
+
+    @Override
+    public String id() { return id; }
+
+    @Override
+    public OutputStream stdin() { return stdin; }
+
+    @Override
+    public InputStream stdout() { return stdout; }
+
+    @Override
+    public InputStream stderr() { return stderr; }
+
+    @Override
+    public ExitStatus waitFor(Duration timeout) throws InterruptedException {
+        try {
+            return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new KataTimeoutException("process " + id + " is still running", timeout);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KataException k) {
+                throw k;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The exit status once known. */
+    public CompletableFuture<ExitStatus> onExit() {
+        return exit.copy();
+    }
+
+    @Override
+    public void signal(int signal) {
+        channel.signal(signal);
+    }
+
+    @Override
+    public void resizeTty(int columns, int rows) {
+        channel.resize(columns, rows);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (!exit.isDone()) {
+            try {
+                channel.signal(9);
+            } catch (RuntimeException e) {
+                LOG.debug("kill of process {} on close failed: {}", id, e.getMessage());
+            }
+        }
+        try {
+            stdin.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing stdin of {} failed: {}", id, e.getMessage());
+        }
+        stdout.close();
+        stderr.close();
+        try {
+            exit.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("process {} did not report its exit on close: {}", id, e.toString());
+        }
+        outPump.interrupt();
+        errPump.interrupt();
+    }
+
+    /** Standard input: chunks of at most {@link #WRITE_CHUNK} go to the agent; close sends EOF once. */
+    private final class StdinStream extends OutputStream {
+        private boolean eofSent;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (eofSent) {
+                throw new IOException("stdin of process " + id + " is closed");
+            }
+            try {
+                while (len > 0) {
+                    int n = channel.write(b, off, Math.min(len, WRITE_CHUNK));
+                    if (n <= 0) {
+                        throw new IOException("the agent took no bytes of stdin");
+                    }
+                    off += n;
+                    len -= n;
+                }
+            } catch (KataException e) {
+                throw new IOException("writing stdin of process " + id + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (eofSent) {
+                return;
+            }
+            eofSent = true;
+            if (exit.isDone()) {
+                return;
+            }
+            try {
+                channel.closeStdin();
+            } catch (KataException e) {
+                if (!exit.isDone()) {
+                    throw new IOException("closing stdin of process " + id + " failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.jkata.core.shim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jkata.api.ExitStatus;
+import dev.jkata.api.KataTimeoutException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ShimProcessTest {
+
+    /** A scripted agent for one process: output chunks queued by the test, stdin echoed to a buffer. */
+    static final class ScriptedChannel implements ProcessChannel {
+        final BlockingQueue<byte[]> out = new ArrayBlockingQueue<>(1024);
+        final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
+        final CountDownLatch exited = new CountDownLatch(1);
+        final AtomicInteger reads = new AtomicInteger();
+        volatile int status;
+        volatile int lastSignal;
+        volatile boolean stdinClosed;
+
+        @Override
+        public byte[] read(boolean stderr, int max) {
+            if (stderr) {
+                try {
+                    exited.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new byte[0];
+            }
+            try {
+                reads.incrementAndGet();
+                return out.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new byte[0];
+            }
+        }
+
+        @Override
+        public synchronized int write(byte[] data, int off, int len) {
+            stdin.write(data, off, len);
+            return len;
+        }
+
+        @Override
+        public void closeStdin() { stdinClosed = true; }
+
+        @Override
+        public int awaitExit() {
+            try {
+                exited.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return status;
+        }
+
+        @Override
+        public void signal(int signal) {
+            lastSignal = signal;
+            status = 128 + signal;
+            exited.countDown();
+            out.offer(new byte[0]);
+        }
+
+        @Override
+        public void resize(int columns, int rows) {}
+    }
+
+    @Test
+    void streamsOutputThenReportsTheExitStatus() throws Exception {
+        ScriptedChannel ch = new ScriptedChannel();
+        try (ShimProcess p = new ShimProcess("e1", ch)) {
+            ch.out.add("hello ".getBytes(StandardCharsets.UTF_8));
+            ch.out.add("world".getBytes(StandardCharsets.UTF_8));
+            ch.out.add(new byte[0]);
+            ch.status = 3;
+            ch.exited.countDown();
+            assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello world");
+            assertThat(p.waitFor(Duration.ofSeconds(5))).isEqualTo(ExitStatus.of(3));
+        }
+    }
+
+    @Test
+    void anUnreadStreamStopsThePumpInsteadOfBufferingWithoutBound() throws Exception {
+        ScriptedChannel ch = new ScriptedChannel();
+        try (ShimProcess p = new ShimProcess("e2", ch)) {
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 64; i++) { // 4 MiB offered, the pipe holds 1 MiB
+                ch.out.add(chunk);
+            }
+            Thread.sleep(500);
+            int readsWhileBlocked = ch.reads.get();
+            assertThat(readsWhileBlocked).isLessThanOrEqualTo(ShimProcess.PIPE_BYTES / chunk.length + 1);
+            long total = 0;
+            byte[] buf = new byte[8192];
+            ch.out.add(new byte[0]);
+            int n;
+            while ((n = p.stdout().read(buf)) > 0) {
+                total += n;
+            }
+            assertThat(total).as("nothing dropped").isEqualTo(64L * chunk.length);
+        }
+    }
+
+    @Test
+    void stdinIsForwardedAndCloseSendsEofOnce() throws Exception {
+        ScriptedChannel ch = new ScriptedChannel();
+        try (ShimProcess p = new ShimProcess("e3", ch)) {
+            byte[] data = new byte[200_000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) i;
+            }
+            p.stdin().write(data);
+            p.stdin().close();
+            p.stdin().close();
+            assertThat(ch.stdin.toByteArray()).isEqualTo(data);
+            assertThat(ch.stdinClosed).isTrue();
+        }
+    }
+
+    @Test
+    void waitForTimesOutWhileTheProcessRunsAndCloseKillsIt() throws Exception {
+        ScriptedChannel ch = new ScriptedChannel();
+        ShimProcess p = new ShimProcess("e4", ch);
+        assertThatThrownBy(() -> p.waitFor(Duration.ofMillis(100))).isInstanceOf(KataTimeoutException.class);
+        p.close();
+        p.close();
+        assertThat(ch.lastSignal).isEqualTo(9);
+        assertThat(p.onExit().get(5, TimeUnit.SECONDS).signal()).isEqualTo(9);
+    }
+}
