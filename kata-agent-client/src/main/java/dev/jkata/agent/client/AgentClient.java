@@ -1,0 +1,281 @@
+package dev.jkata.agent.client;
+
+import com.google.protobuf.ByteString;
+import dev.jkata.agent.proto.AgentServiceGrpc;
+import dev.jkata.agent.proto.CheckRequest;
+import dev.jkata.agent.proto.CloseStdinRequest;
+import dev.jkata.agent.proto.CreateContainerRequest;
+import dev.jkata.agent.proto.CreateSandboxRequest;
+import dev.jkata.agent.proto.DestroySandboxRequest;
+import dev.jkata.agent.proto.ExecProcessRequest;
+import dev.jkata.agent.proto.HealthCheckResponse;
+import dev.jkata.agent.proto.HealthGrpc;
+import dev.jkata.agent.proto.ReadStreamRequest;
+import dev.jkata.agent.proto.ReadStreamResponse;
+import dev.jkata.agent.proto.RemoveContainerRequest;
+import dev.jkata.agent.proto.SignalProcessRequest;
+import dev.jkata.agent.proto.StartContainerRequest;
+import dev.jkata.agent.proto.TtyWinResizeRequest;
+import dev.jkata.agent.proto.WaitProcessRequest;
+import dev.jkata.agent.proto.WriteStreamRequest;
+import dev.jkata.agent.proxy.YamuxProxy;
+import dev.jkata.agent.yamux.YamuxConfig;
+import dev.jkata.agent.yamux.YamuxSession;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.api.KataTimeoutException;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's client of one guest agent (Kata 1.x protocol). One yamux session over QEMU's virtio-serial
+ * socket lives as long as the VM; a {@link YamuxProxy} turns each connection to a per-sandbox UNIX socket
+ * into a new yamux stream, and gRPC runs over those connections. Every call has a deadline; gRPC statuses
+ * become typed exceptions in {@link AgentErrors}; the methods take and return plain Java types.
+ */
+public final class AgentClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentClient.class);
+
+    private final AgentClientConfig config;
+    private final SocketChannel transport;
+    private final YamuxSession session;
+    private final YamuxProxy proxy;
+    private final EventLoopGroup loop;
+    private final ManagedChannel channel;
+    private final AgentServiceGrpc.AgentServiceBlockingStub agent;
+    private final HealthGrpc.HealthBlockingStub health;
+
+    private AgentClient(AgentClientConfig config, SocketChannel transport, YamuxSession session, YamuxProxy proxy,
+                        EventLoopGroup loop, ManagedChannel channel) {
+        this.config = config;
+        this.transport = transport;
+        this.session = session;
+        this.proxy = proxy;
+        this.loop = loop;
+        this.channel = channel;
+        this.agent = AgentServiceGrpc.newBlockingStub(channel);
+        this.health = HealthGrpc.newBlockingStub(channel);
+    }
+
+    /**
+     * Connects to the agent behind QEMU's virtio-serial UNIX socket and opens the per-sandbox proxy socket.
+     * The agent may still be booting; {@link #awaitReady} waits for it.
+     */
+    public static AgentClient connect(Path agentSocket, Path proxySocket, AgentClientConfig config) {
+        SocketChannel transport = null;
+        YamuxSession session = null;
+        YamuxProxy proxy = null;
+        EventLoopGroup loop = null;
+        try {
+            transport = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket));
+            session = YamuxSession.client(transport, YamuxConfig.builder().name("agent").build());
+            proxy = YamuxProxy.start(session, proxySocket);
+            loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("kata-agent-grpc", true));
+            ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(proxySocket.toString()))
+                    .channelType(EpollDomainSocketChannel.class)
+                    .eventLoopGroup(loop)
+                    .usePlaintext()
+                    .maxInboundMessageSize((int) config.maxMessage().toBytes())
+                    .build();
+            return new AgentClient(config, transport, session, proxy, loop, channel);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(proxy, session, transport);
+            if (loop != null) {
+                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            throw new KataException(KataErrorReason.AGENT_FAILED, "cannot connect to the agent socket " + agentSocket
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Health-checks the agent with back-off until it answers SERVING or {@code bootTimeout} passes.
+     *
+     * @param deathCheck returns a reason when the VM has died (so waiting is pointless), else null
+     */
+    public void awaitReady(Duration bootTimeout, Supplier<String> deathCheck) {
+        long deadline = System.nanoTime() + bootTimeout.toNanos();
+        long backoffMs = 50;
+        StatusRuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            String dead = deathCheck.get();
+            if (dead != null) {
+                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
+            }
+            try {
+                HealthCheckResponse r = health.withDeadlineAfter(config.healthProbeDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                        .check(CheckRequest.newBuilder().build());
+                if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+                    return;
+                }
+            } catch (StatusRuntimeException e) {
+                last = e;
+            }
+            if (session.isClosed()) {
+                throw new KataException(KataErrorReason.AGENT_FAILED, "the agent's yamux session closed while booting: "
+                        + session.closeReason().map(Throwable::getMessage).orElse("no reason given"));
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KataException(KataErrorReason.AGENT_FAILED, "interrupted while waiting for the agent", e);
+            }
+            backoffMs = Math.min(backoffMs * 2, 500);
+        }
+        throw new KataTimeoutException("the agent did not answer a health check"
+                + (last == null ? "" : " (last: " + last.getStatus() + ")"), bootTimeout);
+    }
+
+    public void createSandbox(String sandboxId, String hostname) {
+        call("CreateSandbox", s -> s.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(sandboxId)
+                .setHostname(hostname).build()));
+    }
+
+    public void destroySandbox() {
+        call("DestroySandbox", s -> s.destroySandbox(DestroySandboxRequest.newBuilder().build()));
+    }
+
+    public void createContainer(ContainerConfig c) {
+        CreateContainerRequest.Builder r = CreateContainerRequest.newBuilder()
+                .setContainerId(c.containerId()).setExecId(c.execId()).setOCI(OciSpecs.spec(c));
+        c.storages().forEach(s -> r.addStorages(OciSpecs.storage(s)));
+        call("CreateContainer", s -> s.createContainer(r.build()));
+    }
+
+    public void startContainer(String containerId) {
+        call("StartContainer", s -> s.startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build()));
+    }
+
+    public void removeContainer(String containerId) {
+        call("RemoveContainer", s -> s.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId)
+                .setTimeout(10).build()));
+    }
+
+    public void execProcess(String containerId, String execId, ProcessConfig p) {
+        call("ExecProcess", s -> s.execProcess(ExecProcessRequest.newBuilder().setContainerId(containerId)
+                .setExecId(execId).setProcess(OciSpecs.process(p)).build()));
+    }
+
+    public void signalProcess(String containerId, String execId, int signal) {
+        call("SignalProcess", s -> s.signalProcess(SignalProcessRequest.newBuilder().setContainerId(containerId)
+                .setExecId(execId).setSignal(signal).build()));
+    }
+
+    /** Blocks until the process exits; its status, 128+N for signal N. */
+    public int waitProcess(String containerId, String execId) {
+        return longPoll("WaitProcess", s -> s.waitProcess(WaitProcessRequest.newBuilder().setContainerId(containerId)
+                .setExecId(execId).build())).getStatus();
+    }
+
+    /** Up to {@code max} bytes of stdout; an empty array at the end of the stream. */
+    public byte[] readStdout(String containerId, String execId, int max) {
+        return read(true, containerId, execId, max);
+    }
+
+    /** Up to {@code max} bytes of stderr; an empty array at the end of the stream. */
+    public byte[] readStderr(String containerId, String execId, int max) {
+        return read(false, containerId, execId, max);
+    }
+
+    private byte[] read(boolean out, String containerId, String execId, int max) {
+        ReadStreamRequest r = ReadStreamRequest.newBuilder().setContainerId(containerId).setExecId(execId).setLen(max).build();
+        String op = out ? "ReadStdout" : "ReadStderr";
+        try {
+            AgentServiceGrpc.AgentServiceBlockingStub s =
+                    agent.withDeadlineAfter(config.longPollDeadline().toMillis(), TimeUnit.MILLISECONDS);
+            ReadStreamResponse resp = out ? s.readStdout(r) : s.readStderr(r);
+            if (resp.getData().size() > max) {
+                throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, op + " returned " + resp.getData().size()
+                        + " bytes, more than the " + max + " asked for");
+            }
+            return resp.getData().toByteArray();
+        } catch (StatusRuntimeException e) {
+            if (AgentErrors.isEndOfStream(e)) {
+                return new byte[0];
+            }
+            throw AgentErrors.map(op, e, config.longPollDeadline());
+        }
+    }
+
+    public int writeStdin(String containerId, String execId, byte[] data, int off, int len) {
+        int n = call("WriteStdin", s -> s.writeStdin(WriteStreamRequest.newBuilder().setContainerId(containerId)
+                .setExecId(execId).setData(ByteString.copyFrom(data, off, len)).build())).getLen();
+        if (n < 0 || n > len) {
+            throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, "WriteStdin reported " + n + " of " + len + " bytes written");
+        }
+        return n;
+    }
+
+    public void closeStdin(String containerId, String execId) {
+        call("CloseStdin", s -> s.closeStdin(CloseStdinRequest.newBuilder().setContainerId(containerId).setExecId(execId).build()));
+    }
+
+    public void ttyWinResize(String containerId, String execId, int columns, int rows) {
+        call("TtyWinResize", s -> s.ttyWinResize(TtyWinResizeRequest.newBuilder().setContainerId(containerId)
+                .setExecId(execId).setColumn(columns).setRow(rows).build()));
+    }
+
+    /** The yamux session to the guest, for pings and diagnostics. */
+    public YamuxSession session() { return session; }
+
+    /** The per-sandbox proxy socket another process may connect to for a new agent stream. */
+    public Path proxySocket() { return proxy.socketPath(); }
+
+    private <T> T call(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
+        try {
+            return f.apply(agent.withDeadlineAfter(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (StatusRuntimeException e) {
+            throw AgentErrors.map(op, e, config.callDeadline());
+        }
+    }
+
+    private <T> T longPoll(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
+        try {
+            return f.apply(agent.withDeadlineAfter(config.longPollDeadline().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (StatusRuntimeException e) {
+            throw AgentErrors.map(op, e, config.longPollDeadline());
+        }
+    }
+
+    /** Cancels every call in flight, closes the proxy, the yamux session and the socket. Idempotent. */
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(proxy, session, transport);
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private static void closeQuietly(AutoCloseable... all) {
+        for (AutoCloseable c : all) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("close failed: {}", e.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.jkata.agent.client;
+
+import dev.jkata.agent.proto.LinuxNamespace;
+import dev.jkata.agent.proto.LinuxResources;
+import dev.jkata.agent.proto.Linux;
+import dev.jkata.agent.proto.Mount;
+import dev.jkata.agent.proto.Process;
+import dev.jkata.agent.proto.Root;
+import dev.jkata.agent.proto.Spec;
+import dev.jkata.agent.proto.Storage;
+import dev.jkata.agent.proto.User;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates this library's plain container and process descriptions into the Kata 1.x agent's protobuf
+ * messages, the way Kata's runtime fills them: {@code Linux.Resources} always present, no pid namespace
+ * entry (the agent decides the namespaces), the container's cgroup under {@code /kata}.
+ */
+public final class OciSpecs {
+    static final String OCI_VERSION = "1.0.2";
+
+    private OciSpecs() {}
+
+    public static Process process(ProcessConfig p) {
+        Process.Builder b = Process.newBuilder()
+                .setTerminal(p.terminal())
+                .setUser(User.newBuilder().setUID(p.uid()).setGID(p.gid()))
+                .addAllArgs(p.args())
+                .setCwd(p.cwd())
+                .setNoNewPrivileges(false);
+        for (Map.Entry<String, String> e : p.env().entrySet()) {
+            b.addEnv(e.getKey() + "=" + e.getValue());
+        }
+        return b.build();
+    }
+
+    public static Storage storage(StorageMount s) {
+        return Storage.newBuilder().setDriver(s.driver()).setSource(s.source()).setFstype(s.fstype())
+                .addAllOptions(s.options()).setMountPoint(s.mountPoint()).build();
+    }
+
+    public static Spec spec(ContainerConfig c) {
+        Spec.Builder b = Spec.newBuilder()
+                .setVersion(OCI_VERSION)
+                .setProcess(process(c.init()))
+                .setRoot(Root.newBuilder().setPath(c.rootfsGuestPath()).setReadonly(false))
+                .setHostname(c.hostname());
+        b.addMounts(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
+        b.addMounts(mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
+        b.addMounts(mount("/dev/pts", "devpts", "devpts", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620")));
+        b.addMounts(mount("/dev/shm", "shm", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+        b.addMounts(mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")));
+        b.addMounts(mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")));
+        b.addMounts(mount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777")));
+        for (BindMount m : c.mounts()) {
+            b.addMounts(mount(m.containerDestination(), m.guestSource(), "bind",
+                    m.readOnly() ? List.of("rbind", "ro") : List.of("rbind", "rw")));
+        }
+        Linux.Builder linux = Linux.newBuilder()
+                .setResources(LinuxResources.newBuilder())
+                .setCgroupsPath("/kata/" + c.containerId())
+                .addNamespaces(LinuxNamespace.newBuilder().setType("mount"))
+                .addNamespaces(LinuxNamespace.newBuilder().setType("ipc"))
+                .addNamespaces(LinuxNamespace.newBuilder().setType("uts"))
+                .addAllMaskedPaths(List.of("/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware"))
+                .addAllReadonlyPaths(List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"));
+        return b.setLinux(linux).build();
+    }
+
+    private static Mount mount(String dest, String source, String type, List<String> options) {
+        return Mount.newBuilder().setDestination(dest).setSource(source).setType(type).addAllOptions(options).build();
+    }
+}

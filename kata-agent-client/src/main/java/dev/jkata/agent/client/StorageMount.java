@@ -1,0 +1,21 @@
+package dev.jkata.agent.client;
+
+import java.util.List;
+
+/**
+ * A storage the agent mounts before it creates a container (Kata's {@code Storage} message): for a 9p
+ * share, driver {@code 9p}, source the mount tag, fstype {@code 9p}, options such as {@code trans=virtio}.
+ */
+public record StorageMount(String driver, String source, String fstype, List<String> options, String mountPoint) {
+    public StorageMount {
+        options = List.copyOf(options);
+    }
+
+    /** A virtio-9p share as Kata's runtime sends it. */
+    public static StorageMount ninePee(String mountTag, String mountPoint, boolean readOnly) {
+        List<String> opts = readOnly
+                ? List.of("trans=virtio", "version=9p2000.L", "cache=mmap", "ro")
+                : List.of("trans=virtio", "version=9p2000.L", "cache=mmap");
+        return new StorageMount("9p", mountTag, "9p", opts, mountPoint);
+    }
+}
