@@ -1,0 +1,73 @@
+package dev.jkata.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SandboxBuilderTest {
+
+    @Test
+    void defaultsAreSane() {
+        SandboxSpec s = Sandbox.builder().toSpec();
+        assertThat(s.memory()).isEqualTo(MemorySize.ofMiB(512));
+        assertThat(s.cpus()).isEqualTo(1);
+        assertThat(s.accelerator()).isEqualTo("auto");
+        assertThat(s.nvdimm()).isFalse();
+        assertThat(s.bootTimeout()).isPositive();
+        assertThat(s.container().rootfs()).isEmpty();
+    }
+
+    @Test
+    void everyBadSettingNamesItsField() {
+        assertThatThrownBy(() -> Sandbox.builder().memory(MemorySize.ofMiB(64)).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("memory:");
+        assertThatThrownBy(() -> Sandbox.builder().cpus(0).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("cpus:");
+        assertThatThrownBy(() -> Sandbox.builder().bootTimeout(Duration.ZERO).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("bootTimeout:");
+        assertThatThrownBy(() -> Sandbox.builder().accelerator("xen").toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("auto, kvm or tcg");
+        assertThatThrownBy(() -> Sandbox.builder().kernel(Path.of("/no/such/vmlinuz")).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("kernel:");
+        assertThatThrownBy(() -> Sandbox.builder().share(Path.of("/no/such/dir"), "/mnt", true).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("share:");
+        assertThatThrownBy(() -> Sandbox.builder().share(Path.of("/tmp"), "relative", true).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("absolute");
+    }
+
+    @Test
+    void execSpecsValidateToo() {
+        assertThatThrownBy(() -> ExecSpec.builder().build()).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("command:");
+        assertThatThrownBy(() -> ExecSpec.builder("ls").workdir("tmp").build())
+                .hasMessageStartingWith("workdir:");
+        assertThatThrownBy(() -> ExecSpec.builder("ls").timeout(Duration.ofSeconds(-1)).build())
+                .hasMessageStartingWith("timeout:");
+    }
+
+    @Test
+    void memorySizesParseAndPrint() {
+        assertThat(MemorySize.parse("512M")).isEqualTo(MemorySize.ofMiB(512));
+        assertThat(MemorySize.parse("2g")).isEqualTo(MemorySize.ofGiB(2));
+        assertThat(MemorySize.parse("64MiB").toString()).isEqualTo("64M");
+        assertThat(MemorySize.parse("1536K").toString()).isEqualTo("1536K");
+        assertThatThrownBy(() -> MemorySize.parse("lots")).hasMessageContaining("512M");
+    }
+
+    @Test
+    void exitStatusKnowsSignals() {
+        assertThat(ExitStatus.of(143).signaled()).isTrue();
+        assertThat(ExitStatus.of(143).signal()).isEqualTo(15);
+        assertThat(ExitStatus.of(1).signaled()).isFalse();
+    }
+
+    @Test
+    void sandboxStatesOnlyMoveForward() {
+        assertThat(SandboxState.CREATED.canMoveTo(SandboxState.STARTING)).isTrue();
+        assertThat(SandboxState.STOPPED.next()).isEmpty();
+        assertThat(SandboxState.RUNNING.canMoveTo(SandboxState.STARTING)).isFalse();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.jkata.core.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jkata.api.ExecProcess;
+import dev.jkata.api.ExecResult;
+import dev.jkata.api.ExecSpec;
+import dev.jkata.api.ExitStatus;
+import dev.jkata.api.KataTimeoutException;
+import dev.jkata.api.MemorySize;
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxState;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One real sandbox (initrd form, TCG here) shared by the tests of this class, which do not interfere: each
+ * runs its own processes in the default container.
+ */
+class SandboxIT {
+    static Path stateRoot;
+    static Path shared;
+    static Sandbox sandbox;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        stateRoot = Files.createTempDirectory("kata-it-state");
+        shared = Files.createTempDirectory("kata-it-share");
+        Files.writeString(shared.resolve("hello.txt"), "from the host\n");
+        sandbox = Sandbox.builder().memory(MemorySize.ofMiB(512)).cpus(2).env("SANDBOX_WIDE", "yes")
+                .share(shared, "/mnt/host", true).stateRoot(stateRoot).start();
+        System.out.printf("[sandbox] %s booted in %d ms%n", sandbox.id(), sandbox.bootTime().toMillis());
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (sandbox != null) {
+            String id = sandbox.id();
+            sandbox.close();
+            sandbox.close();
+            assertThat(sandbox.state()).isEqualTo(SandboxState.STOPPED);
+            Leaks.assertNoneLeft(stateRoot, id);
+        }
+    }
+
+    @Test
+    void runsInTheGuestKernelNotTheHosts() throws Exception {
+        ExecResult r = sandbox.run("uname", "-a");
+        assertThat(r.exitCode()).isZero();
+        String hostKernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        assertThat(r.stdout()).startsWith("Linux kata ").contains("amd64");
+        System.out.printf("[sandbox] uname -a in the guest: %s (host kernel %s)%n", r.stdout().trim(), hostKernel);
+        assertThat(sandbox.state()).isEqualTo(SandboxState.RUNNING);
+    }
+
+    @Test
+    void exitCodesAndStderrComeBack() throws Exception {
+        ExecResult r = sandbox.run("sh", "-c", "echo out; echo err >&2; exit 7");
+        assertThat(r.exitCode()).isEqualTo(7);
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).isEqualTo("err\n");
+    }
+
+    @Test
+    void aMissingCommandIs127NotAHang() throws Exception {
+        ExecResult r = sandbox.run(ExecSpec.builder("/no/such/program").timeout(Duration.ofSeconds(60)).build());
+        assertThat(r.exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    void envWorkdirAndUserApply() throws Exception {
+        ExecResult r = sandbox.run(ExecSpec.builder("sh", "-c", "echo $GREETING $SANDBOX_WIDE; pwd; id -u; id -g")
+                .env("GREETING", "hi").workdir("/tmp").user("1000:1001").build());
+        assertThat(r.stdout()).isEqualTo("hi yes\n/tmp\n1000\n1001\n");
+    }
+
+    @Test
+    void aHostShareIsVisibleAndReadOnly() throws Exception {
+        ExecResult r = sandbox.run("sh", "-c", "cat /mnt/host/hello.txt; echo x > /mnt/host/new.txt");
+        assertThat(r.stdout()).isEqualTo("from the host\n");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(shared.resolve("new.txt")).doesNotExist();
+    }
+
+    @Test
+    void theRootFileSystemIsWritableInTheGuestButTheHostCopyIsNot() throws Exception {
+        ExecResult r = sandbox.run("sh", "-c", "echo data > /etc/written-by-guest && cat /etc/written-by-guest");
+        assertThat(r.stdout()).isEqualTo("data\n");
+        assertThat(r.exitCode()).isZero();
+    }
+
+    @Test
+    void tenMegabytesThroughStdinAndBack() throws Exception {
+        byte[] data = new byte[10 * 1024 * 1024];
+        new Random(42).nextBytes(data);
+        try (ExecProcess p = sandbox.exec(ExecSpec.builder("cat").build())) {
+            CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> digest(p.stdout()));
+            try (OutputStream in = p.stdin()) {
+                in.write(data);
+            }
+            assertThat(HexFormat.of().formatHex(echoed.get())).isEqualTo(HexFormat.of().formatHex(sha256(data)));
+            assertThat(p.waitFor(Duration.ofSeconds(60))).isEqualTo(ExitStatus.of(0));
+        }
+    }
+
+    @Test
+    void aSignalEndsAProcessWith128PlusN() throws Exception {
+        try (ExecProcess p = sandbox.exec(ExecSpec.builder("sleep", "600").build())) {
+            Thread.sleep(500);
+            p.signal(15);
+            ExitStatus st = p.waitFor(Duration.ofSeconds(30));
+            assertThat(st.code()).isEqualTo(128 + 15);
+            assertThat(st.signal()).isEqualTo(15);
+        }
+    }
+
+    @Test
+    void aTimeoutKillsTheCommandAndLeavesTheSandboxUsable() throws Exception {
+        assertThatThrownBy(() -> sandbox.run(ExecSpec.builder("sleep", "600").timeout(Duration.ofSeconds(2)).build()))
+                .isInstanceOf(KataTimeoutException.class);
+        assertThat(sandbox.run("echo", "still here").stdout()).isEqualTo("still here\n");
+    }
+
+    @Test
+    void eightConcurrentExecsKeepTheirOutputApart() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<ExecResult>> all = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                all.add(pool.submit(() -> sandbox.run("sh", "-c", "for j in $(seq 1 200); do echo proc" + n + "-$j; done")));
+            }
+            for (int i = 0; i < 8; i++) {
+                ExecResult r = all.get(i).get();
+                assertThat(r.exitCode()).isZero();
+                List<String> lines = r.stdout().lines().toList();
+                assertThat(lines).hasSize(200);
+                int n = i;
+                assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("proc" + n + "-"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void outputPastTheCaptureLimitIsCutAndSaidSo() throws Exception {
+        ExecResult r = sandbox.run(ExecSpec.builder("sh", "-c", "head -c 300000 /dev/zero")
+                .captureLimit(MemorySize.ofKiB(100)).build());
+        assertThat(r.stdoutBytes()).hasSize(100 * 1024);
+        assertThat(r.truncated()).isTrue();
+        assertThat(r.exitCode()).isZero();
+    }
+
+    private static byte[] digest(InputStream in) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return md.digest();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(data);
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.jkata.core.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jkata.api.ExecResult;
+import dev.jkata.api.IllegalSandboxStateException;
+import dev.jkata.api.KataTimeoutException;
+import dev.jkata.api.MemorySize;
+import dev.jkata.api.Sandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sandboxes started and closed whole: the nvdimm form, two at once, and a start that fails. */
+class SandboxLifecycleIT {
+    @TempDir
+    Path stateRoot;
+
+    @Test
+    void nvdimmFormRunsACommand() throws Exception {
+        String id;
+        try (Sandbox sb = Sandbox.builder().nvdimm().stateRoot(stateRoot).start()) {
+            id = sb.id();
+            ExecResult r = sb.run("sh", "-c", "grep -c pmem0 /proc/mounts >/dev/null; uname -r");
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.stdout()).contains("amd64");
+            System.out.printf("[sandbox] nvdimm form booted in %d ms%n", sb.bootTime().toMillis());
+        }
+        Leaks.assertNoneLeft(stateRoot, id);
+    }
+
+    @Test
+    void twoSandboxesAtOnceAreSeparateMachines() throws Exception {
+        CompletableFuture<Sandbox> a = CompletableFuture.supplyAsync(() -> Sandbox.builder().stateRoot(stateRoot).start());
+        CompletableFuture<Sandbox> b = CompletableFuture.supplyAsync(() -> Sandbox.builder().stateRoot(stateRoot).start());
+        String idA;
+        String idB;
+        try (Sandbox sa = a.join(); Sandbox sb = b.join()) {
+            idA = sa.id();
+            idB = sb.id();
+            assertThat(sa.run("sh", "-c", "echo A > /tmp/mark").exitCode()).isZero();
+            assertThat(sb.run("sh", "-c", "cat /tmp/mark 2>/dev/null || echo absent").stdout()).isEqualTo("absent\n");
+        }
+        Leaks.assertNoneLeft(stateRoot, idA);
+        Leaks.assertNoneLeft(stateRoot, idB);
+    }
+
+    @Test
+    void aBootTimeoutLeavesNothingBehind() throws Exception {
+        assertThatThrownBy(() -> Sandbox.builder().bootTimeout(Duration.ofMillis(300)).stateRoot(stateRoot).start())
+                .isInstanceOf(KataTimeoutException.class)
+                .hasMessageContaining("health check");
+        Thread.sleep(200);
+        assertThat(Leaks.qemuChildren()).isEmpty();
+        try (var s = Files.list(stateRoot)) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aClosedSandboxRefusesWorkNamingBothStates() throws Exception {
+        Sandbox sb = Sandbox.builder().memory(MemorySize.ofMiB(256)).stateRoot(stateRoot).start();
+        String id = sb.id();
+        sb.close();
+        assertThatThrownBy(() -> sb.run("true"))
+                .isInstanceOf(IllegalSandboxStateException.class)
+                .hasMessageContaining("RUNNING").hasMessageContaining("STOPPED");
+        Leaks.assertNoneLeft(stateRoot, id);
+    }
+}
