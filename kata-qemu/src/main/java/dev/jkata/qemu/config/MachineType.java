@@ -1,0 +1,44 @@
+package dev.jkata.qemu.config;
+
+import dev.jkata.api.InvalidConfigurationException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The QEMU machine (chipset) a VM emulates. */
+public enum MachineType {
+    /** Intel Q35 with PCIe: the default, as in Kata. */
+    Q35("q35", true),
+    /** Intel i440FX with PCI: the older PC. */
+    PC("pc", true);
+
+    private final String qemuName;
+    private final boolean nvdimm;
+
+    MachineType(String qemuName, boolean nvdimm) {
+        this.qemuName = qemuName;
+        this.nvdimm = nvdimm;
+    }
+
+    /** The name QEMU knows it by, e.g. {@code q35}. */
+    public String qemuName() { return qemuName; }
+
+    /** Whether the machine can carry NVDIMM devices ({@code nvdimm=on}). */
+    public boolean supportsNvdimm() { return nvdimm; }
+
+    /**
+     * Parses a machine name as a user writes it ({@code q35}, {@code Q35}, {@code pc}).
+     *
+     * @throws InvalidConfigurationException for field {@code machine} naming the known machines
+     */
+    public static MachineType parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        for (MachineType m : values()) {
+            if (m.qemuName.equals(t)) {
+                return m;
+            }
+        }
+        throw new InvalidConfigurationException("machine", "unknown machine type '" + text + "'; known: "
+                + Arrays.stream(values()).map(MachineType::qemuName).collect(Collectors.joining(", ")));
+    }
+}

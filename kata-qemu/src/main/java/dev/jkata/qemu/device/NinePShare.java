@@ -1,0 +1,34 @@
+package dev.jkata.qemu.device;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A host directory shared with the guest over virtio-9p:
+ * <pre>
+ * -fsdev local,id=&lt;id&gt;,path=&lt;dir&gt;,security_model=none[,readonly=on]
+ * -device virtio-9p-pci,fsdev=&lt;id&gt;,mount_tag=&lt;tag&gt;
+ * </pre>
+ * The guest mounts it with {@code mount -t 9p -o trans=virtio,version=9p2000.L <tag> <dir>}.
+ *
+ * @param id       the fsdev id
+ * @param hostDir  the directory on the host
+ * @param mountTag the tag the guest mounts by
+ * @param readOnly whether QEMU refuses guest writes
+ */
+public record NinePShare(String id, Path hostDir, String mountTag, boolean readOnly) implements QemuDevice {
+    public NinePShare {
+        DeviceIds.require(id, "id");
+        Objects.requireNonNull(hostDir, "hostDir");
+        Objects.requireNonNull(mountTag, "mountTag");
+    }
+
+    @Override
+    public List<String> args() {
+        return List.of(
+                "-fsdev", "local,id=" + id + ",path=" + QemuDevice.escape(hostDir.toString()) + ",security_model=none"
+                        + (readOnly ? ",readonly=on" : ""),
+                "-device", "virtio-9p-pci,fsdev=" + id + ",mount_tag=" + QemuDevice.escape(mountTag));
+    }
+}

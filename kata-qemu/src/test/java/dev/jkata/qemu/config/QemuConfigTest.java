@@ -1,0 +1,267 @@
+package dev.jkata.qemu.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.accel.Accelerator;
+import dev.jkata.qemu.accel.ResolvedAccelerator;
+import dev.jkata.qemu.device.QemuDevice;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QemuConfigTest {
+    @TempDir
+    Path tmp;
+    Path kernel;
+    Path initrd;
+    Path run;
+
+    @BeforeEach
+    void files() throws IOException {
+        kernel = Files.writeString(tmp.resolve("vmlinuz"), "kernel");
+        initrd = Files.writeString(tmp.resolve("initrd.img"), "initrd");
+        run = tmp.resolve("run");
+    }
+
+    private QemuConfig.Builder minimal() {
+        return QemuConfig.builder().kernel(kernel).initrd(initrd).runDir(run);
+    }
+
+    @Test
+    void minimalConfigUnderTcgRendersTheFullCommandLine() {
+        QemuConfig c = minimal().build();
+        assertThat(c.toArgs(Path.of("/usr/bin/qemu-system-x86_64"), ResolvedAccelerator.TCG)).containsExactly(
+                "/usr/bin/qemu-system-x86_64",
+                "-machine", "q35",
+                "-accel", "tcg,thread=multi,tb-size=128", "-cpu", "max",
+                "-smp", "1",
+                "-m", "512M",
+                "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+                "-pidfile", run + "/qemu.pid",
+                "-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off",
+                "-chardev", "file,id=console0,path=" + run + "/console.log", "-serial", "chardev:console0",
+                "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyS0",
+                "-device", "virtio-serial-pci,id=serial0",
+                "-chardev", "socket,id=agent0,path=" + run + "/agent.sock,server=on,wait=off",
+                "-device", "virtserialport,chardev=agent0,id=port-agent0,name=agent.channel.0");
+    }
+
+    @Test
+    void everyOptionRendersInOrder() throws IOException {
+        Path image = tmp.resolve("rootfs.img");
+        try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(3 * 1024 * 1024 + 4096); // rounds up to 4 MiB of hotplug room
+        }
+        Path share = Files.createDirectory(tmp.resolve("rootfs"));
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        QemuDevice extra = () -> List.of("-device", "pvpanic");
+        QemuConfig c = minimal()
+                .name("sb-7")
+                .machine(MachineType.PC)
+                .accelerator(Accelerator.KVM)
+                .cpus(2)
+                .memory(MemorySize.ofMiB(256))
+                .append("quiet panic=1")
+                .nvdimmImage(image)
+                .share(share)
+                .share(SharedDir.readWrite(data, "data"))
+                .sandbox(true)
+                .device(extra)
+                .build();
+        assertThat(c.memorySlots()).isEqualTo(1);
+        assertThat(c.maxMemory()).isEqualTo(MemorySize.ofMiB(260));
+        assertThat(c.toArgs(Path.of("qemu"), ResolvedAccelerator.KVM)).containsExactly(
+                "qemu",
+                "-name", "sb-7",
+                "-machine", "pc,nvdimm=on",
+                "-accel", "kvm", "-cpu", "host",
+                "-smp", "2",
+                "-m", "256M,slots=1,maxmem=260M",
+                "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+                "-sandbox", "on",
+                "-pidfile", run + "/qemu.pid",
+                "-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off",
+                "-chardev", "file,id=console0,path=" + run + "/console.log", "-serial", "chardev:console0",
+                "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyS0 quiet panic=1",
+                "-object", "memory-backend-file,id=mem-nv0,mem-path=" + image + ",size=" + (3 * 1024 * 1024 + 4096)
+                        + ",share=on,readonly=on",
+                "-device", "nvdimm,id=nv0,memdev=mem-nv0,unarmed=on",
+                "-device", "virtio-serial-pci,id=serial0",
+                "-chardev", "socket,id=agent0,path=" + run + "/agent.sock,server=on,wait=off",
+                "-device", "virtserialport,chardev=agent0,id=port-agent0,name=agent.channel.0",
+                "-fsdev", "local,id=fsdev0,path=" + share + ",security_model=none,readonly=on",
+                "-device", "virtio-9p-pci,fsdev=fsdev0,mount_tag=kataShared",
+                "-fsdev", "local,id=fsdev1,path=" + data + ",security_model=none",
+                "-device", "virtio-9p-pci,fsdev=fsdev1,mount_tag=data",
+                "-device", "pvpanic");
+    }
+
+    @Test
+    void tcgTranslationCacheAndHotplugMemoryAreConfigurable() {
+        QemuConfig c = minimal().memory(MemorySize.ofGiB(1)).memorySlots(2).maxMemory(MemorySize.ofGiB(4))
+                .tcgTranslationCache(MemorySize.ofMiB(64)).build();
+        List<String> args = c.toArgs(Path.of("q"), ResolvedAccelerator.TCG);
+        assertThat(args).containsSequence("-accel", "tcg,thread=multi,tb-size=64", "-cpu", "max");
+        assertThat(args).containsSequence("-m", "1024M,slots=2,maxmem=4096M");
+    }
+
+    @Test
+    void consoleIsOnlyAddedWhenTheCallerChoseNone() {
+        assertThat(minimal().append("  rdinit=/init  ").build().kernelCommandLine()).isEqualTo("console=ttyS0 rdinit=/init");
+        assertThat(minimal().append("console=hvc0 quiet").build().kernelCommandLine()).isEqualTo("console=hvc0 quiet");
+    }
+
+    @Test
+    void toBuilderRoundTrips() {
+        QemuConfig c = minimal().name("x").cpus(3).append("quiet").build();
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.toBuilder().cpus(4).build().cpus()).isEqualTo(4);
+    }
+
+    @Test
+    void machineParsesFromText() {
+        assertThat(minimal().machine("PC").build().machine()).isEqualTo(MachineType.PC);
+        assertThat(minimal().machine("q35").build().machine()).isEqualTo(MachineType.Q35);
+    }
+
+    @Test
+    void unknownMachineNamesTheField() {
+        assertInvalid(() -> minimal().machine("microvm").build(), "machine");
+    }
+
+    @Test
+    void nonPositiveMemory() {
+        assertInvalid(() -> minimal().memory(MemorySize.ofBytes(0)).build(), "memory");
+        assertInvalid(() -> minimal().memory(MemorySize.ofKiB(1536)).build(), "memory");
+    }
+
+    @Test
+    void nonPositiveCpus() {
+        assertInvalid(() -> minimal().cpus(0).build(), "cpus");
+        assertInvalid(() -> minimal().cpus(-1).build(), "cpus");
+        assertInvalid(() -> minimal().cpus(1000).build(), "cpus");
+    }
+
+    @Test
+    void missingKernel() {
+        assertInvalid(() -> minimal().kernel(tmp.resolve("nope")).build(), "kernel");
+        assertInvalid(() -> minimal().kernel(null).build(), "kernel");
+        assertInvalid(() -> minimal().kernel(tmp).build(), "kernel");
+    }
+
+    @Test
+    void missingInitrd() {
+        assertInvalid(() -> minimal().initrd(tmp.resolve("nope")).build(), "initrd");
+    }
+
+    @Test
+    void missingRunDir() {
+        assertInvalid(() -> QemuConfig.builder().kernel(kernel).build(), "runDir");
+    }
+
+    @Test
+    void nvdimmWithoutImage() {
+        assertInvalid(() -> minimal().nvdimm(true).build(), "nvdimmImage");
+    }
+
+    @Test
+    void nvdimmImageMissingOrEmpty() throws IOException {
+        assertInvalid(() -> minimal().nvdimmImage(tmp.resolve("absent.img")).build(), "nvdimmImage");
+        Path empty = Files.createFile(tmp.resolve("empty.img"));
+        assertInvalid(() -> minimal().nvdimmImage(empty).build(), "nvdimmImage");
+    }
+
+    @Test
+    void nvdimmImageWithNvdimmOff() throws IOException {
+        Path image = Files.writeString(tmp.resolve("r.img"), "x");
+        assertInvalid(() -> minimal().nvdimmImage(image).nvdimm(false).build(), "nvdimm");
+    }
+
+    @Test
+    void nvdimmNeedsRoomForTheAlignedImage() throws IOException {
+        Path image = tmp.resolve("r.img");
+        try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(2 * 1024 * 1024 + 1);
+        }
+        // 2 MiB + 1 byte takes 4 MiB of hotplug room
+        assertInvalid(() -> minimal().memory(MemorySize.ofMiB(512)).memorySlots(1).maxMemory(MemorySize.ofMiB(514))
+                .nvdimmImage(image).build(), "maxMemory");
+        assertThat(minimal().memory(MemorySize.ofMiB(512)).memorySlots(1).maxMemory(MemorySize.ofMiB(516))
+                .nvdimmImage(image).build().nvdimm()).isPresent();
+        assertInvalid(() -> minimal().memorySlots(0).nvdimmImage(image).build(), "memorySlots");
+    }
+
+    @Test
+    void hotplugNeedsSlotsAndRoom() {
+        assertInvalid(() -> minimal().maxMemory(MemorySize.ofGiB(2)).build(), "memorySlots");
+        assertInvalid(() -> minimal().memorySlots(2).build(), "maxMemory");
+        assertInvalid(() -> minimal().memory(MemorySize.ofGiB(2)).memorySlots(1).maxMemory(MemorySize.ofGiB(1)).build(), "maxMemory");
+    }
+
+    @Test
+    void duplicateMountTags() throws IOException {
+        Path a = Files.createDirectory(tmp.resolve("a"));
+        Path b = Files.createDirectory(tmp.resolve("b"));
+        assertInvalid(() -> minimal().share(a).share(b).build(), "sharedDirs");
+    }
+
+    @Test
+    void badShares() {
+        assertInvalid(() -> minimal().share(tmp.resolve("absent")).build(), "sharedDirs");
+        assertInvalid(() -> minimal().share(new SharedDir(tmp, "bad tag", true)).build(), "sharedDirs");
+        assertInvalid(() -> minimal().share(new SharedDir(tmp, "a-tag-that-is-far-too-long-for-9p", true)).build(), "sharedDirs");
+    }
+
+    @Test
+    void socketPathLongerThan107Bytes() {
+        Path deep = tmp.resolve("d".repeat(Math.max(1, 110 - tmp.toString().length())));
+        assertInvalid(() -> minimal().runDir(deep).build(), "runDir");
+    }
+
+    @Test
+    void socketPathOf107BytesIsAccepted() {
+        // qmp.sock and agent.sock are as long: make agent.sock exactly 107 bytes
+        int dirLen = 107 - "/agent.sock".length();
+        String base = tmp.toString() + "/";
+        Path dir = Path.of(base + "d".repeat(dirLen - base.length()));
+        QemuConfig c = minimal().runDir(dir).build();
+        assertThat(c.paths().agentSocket().toString()).hasSize(107);
+    }
+
+    @Test
+    void badKernelCommandLine() {
+        assertInvalid(() -> minimal().append("quiet\ninit=/bin/sh").build(), "append");
+        assertInvalid(() -> minimal().append("x".repeat(2100)).build(), "append");
+    }
+
+    @Test
+    void badNameAndTranslationCache() {
+        assertInvalid(() -> minimal().name("no spaces").build(), "name");
+        assertInvalid(() -> minimal().tcgTranslationCache(MemorySize.ofKiB(512)).build(), "tcgTranslationCache");
+    }
+
+    @Test
+    void theResolvedAcceleratorMustHonourAnExplicitRequest() {
+        QemuConfig c = minimal().accelerator(Accelerator.TCG).build();
+        assertThatThrownBy(() -> c.toArgs(Path.of("q"), ResolvedAccelerator.KVM)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(minimal().build().toArgs(Path.of("q"), ResolvedAccelerator.KVM)).contains("kvm");
+    }
+
+    private static void assertInvalid(ThrowingCallable build, String field) {
+        assertThatThrownBy(build)
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.reason()).isEqualTo(KataErrorReason.INVALID_CONFIGURATION);
+                })
+                .hasMessageStartingWith(field + ": ");
+    }
+}

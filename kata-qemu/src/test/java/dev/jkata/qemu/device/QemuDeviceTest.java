@@ -1,0 +1,119 @@
+package dev.jkata.qemu.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.accel.ResolvedAccelerator;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class QemuDeviceTest {
+
+    @Test
+    void machineWithAndWithoutNvdimm() {
+        assertThat(new Machine("q35", false).args()).containsExactly("-machine", "q35");
+        assertThat(new Machine("pc", true).args()).containsExactly("-machine", "pc,nvdimm=on");
+    }
+
+    @Test
+    void tcgGetsMultiThreadedBoundedCacheAndCpuMax() {
+        assertThat(CpuAccelerator.tcg(MemorySize.ofMiB(128)).args())
+                .containsExactly("-accel", "tcg,thread=multi,tb-size=128", "-cpu", "max");
+    }
+
+    @Test
+    void kvmGetsHostCpu() {
+        assertThat(CpuAccelerator.kvm().args()).containsExactly("-accel", "kvm", "-cpu", "host");
+        assertThat(new CpuAccelerator(ResolvedAccelerator.KVM, MemorySize.ofMiB(64)).args())
+                .containsExactly("-accel", "kvm", "-cpu", "host");
+    }
+
+    @Test
+    void translationCacheMustBeWholeMiB() {
+        assertThatThrownBy(() -> CpuAccelerator.tcg(MemorySize.ofKiB(1536))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void smp() {
+        assertThat(new Smp(4).args()).containsExactly("-smp", "4");
+        assertThatThrownBy(() -> new Smp(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void memoryPlainAndWithHotplug() {
+        assertThat(Memory.of(MemorySize.ofMiB(512)).args()).containsExactly("-m", "512M");
+        assertThat(new Memory(MemorySize.ofMiB(512), 2, MemorySize.ofGiB(2)).args())
+                .containsExactly("-m", "512M,slots=2,maxmem=2048M");
+        assertThatThrownBy(() -> new Memory(MemorySize.ofMiB(512), 0, MemorySize.ofGiB(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Memory(MemorySize.ofMiB(512), 1, MemorySize.ofMiB(512)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void directKernelBoot() {
+        assertThat(new DirectKernelBoot(Path.of("/k/vmlinuz"), Optional.of(Path.of("/k/initrd")), "console=ttyS0 quiet").args())
+                .containsExactly("-kernel", "/k/vmlinuz", "-initrd", "/k/initrd", "-append", "console=ttyS0 quiet");
+        assertThat(new DirectKernelBoot(Path.of("/k/vmlinuz"), Optional.empty(), "console=ttyS0").args())
+                .containsExactly("-kernel", "/k/vmlinuz", "-append", "console=ttyS0");
+    }
+
+    @Test
+    void nvdimmIsSharedReadOnlyAndUnarmed() {
+        assertThat(new Nvdimm("nv0", Path.of("/img/rootfs.img"), MemorySize.ofMiB(128)).args()).containsExactly(
+                "-object", "memory-backend-file,id=mem-nv0,mem-path=/img/rootfs.img,size=134217728,share=on,readonly=on",
+                "-device", "nvdimm,id=nv0,memdev=mem-nv0,unarmed=on");
+    }
+
+    @Test
+    void virtioSerialBusAndAgentPort() {
+        assertThat(new VirtioSerialBus("serial0").args()).containsExactly("-device", "virtio-serial-pci,id=serial0");
+        assertThat(new VirtioSerialPort("agent0", Path.of("/run/vm/agent.sock"), "agent.channel.0").args()).containsExactly(
+                "-chardev", "socket,id=agent0,path=/run/vm/agent.sock,server=on,wait=off",
+                "-device", "virtserialport,chardev=agent0,id=port-agent0,name=agent.channel.0");
+    }
+
+    @Test
+    void ninePShareReadOnlyAndReadWrite() {
+        assertThat(new NinePShare("fsdev0", Path.of("/srv/rootfs"), "kataShared", true).args()).containsExactly(
+                "-fsdev", "local,id=fsdev0,path=/srv/rootfs,security_model=none,readonly=on",
+                "-device", "virtio-9p-pci,fsdev=fsdev0,mount_tag=kataShared");
+        assertThat(new NinePShare("fsdev1", Path.of("/srv/data"), "data", false).args()).containsExactly(
+                "-fsdev", "local,id=fsdev1,path=/srv/data,security_model=none",
+                "-device", "virtio-9p-pci,fsdev=fsdev1,mount_tag=data");
+    }
+
+    @Test
+    void serialConsoleToFile() {
+        assertThat(new SerialConsole("console0", Path.of("/run/vm/console.log")).args()).containsExactly(
+                "-chardev", "file,id=console0,path=/run/vm/console.log", "-serial", "chardev:console0");
+    }
+
+    @Test
+    void qmpPidNameBaseAndSeccomp() {
+        assertThat(new QmpSocket(Path.of("/run/vm/qmp.sock")).args())
+                .containsExactly("-qmp", "unix:/run/vm/qmp.sock,server=on,wait=off");
+        assertThat(new PidFile(Path.of("/run/vm/qemu.pid")).args()).containsExactly("-pidfile", "/run/vm/qemu.pid");
+        assertThat(new VmName("sb-1").args()).containsExactly("-name", "sb-1");
+        assertThat(new BaseOptions().args()).containsExactly("-nodefaults", "-no-user-config", "-nographic", "-no-reboot");
+        assertThat(new Seccomp().args()).containsExactly("-sandbox", "on");
+    }
+
+    @Test
+    void commasInPathsAreDoubled() {
+        assertThat(QemuDevice.escape("/a,b/c")).isEqualTo("/a,,b/c");
+        assertThat(new QmpSocket(Path.of("/run/a,b/qmp.sock")).args())
+                .containsExactly("-qmp", "unix:/run/a,,b/qmp.sock,server=on,wait=off");
+        assertThat(new NinePShare("fsdev0", Path.of("/x,y"), "kataShared", false).args().get(1))
+                .isEqualTo("local,id=fsdev0,path=/x,,y,security_model=none");
+    }
+
+    @Test
+    void idsAreChecked() {
+        assertThatThrownBy(() -> new VirtioSerialBus("bad id")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new VirtioSerialPort("a0", Path.of("/s"), "bad,name")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new VmName("a b")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
