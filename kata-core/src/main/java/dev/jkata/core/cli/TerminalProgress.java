@@ -2,7 +2,6 @@ package dev.jkata.core.cli;
 
 import dev.jkata.core.progress.Progress;
 import java.io.PrintStream;
-import java.time.Duration;
 
 /** Shows long steps on the terminal (standard error), so standard output stays the command's own. */
 final class TerminalProgress implements Progress {
@@ -16,18 +15,9 @@ final class TerminalProgress implements Progress {
     public Step step(String description) {
         out.println("==> " + description + " ...");
         out.flush();
-        long start = System.nanoTime();
-        return new Step() {
-            @Override
-            public Duration elapsed() {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-
-            @Override
-            public void close() {
-                out.printf("    done in %.1f s%n", elapsed().toMillis() / 1000.0);
-                out.flush();
-            }
-        };
+        return Progress.timed(d -> {
+            out.printf("    done in %.1f s%n", d.toMillis() / 1000.0);
+            out.flush();
+        });
     }
 }

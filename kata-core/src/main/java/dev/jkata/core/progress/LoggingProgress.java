@@ -1,6 +1,5 @@
 package dev.jkata.core.progress;
 
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,17 +11,6 @@ final class LoggingProgress implements Progress {
     @Override
     public Step step(String description) {
         LOG.info("{} ...", description);
-        long start = System.nanoTime();
-        return new Step() {
-            @Override
-            public Duration elapsed() {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-
-            @Override
-            public void close() {
-                LOG.info("{}: done in {} ms", description, elapsed().toMillis());
-            }
-        };
+        return Progress.timed(d -> LOG.info("{}: done in {} ms", description, d.toMillis()));
     }
 }

@@ -20,6 +20,22 @@ public interface Progress {
         void close();
     }
 
+    /** A step that measures itself and hands its duration to {@code onDone} when closed. */
+    static Step timed(java.util.function.Consumer<Duration> onDone) {
+        long start = System.nanoTime();
+        return new Step() {
+            @Override
+            public Duration elapsed() {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+
+            @Override
+            public void close() {
+                onDone.accept(elapsed());
+            }
+        };
+    }
+
     /** Progress logged at INFO through SLF4J (logger {@code dev.jkata.progress}). */
     static Progress logging() {
         return LoggingProgress.INSTANCE;
