@@ -11,9 +11,9 @@ import java.util.Optional;
 /**
  * What to run in a container: the command, its environment, working directory and user, whether it gets a
  * terminal, how long it may run and how much output {@link Sandbox#run} keeps. Immutable; build with
- * {@link #builder(String...)}.
+ * {@link #builder(String...)}. An empty working directory or user means the container's own.
  */
-public record ExecSpec(List<String> command, Map<String, String> env, String workdir, String user,
+public record ExecSpec(List<String> command, Map<String, String> env, Optional<String> workdir, Optional<String> user,
                        boolean terminal, Optional<Duration> timeout, MemorySize captureLimit) {
 
     public static final MemorySize DEFAULT_CAPTURE_LIMIT = MemorySize.ofMiB(16);
@@ -24,10 +24,11 @@ public record ExecSpec(List<String> command, Map<String, String> env, String wor
         if (command.isEmpty() || command.get(0).isBlank()) {
             throw new InvalidConfigurationException("command", "must name a program to run, e.g. ExecSpec.builder(\"uname\", \"-a\")");
         }
-        Objects.requireNonNull(workdir, "workdir");
-        if (!workdir.startsWith("/")) {
-            throw new InvalidConfigurationException("workdir", "must be an absolute path in the container, not '" + workdir + "'");
-        }
+        workdir.ifPresent(w -> {
+            if (!w.startsWith("/")) {
+                throw new InvalidConfigurationException("workdir", "must be an absolute path in the container, not '" + w + "'");
+            }
+        });
         Objects.requireNonNull(user, "user");
         timeout.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {
@@ -48,8 +49,8 @@ public record ExecSpec(List<String> command, Map<String, String> env, String wor
     public static final class Builder {
         private final List<String> command;
         private final Map<String, String> env = new LinkedHashMap<>();
-        private String workdir = "/";
-        private String user = "0:0";
+        private String workdir;
+        private String user;
         private boolean terminal;
         private Duration timeout;
         private MemorySize captureLimit = DEFAULT_CAPTURE_LIMIT;
@@ -96,7 +97,7 @@ public record ExecSpec(List<String> command, Map<String, String> env, String wor
         }
 
         public ExecSpec build() {
-            return new ExecSpec(command, env, workdir, user, terminal, Optional.ofNullable(timeout), captureLimit);
+            return new ExecSpec(command, env, Optional.ofNullable(workdir), Optional.ofNullable(user), terminal, Optional.ofNullable(timeout), captureLimit);
         }
     }
 }

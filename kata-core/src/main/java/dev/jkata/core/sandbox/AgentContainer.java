@@ -60,8 +60,8 @@ final class AgentContainer implements Container {
         env.putAll(sandboxEnv);
         env.putAll(spec.env());
         env.putAll(exec.env());
-        String user = exec.user().equals("0:0") ? spec.user() : exec.user();
-        String cwd = exec.workdir().equals("/") ? spec.workdir() : exec.workdir();
+        String user = exec.user().orElse(spec.user());
+        String cwd = exec.workdir().orElse(spec.workdir());
         int[] ug = Users.parse(user);
         String execId = Ids.next(6);
         agent.execProcess(id, execId, new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal()));
