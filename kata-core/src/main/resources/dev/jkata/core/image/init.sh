@@ -24,6 +24,20 @@ while read -r ko; do
 done < /etc/kata/modules.load
 echo "KATA_INIT: drivers loaded at $(uptime)s"
 
+# No udev here: name the virtio-serial ports the way udev would (/dev/virtio-ports/NAME -> /dev/vportXpY).
+mkdir -p /dev/virtio-ports
+i=0
+while [ $i -lt 300 ]; do
+    for port in /sys/class/virtio-ports/vport*; do
+        [ -r "$port/name" ] || continue
+        name=$(cat "$port/name")
+        [ -n "$name" ] && [ ! -e "/dev/virtio-ports/$name" ] && ln -s "../${port##*/}" "/dev/virtio-ports/$name"
+    done
+    [ -e /dev/virtio-ports/agent.channel.0 ] && break
+    sleep 0.01; i=$((i+1))
+done
+[ -e /dev/virtio-ports/agent.channel.0 ] || echo "KATA_INIT: no virtio-serial port named agent.channel.0 (is virtio_console loaded?)"
+
 hostname kata
 ip link set lo up 2>/dev/null
 

@@ -1,0 +1,73 @@
+package dev.jkata.testkit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A sandbox for a test, on a field or parameter of type {@link dev.jkata.api.Sandbox} in a {@link KataTest}
+ * class. Its scope follows where it is declared:
+ * <ul>
+ *   <li>a {@code static} field: one sandbox for the class, started before all its tests, closed after them;</li>
+ *   <li>an instance field: one sandbox per test (per class under {@code @TestInstance(PER_CLASS)});</li>
+ *   <li>a parameter of a test or lifecycle method: one sandbox for that method's invocation (a {@code Sandbox}
+ *       parameter without this annotation gets the defaults).</li>
+ * </ul>
+ * The field must not be {@code final}; the extension assigns it (an initial value would only be replaced).
+ *
+ * <p>Configure it with the attributes below, or, for anything they do not cover (shares, a container spec, a
+ * kernel), name a method of the test class that returns a configured {@link dev.jkata.api.SandboxBuilder}:
+ *
+ * <pre>{@code
+ * @KataSandbox(builder = "withSources")
+ * static Sandbox sandbox;
+ *
+ * static SandboxBuilder withSources() {
+ *     return Sandbox.builder().memory(MemorySize.ofGiB(1)).share(Path.of("src"), "/src", true);
+ * }
+ * }</pre>
+ *
+ * With {@link #builder()} the other attributes (except {@link #fake()}) must stay at their defaults, so a
+ * setting is never given in two places. The method takes no arguments; it must be {@code static} for a static
+ * field, and may be an instance method otherwise.
+ */
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface KataSandbox {
+
+    /** Guest memory, as {@code 512M}, {@code 1G}, ... */
+    String memory() default "512M";
+
+    /** Virtual CPUs. */
+    int cpus() default 1;
+
+    /** Boot the guest's root file system from an NVDIMM-mapped ext4 image instead of an initrd. */
+    boolean nvdimm() default false;
+
+    /** How long the VM may take until its agent answers. */
+    int bootTimeoutSeconds() default 90;
+
+    /** Environment variables for every process in the sandbox, each as {@code KEY=VALUE}. */
+    String[] env() default {};
+
+    /**
+     * {@code auto} (KVM when it can boot a stock guest, else TCG), {@code kvm} or {@code tcg}. Overridden with
+     * {@code kvm} when KVM is required (see {@link KataTest}).
+     */
+    String accelerator() default "auto";
+
+    /**
+     * The name of a no-argument method of the test class returning a {@link dev.jkata.api.SandboxBuilder};
+     * empty for none.
+     */
+    String builder() default "";
+
+    /**
+     * Use {@link dev.jkata.testkit.fake.FakeSandboxProvider}: no VM, commands run as HOST processes with no
+     * isolation. For fast unit tests of code that drives a sandbox; never for untrusted commands.
+     */
+    boolean fake() default false;
+}

@@ -1,0 +1,182 @@
+package dev.jkata.testkit.fake;
+
+import dev.jkata.api.Container;
+import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.ExecProcess;
+import dev.jkata.api.ExecResult;
+import dev.jkata.api.ExecSpec;
+import dev.jkata.api.ExitStatus;
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.api.KataTimeoutException;
+import dev.jkata.api.SandboxSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fake container: a host directory standing in for its {@code /}, and host processes started in it. See
+ * {@link FakeSandbox} for what is emulated.
+ */
+final class FakeContainer implements Container {
+    private static final Duration FOREVER = Duration.ofDays(365);
+    private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private final FakeSandbox sandbox;
+    private final String id;
+    private final Path root;
+    private final ContainerSpec spec;
+    private final Map<String, String> sandboxEnv;
+    private final Set<FakeExecProcess> live = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong execCount = new AtomicLong();
+
+    private FakeContainer(FakeSandbox sandbox, String id, Path root, ContainerSpec spec, Map<String, String> sandboxEnv) {
+        this.sandbox = sandbox;
+        this.id = id;
+        this.root = root;
+        this.spec = spec;
+        this.sandboxEnv = sandboxEnv;
+    }
+
+    /** Makes the container's directory and places the sandbox's shares in it. */
+    static FakeContainer create(FakeSandbox sandbox, String id, Path root, ContainerSpec cs, SandboxSpec sandboxSpec) {
+        try {
+            Files.createDirectories(root);
+            for (SandboxSpec.Share share : sandboxSpec.shares()) {
+                Path target = inside(root, share.guestPath(), "share");
+                if (target.equals(root)) {
+                    throw new InvalidConfigurationException("share", "a fake sandbox cannot share a directory at /");
+                }
+                Files.createDirectories(target.getParent());
+                if (share.readOnly()) {
+                    TempTree.copy(share.hostPath(), target);
+                } else {
+                    Files.createSymbolicLink(target, share.hostPath().toAbsolutePath());
+                }
+            }
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot prepare the fake container's directory " + root + ": "
+                    + e.getMessage(), sandbox.id(), e);
+        }
+        return new FakeContainer(sandbox, id, root, cs, sandboxSpec.env());
+    }
+
+    /** Maps a container path onto the container's host directory, refusing paths that climb out of it. */
+    static Path inside(Path root, String containerPath, String field) {
+        String relative = containerPath.replaceFirst("^/+", "");
+        Path p = root.resolve(relative).normalize();
+        if (!p.startsWith(root)) {
+            throw new InvalidConfigurationException(field, "'" + containerPath + "' leaves the container's root");
+        }
+        return p;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ExecProcess exec(ExecSpec exec) {
+        if (closed.get()) {
+            throw new KataException(KataErrorReason.ILLEGAL_STATE, "container " + id + " is closed", sandbox.id(), null);
+        }
+        return sandbox.whileRunning("exec", () -> start(exec));
+    }
+
+    private FakeExecProcess start(ExecSpec exec) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", DEFAULT_PATH));
+        env.put("HOME", root.toString());
+        env.putAll(sandboxEnv);
+        env.putAll(spec.env());
+        env.putAll(exec.env());
+        String cwd = exec.workdir().orElse(spec.workdir());
+        Path dir = inside(root, cwd, "workdir");
+        String execId = id + "-" + execCount.incrementAndGet();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot create the working directory " + dir, sandbox.id(), e);
+        }
+        String name = exec.command().get(0);
+        ProgramLookup.Found found = ProgramLookup.find(name, env.get("PATH"), dir);
+        FakeExecProcess p;
+        if (found.exitCodeIfMissing() != 0) {
+            String why = found.exitCodeIfMissing() == ProgramLookup.NOT_FOUND ? "not found" : "permission denied";
+            p = FakeExecProcess.notStarted(execId, found.exitCodeIfMissing(), "fake sandbox: " + name + ": " + why + "\n",
+                    this::forget);
+        } else {
+            List<String> argv = new ArrayList<>(exec.command());
+            argv.set(0, found.program().toString());
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(exec.terminal());
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            try {
+                p = FakeExecProcess.started(execId, pb.start(), exec.terminal(), this::forget);
+            } catch (IOException e) {
+                p = FakeExecProcess.notStarted(execId, ProgramLookup.NOT_EXECUTABLE,
+                        "fake sandbox: " + name + ": cannot execute\n", this::forget);
+            }
+        }
+        live.add(p);
+        return p;
+    }
+
+    private void forget(FakeExecProcess p) {
+        live.remove(p);
+    }
+
+    @Override
+    public ExecResult run(ExecSpec exec) throws InterruptedException {
+        try (FakeExecProcess p = (FakeExecProcess) exec(exec)) {
+            p.closeStdin();
+            long limit = exec.captureLimit().toBytes();
+            StreamCapture out = StreamCapture.start(p.stdout(), limit, "fake-stdout-" + p.id());
+            StreamCapture err = StreamCapture.start(p.stderr(), limit, "fake-stderr-" + p.id());
+            ExitStatus status;
+            try {
+                status = p.waitFor(exec.timeout().orElse(FOREVER));
+            } catch (KataTimeoutException e) {
+                p.kill();
+                throw new KataTimeoutException("'" + String.join(" ", exec.command()) + "' in fake sandbox " + sandbox.id()
+                        + " ran too long and was killed", exec.timeout().orElseThrow());
+            }
+            byte[] stdout = out.join();
+            byte[] stderr = err.join();
+            return new ExecResult(status, stdout, stderr, out.truncated() || err.truncated());
+        }
+    }
+
+    /** Kills every process of this container (the sandbox is closing). */
+    void killAll() {
+        for (FakeExecProcess p : live) {
+            p.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        killAll();
+        sandbox.removed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "FakeContainer[" + id + " in " + root + "]";
+    }
+}

@@ -1,0 +1,219 @@
+package dev.jkata.testkit.fake;
+
+import dev.jkata.api.Container;
+import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.IllegalSandboxStateException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxSpec;
+import dev.jkata.api.SandboxState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A FAKE sandbox: no virtual machine, and <strong>no isolation</strong>. Every command runs as a process on the
+ * host, as the user running the tests. Made by {@link FakeSandboxProvider}.
+ *
+ * <p>What it emulates:
+ * <ul>
+ *   <li>the states and their transitions; any call after {@link #close()} throws
+ *       {@link IllegalSandboxStateException}; {@code close()} is idempotent;</li>
+ *   <li>each container gets its own temporary directory standing in for its {@code /}: the working directory
+ *       {@code /} is that directory and {@code /x} is {@code x} under it (absolute paths in the command itself
+ *       still mean the host's files);</li>
+ *   <li>the environment: the host's {@code PATH}, {@code HOME} set to the container's directory, then the
+ *       sandbox's, the container's and the command's variables; nothing else of the host's environment;</li>
+ *   <li>shares: a read-only share is copied to its guest path under the container's directory (writes land in
+ *       the copy, never in the host directory); a writable share is a symbolic link to the host directory;</li>
+ *   <li>exit codes (127 for a program that is not found, 126 for one that cannot be executed, 128+N after
+ *       signal N), capture limits, timeouts that kill the process and its descendants, streamed stdio.</li>
+ * </ul>
+ * What it ignores: memory, CPUs, the accelerator, kernel and image settings, the container's root file system,
+ * the user a command runs as (it runs as the test's user) and terminals (there is no pty; with
+ * {@code terminal(true)} standard error is merged into standard output).
+ *
+ * <p>{@link #close()} kills every process it started (with their descendants) and deletes its directory.
+ * A process that daemonizes (double fork) escapes that, as it would escape any host supervisor.
+ */
+public final class FakeSandbox implements Sandbox {
+    private static final Logger LOG = LoggerFactory.getLogger(FakeSandbox.class);
+
+    private final String id;
+    private final SandboxSpec spec;
+    private final Path directory;
+    private final Map<String, FakeContainer> containers = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private SandboxState state = SandboxState.CREATED;
+    private FakeContainer defaultContainer;
+    private Duration bootTime = Duration.ZERO;
+
+    private FakeSandbox(String id, SandboxSpec spec, Path directory) {
+        this.id = id;
+        this.spec = spec;
+        this.directory = directory;
+    }
+
+    static FakeSandbox start(SandboxSpec spec, Optional<Path> workRoot) {
+        long t0 = System.nanoTime();
+        String id = "fake-" + randomHex();
+        Path dir;
+        try {
+            String prefix = "kata-" + id + "-";
+            dir = workRoot.isPresent() ? Files.createTempDirectory(workRoot.get(), prefix) : Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot create the fake sandbox's directory: " + e.getMessage(), id, e);
+        }
+        FakeSandbox sb = new FakeSandbox(id, spec, dir);
+        sb.move(SandboxState.STARTING);
+        try {
+            sb.defaultContainer = sb.newContainer(spec.container());
+            sb.bootTime = Duration.ofNanos(System.nanoTime() - t0);
+            sb.move(SandboxState.RUNNING);
+            LOG.debug("Fake sandbox {} running in {} (host processes, no isolation)", id, dir);
+            return sb;
+        } catch (RuntimeException e) {
+            synchronized (sb.lock) {
+                sb.state = SandboxState.FAILED;
+            }
+            try {
+                sb.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    static String randomHex() {
+        return String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /** The host directory holding this sandbox's container directories; gone after {@link #close()}. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The spec this sandbox was started from (a test may check what an extension or builder asked for). */
+    public SandboxSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public SandboxState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    @Override
+    public Container container() {
+        requireRunning("container()");
+        return defaultContainer;
+    }
+
+    @Override
+    public Container createContainer(ContainerSpec cs) {
+        return whileRunning("createContainer", () -> newContainer(cs));
+    }
+
+    @Override
+    public List<Container> containers() {
+        return List.copyOf(containers.values());
+    }
+
+    @Override
+    public Duration bootTime() {
+        return bootTime;
+    }
+
+    private FakeContainer newContainer(ContainerSpec cs) {
+        String cid = randomHex();
+        FakeContainer c = FakeContainer.create(this, cid, directory.resolve("c-" + cid), cs, spec);
+        containers.put(cid, c);
+        return c;
+    }
+
+    void removed(FakeContainer c) {
+        containers.remove(c.id());
+    }
+
+    /**
+     * Runs {@code action} only while the sandbox is running, holding the state still meanwhile, so a process
+     * cannot start after {@link #close()} has begun to kill them.
+     */
+    <T> T whileRunning(String operation, Supplier<T> action) {
+        synchronized (lock) {
+            requireRunning(operation);
+            return action.get();
+        }
+    }
+
+    void requireRunning(String operation) {
+        synchronized (lock) {
+            if (state != SandboxState.RUNNING) {
+                throw new IllegalSandboxStateException(id, operation, state, SandboxState.RUNNING);
+            }
+        }
+    }
+
+    private void move(SandboxState to) {
+        synchronized (lock) {
+            if (!state.canMoveTo(to)) {
+                throw new IllegalSandboxStateException(id, "moving to " + to, state, to);
+            }
+            state = to;
+        }
+    }
+
+    /** Kills every process this sandbox started and deletes its directory. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == SandboxState.STOPPED || state == SandboxState.STOPPING) {
+                return;
+            }
+            state = state == SandboxState.CREATED ? SandboxState.STOPPED : SandboxState.STOPPING;
+        }
+        KataException failure = new KataException(KataErrorReason.IO, "closing fake sandbox " + id + " failed", id, null);
+        for (FakeContainer c : containers.values()) {
+            try {
+                c.killAll();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        containers.clear();
+        try {
+            TempTree.delete(directory);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        synchronized (lock) {
+            state = SandboxState.STOPPED;
+        }
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FakeSandbox[" + id + ", " + state() + ", host processes, no isolation]";
+    }
+}

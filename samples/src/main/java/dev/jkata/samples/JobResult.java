@@ -1,0 +1,37 @@
+package dev.jkata.samples;
+
+import dev.jkata.api.ExitStatus;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a job ended.
+ *
+ * @param exitStatus the build script's exit status; after a timeout, that of the killed process (137, SIGKILL)
+ * @param timedOut whether the job exceeded its time limit and was killed
+ * @param duration from the script's start until it ended or was killed
+ * @param log the job's output (standard output and error, interleaved as written), one entry per line
+ * @param logTruncated whether lines past the runner's log limit were streamed but not kept here
+ */
+public record JobResult(ExitStatus exitStatus, boolean timedOut, Duration duration, List<String> log, boolean logTruncated) {
+
+    public JobResult {
+        log = List.copyOf(log);
+    }
+
+    public int exitCode() {
+        return exitStatus.code();
+    }
+
+    /** Finished in time with exit status 0. */
+    public boolean succeeded() {
+        return !timedOut && exitStatus.success();
+    }
+
+    /** The log as one text, a newline after each line. */
+    public String logText() {
+        StringBuilder sb = new StringBuilder();
+        log.forEach(line -> sb.append(line).append('\n'));
+        return sb.toString();
+    }
+}
