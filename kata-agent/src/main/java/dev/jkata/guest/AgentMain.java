@@ -1,16 +1,85 @@
 package dev.jkata.guest;
 
+import dev.jkata.guest.logging.ConsoleLogging;
+import dev.jkata.guest.transport.VirtioPort;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Level;
+
 /**
- * The guest agent's entry point, started by the guest init as the VM's long-running process.
+ * The guest agent's entry point, started by the guest init as the VM's long-running process; when it
+ * returns, init powers the guest off. It prints its milestones to stdout, the guest's serial console:
+ * <pre>
+ * KATA_AGENT: JVM started N ms before main (uptime U s)
+ * KATA_AGENT: ready in N ms, uptime U s, VmRSS R kB, serving PORT
+ * </pre>
+ * "ready" counts from the JVM's start to the gRPC server running with the port open.
  */
 public final class AgentMain {
+    /** Held so that java.util.logging keeps the level set on it (it references loggers weakly). */
+    private static final java.util.logging.Logger NETTY_BOOTSTRAP =
+            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+
     private AgentMain() {}
 
     public static void main(String[] args) {
-        long jvmMs = ProcessHandle.current().info().startInstant()
-                .map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L);
-        System.out.println("KATA_AGENT: JVM up in " + jvmMs + " ms");
-        System.out.println("KATA_AGENT: no protocol server in this build yet; exiting");
-        System.exit(1);
+        long mainAt = System.currentTimeMillis();
+        long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(mainAt);
+        System.out.println(ConsoleLogging.PREFIX + "JVM started " + (mainAt - jvmStart) + " ms before main (uptime "
+                + uptime() + " s)");
+        // the agent's transport is in-JVM: Netty must not look for (or unpack) its native libraries
+        System.setProperty("io.grpc.netty.shaded.io.netty.transport.noNative", "true");
+        // a fixed machine id spares Netty its search of the network interfaces for a MAC address (slow, and
+        // the guest has none): the id only names channels
+        System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
+        System.setProperty("io.grpc.netty.shaded.io.netty.machineId", "02:00:00:00:00:01");
+        System.setProperty("slf4j.provider", "dev.jkata.guest.logging.JulServiceProvider");
+        System.setProperty("slf4j.internal.verbosity", "WARN");
+        ConsoleLogging.install(System.out, Level.parse(System.getProperty("kata.agent.log", "INFO")));
+        // grpc asks for SO_KEEPALIVE, which Netty's local channels do not have: a warning per connection otherwise
+        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+
+        AgentConfig config = AgentConfig.from(System.getProperties(), args);
+        VirtioPort port;
+        try {
+            port = VirtioPort.open(config.port(), Duration.ofSeconds(10));
+        } catch (IOException e) {
+            System.out.println(ConsoleLogging.PREFIX + "cannot open " + config.port() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (InterruptedException e) {
+            System.exit(3);
+            return;
+        }
+        GuestAgent agent = GuestAgent.forGuest(config);
+        System.out.println(ConsoleLogging.PREFIX + "ready in " + (System.currentTimeMillis() - jvmStart) + " ms, uptime "
+                + uptime() + " s, VmRSS " + rssKiB() + " kB, serving " + config.port());
+        agent.servePort(port);
+    }
+
+    /** Seconds since the kernel started, from /proc/uptime; "?" where there is none. */
+    static String uptime() {
+        try {
+            return Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** The resident set size from /proc/self/status, in KiB; -1 where there is none. */
+    static long rssKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 }

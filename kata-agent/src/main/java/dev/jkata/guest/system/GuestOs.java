@@ -1,0 +1,19 @@
+package dev.jkata.guest.system;
+
+import java.time.Instant;
+
+/**
+ * What the agent changes in the guest system itself. The real one runs busybox commands; tests use a fake,
+ * so that a unit test never sets the host's clock or name.
+ */
+public interface GuestOs {
+
+    /** Sets the guest's host name (the UTS name containers without their own inherit). */
+    void setHostname(String hostname);
+
+    /** Sets the guest's wall clock. */
+    void setClock(Instant time);
+
+    /** Flushes file system buffers, before the host powers the VM off. */
+    void sync();
+}

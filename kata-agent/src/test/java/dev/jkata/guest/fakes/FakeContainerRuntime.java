@@ -1,0 +1,155 @@
+package dev.jkata.guest.fakes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jkata.guest.AgentException;
+import dev.jkata.guest.container.ContainerRuntime;
+import dev.jkata.guest.system.Commands;
+import dev.jkata.guest.terminal.TestTerminals;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A fake {@link ContainerRuntime} for host tests: it runs the process args of {@code config.json} or
+ * {@code process.json} directly on the host as a child of the JVM (no namespaces, no rootfs), writes the
+ * child's pid to the pid file, and sends signals with {@code kill}. For a console socket it opens a pty,
+ * makes it the child's stdio and sends the master over the socket, as crun does. A direct child's exit value is, as
+ * with crun, 128+N after signal N.
+ */
+public final class FakeContainerRuntime implements ContainerRuntime {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, Process> inits = new ConcurrentHashMap<>();
+    private final Map<String, List<Process>> execs = new ConcurrentHashMap<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+
+    /** What was called, in order: "run c1", "exec c1", "kill c1 15", "kill c1 9 all", "signal 15", "delete c1". */
+    public List<String> calls() { return Collections.unmodifiableList(calls); }
+
+    @Override
+    public Process run(String containerId, Path bundle, Path pidFile, Path logFile, Path consoleSocket) throws IOException {
+        calls.add("run " + containerId);
+        Process p = launch(JSON.readTree(bundle.resolve("config.json").toFile()).path("process"), pidFile, consoleSocket);
+        inits.put(containerId, p);
+        return p;
+    }
+
+    @Override
+    public Process exec(String containerId, Path processJson, Path pidFile, Path logFile, Path consoleSocket) throws IOException {
+        calls.add("exec " + containerId);
+        Process init = inits.get(containerId);
+        if (init == null || !init.isAlive()) {
+            Files.writeString(logFile, "container " + containerId + " is not running");
+            return new ProcessBuilder("sh", "-c", "exit 1").start();
+        }
+        Process p = launch(JSON.readTree(processJson.toFile()), pidFile, consoleSocket);
+        execs.computeIfAbsent(containerId, k -> new CopyOnWriteArrayList<>()).add(p);
+        return p;
+    }
+
+    @Override
+    public void kill(String containerId, int signal, boolean all) {
+        calls.add("kill " + containerId + " " + signal + (all ? " all" : ""));
+        Process init = inits.get(containerId);
+        if (init == null || !init.isAlive()) {
+            throw AgentException.internal("container " + containerId + " is not running");
+        }
+        List<Long> pids = new ArrayList<>();
+        pids.add(init.pid());
+        if (all) {
+            init.descendants().forEach(h -> pids.add(h.pid()));
+            execs.getOrDefault(containerId, List.of()).forEach(p -> pids.add(p.pid()));
+        }
+        for (long pid : pids) {
+            kill(pid, signal);
+        }
+    }
+
+    @Override
+    public void signal(long pid, int signal) {
+        calls.add("signal " + signal);
+        kill(pid, signal);
+    }
+
+    @Override
+    public List<Long> pids(String containerId) {
+        Process init = inits.get(containerId);
+        if (init == null || !init.isAlive()) {
+            throw AgentException.internal("container " + containerId + " is not running");
+        }
+        List<Long> pids = new ArrayList<>();
+        pids.add(init.pid());
+        init.descendants().forEach(h -> pids.add(h.pid()));
+        for (Process p : execs.getOrDefault(containerId, List.of())) {
+            if (p.isAlive()) {
+                pids.add(p.pid());
+                p.descendants().forEach(h -> pids.add(h.pid()));
+            }
+        }
+        return pids;
+    }
+
+    @Override
+    public void delete(String containerId) {
+        calls.add("delete " + containerId);
+        List<Process> all = new ArrayList<>(execs.getOrDefault(containerId, List.of()));
+        Process init = inits.remove(containerId);
+        if (init != null) {
+            all.add(init);
+        }
+        execs.remove(containerId);
+        for (Process p : all) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private static Process launch(JsonNode process, Path pidFile, Path consoleSocket) throws IOException {
+        List<String> args = new ArrayList<>();
+        process.path("args").forEach(a -> args.add(a.asText()));
+        ProcessBuilder pb = new ProcessBuilder(args);
+        pb.environment().clear();
+        for (JsonNode e : process.path("env")) {
+            String kv = e.asText();
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        File cwd = new File(process.path("cwd").asText("/"));
+        if (cwd.isDirectory()) {
+            pb.directory(cwd);
+        }
+        if (consoleSocket == null) {
+            Process p = pb.start();
+            Files.writeString(pidFile, Long.toString(p.pid()));
+            return p;
+        }
+        // as crun does for terminal=true: a pty is the process's stdio, its master goes over the console socket
+        TestTerminals.PtyPair pty = TestTerminals.openPty();
+        try {
+            File slave = pty.slave().toFile();
+            pb.redirectInput(ProcessBuilder.Redirect.from(slave)).redirectOutput(ProcessBuilder.Redirect.appendTo(slave))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(slave));
+            Process p = pb.start();
+            TestTerminals.sendDescriptor(consoleSocket, pty.master());
+            Files.writeString(pidFile, Long.toString(p.pid()));
+            return p;
+        } finally {
+            TestTerminals.close(pty.master());
+        }
+    }
+
+    private static void kill(long pid, int signal) {
+        Commands.run(List.of("kill", "-" + signal, Long.toString(pid)));
+    }
+}
