@@ -111,6 +111,17 @@ public final class Container {
             processes.put(execId, gp);
             n = ++execCount;
         }
+        String program = processSpec.path("args").path(0).asText("");
+        String pathVar = "";
+        for (com.fasterxml.jackson.databind.JsonNode e : processSpec.path("env")) {
+            if (e.asText().startsWith("PATH=")) {
+                pathVar = e.asText().substring(5);
+            }
+        }
+        if (runtime.findProgram(layout.rootfs(id), program, pathVar, processSpec.path("cwd").asText("/")).isEmpty()) {
+            gp.failToStart(127, program + ": not found\n");
+            return gp;
+        }
         Path json = bundle().resolve("exec-" + n + ".json");
         Path pidFile = bundle().resolve("exec-" + n + ".pid");
         Path logFile = bundle().resolve("exec-" + n + ".log");

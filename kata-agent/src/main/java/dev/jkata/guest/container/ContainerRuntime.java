@@ -40,4 +40,12 @@ public interface ContainerRuntime {
 
     /** Kills whatever is left of the container and forgets it; a container the runtime does not know is fine. */
     void delete(String containerId);
+
+    /**
+     * Where the program {@code command} would be found for a process of a container whose root is
+     * {@code rootfs}; empty when it does not exist there (the process then ends with status 127, as in a shell).
+     */
+    default java.util.Optional<String> findProgram(Path rootfs, String command, String pathVariable, String cwd) {
+        return ExecutableLookup.find(rootfs, command, pathVariable, cwd);
+    }
 }

@@ -118,6 +118,19 @@ public final class GuestProcess {
         }
     }
 
+    /**
+     * Ends a process that could not start, as a shell would report it: {@code message} on its stderr and
+     * {@code status} as its exit status (127 for a program that does not exist).
+     */
+    public void failToStart(int status, String message) {
+        try {
+            stderr.write(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        abort(status);
+    }
+
     /** Ends a process that never started, as if it had exited with {@code status}: its streams end at once. */
     public void abort(int status) {
         synchronized (this) {

@@ -26,6 +26,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with crun, 128+N after signal N.
  */
 public final class FakeContainerRuntime implements ContainerRuntime {
+
+    /** Fake processes run on the host, so their programs are looked up in the host's root. */
+    @Override
+    public java.util.Optional<String> findProgram(java.nio.file.Path rootfs, String command, String pathVariable, String cwd) {
+        return dev.jkata.guest.container.ContainerRuntime.super.findProgram(java.nio.file.Path.of("/"), command, pathVariable, cwd);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Process> inits = new ConcurrentHashMap<>();
