@@ -9,6 +9,7 @@ import dev.jkata.qemu.accel.AcceleratorVerdict;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.config.RunPaths;
 import dev.jkata.qemu.qmp.QmpClient;
+import dev.jkata.qemu.qmp.QmpException;
 import dev.jkata.qemu.qmp.QmpStatus;
 import java.io.File;
 import java.io.IOException;
@@ -139,9 +140,26 @@ public final class QemuHypervisor {
                 throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "interrupted while QEMU started", e);
             }
         }
-        long left = deadline - System.nanoTime();
-        QmpClient qmp = QmpClient.connect(paths.qmpSocket(),
-                Duration.ofNanos(Math.max(left, Duration.ofSeconds(1).toNanos())), qmpDeadline);
+        // QEMU binds the socket a moment before it listens: a refused connection then means "not yet".
+        QmpClient qmp;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                qmp = QmpClient.connect(paths.qmpSocket(),
+                        Duration.ofNanos(Math.max(left, Duration.ofSeconds(1).toNanos())), qmpDeadline);
+                break;
+            } catch (QmpException e) {
+                if (!(e.getCause() instanceof java.net.ConnectException) || !vm.isAlive() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "interrupted while QEMU started", e);
+            }
+        }
         vm.attachQmp(qmp);
         QmpStatus status = qmp.queryStatus();
         if (!status.running()) {
