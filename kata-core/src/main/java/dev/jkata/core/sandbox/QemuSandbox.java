@@ -97,6 +97,7 @@ final class QemuSandbox implements Sandbox {
         CacheDirectory cache = CacheDirectory.defaultLocation();
         Progress progress = Progress.logging();
         GuestImage image = image(cache, progress);
+        requireRoomFor(image);
         rootfsHostDir = spec.container().rootfs().orElseGet(() -> BusyboxRootfs.get(cache, progress));
         // The boot timeout covers the VM, not building the image on a cold cache.
         long t0 = System.nanoTime();
@@ -142,6 +143,22 @@ final class QemuSandbox implements Sandbox {
                     built.kernelCommandLine(), size(spec.initrd().get()), 0, 0);
         }
         return built;
+    }
+
+    /**
+     * The initrd form unpacks the whole image into guest RAM (a tmpfs root): below about three times its size
+     * plus 128 MiB the kernel fails with "Initramfs unpacking failed: write error" and panics.
+     */
+    private void requireRoomFor(GuestImage image) {
+        if (image.form() != ImageForm.INITRD) {
+            return;
+        }
+        long needMiB = 3 * image.initrdBytes() / (1 << 20) + 128;
+        if (spec.memory().toMiB() < needMiB) {
+            throw new InvalidConfigurationException("memory", spec.memory() + " is too little for the initrd form, whose "
+                    + image.initrdBytes() / (1 << 20) + "M image is unpacked into guest RAM; give at least " + needMiB
+                    + "M, or use nvdimm(), which maps the root file system from the host instead");
+        }
     }
 
     private static long size(Path p) {

@@ -161,6 +161,18 @@ class SandboxIT {
     }
 
     @Test
+    void aTerminalExecGetsAPtyThatCanBeResized() throws Exception {
+        try (ExecProcess p = sandbox.exec(ExecSpec.builder("sh", "-c", "tty; read line; stty size").terminal(true).build())) {
+            p.resizeTty(100, 40);
+            p.stdin().write("go\n".getBytes(StandardCharsets.UTF_8));
+            p.stdin().flush();
+            assertThat(p.waitFor(Duration.ofSeconds(60)).code()).isZero();
+            String out = text(p.stdout().readAllBytes()).replace("\r", "");
+            assertThat(out).contains("/dev/pts/").contains("40 100");
+        }
+    }
+
+    @Test
     void outputPastTheCaptureLimitIsCutAndSaidSo() throws Exception {
         ExecResult r = sandbox.run(ExecSpec.builder("sh", "-c", "head -c 300000 /dev/zero")
                 .captureLimit(MemorySize.ofKiB(100)).build());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.ExecResult;
 import dev.jkata.api.IllegalSandboxStateException;
+import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataTimeoutException;
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
@@ -62,8 +63,19 @@ class SandboxLifecycleIT {
     }
 
     @Test
+    void tooLittleMemoryForTheInitrdFormIsATypedErrorBeforeAnyVmStarts() throws Exception {
+        assertThatThrownBy(() -> Sandbox.builder().memory(MemorySize.ofMiB(256)).stateRoot(stateRoot).start())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("memory:").hasMessageContaining("nvdimm()");
+        assertThat(Leaks.qemuChildren()).isEmpty();
+        try (var s = Files.list(stateRoot)) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
     void aClosedSandboxRefusesWorkNamingBothStates() throws Exception {
-        Sandbox sb = Sandbox.builder().memory(MemorySize.ofMiB(256)).stateRoot(stateRoot).start();
+        Sandbox sb = Sandbox.builder().stateRoot(stateRoot).start();
         String id = sb.id();
         sb.close();
         assertThatThrownBy(() -> sb.run("true"))
