@@ -8,11 +8,11 @@ import dev.jkata.agent.client.ProcessConfig;
 import dev.jkata.agent.client.StorageMount;
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
-import dev.jkata.api.IllegalSandboxStateException;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxLifecycle;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.api.SandboxState;
 import dev.jkata.core.cache.CacheDirectory;
@@ -58,8 +58,7 @@ final class QemuSandbox implements Sandbox {
     private final Map<String, AgentContainer> containers = new ConcurrentHashMap<>();
     private final List<SharedDir> shares = new ArrayList<>();
     private final List<BindMount> userMounts = new ArrayList<>();
-    private final Object lock = new Object();
-    private SandboxState current = SandboxState.CREATED;
+    private final SandboxLifecycle lifecycle;
     private QemuVm vm;
     private AgentClient agent;
     private ConsoleForwarder console;
@@ -71,6 +70,7 @@ final class QemuSandbox implements Sandbox {
         this.id = id;
         this.spec = spec;
         this.state = state;
+        this.lifecycle = new SandboxLifecycle(id);
     }
 
     static QemuSandbox start(SandboxSpec spec) {
@@ -198,21 +198,12 @@ final class QemuSandbox implements Sandbox {
     }
 
     void requireRunning(String operation) {
-        synchronized (lock) {
-            if (current != SandboxState.RUNNING) {
-                throw new IllegalSandboxStateException(id, operation, current, SandboxState.RUNNING);
-            }
-        }
+        lifecycle.requireRunning(operation);
     }
 
     private void move(SandboxState to) {
-        synchronized (lock) {
-            if (!current.canMoveTo(to)) {
-                throw new IllegalSandboxStateException(id, "moving to " + to, current, to);
-            }
-            LOG.debug("Sandbox {}: {} -> {}", id, current, to);
-            current = to;
-        }
+        LOG.debug("Sandbox {}: {} -> {}", id, lifecycle.state(), to);
+        lifecycle.moveTo(to);
     }
 
     @Override
@@ -220,12 +211,10 @@ final class QemuSandbox implements Sandbox {
 
     @Override
     public SandboxState state() {
-        synchronized (lock) {
-            if (current == SandboxState.RUNNING && vm != null && !vm.isAlive()) {
-                current = SandboxState.FAILED;
-            }
-            return current;
+        if (lifecycle.state() == SandboxState.RUNNING && vm != null && !vm.isAlive()) {
+            lifecycle.fail();
         }
+        return lifecycle.state();
     }
 
     @Override
@@ -257,20 +246,15 @@ final class QemuSandbox implements Sandbox {
 
     /** Tears down after a failed start, attaching secondary failures to the first. */
     private void fail(RuntimeException cause) {
-        synchronized (lock) {
-            current = SandboxState.FAILED;
-        }
+        lifecycle.fail();
         keepConsoleLog();
         teardown(cause);
     }
 
     @Override
     public void close() {
-        synchronized (lock) {
-            if (current == SandboxState.STOPPED || current == SandboxState.STOPPING) {
-                return;
-            }
-            current = SandboxState.STOPPING;
+        if (!lifecycle.beginClose()) {
+            return;
         }
         KataException failure = new KataException(KataErrorReason.IO, "closing sandbox " + id + " failed", id, null);
         for (AgentContainer c : containers.values()) {
@@ -290,9 +274,7 @@ final class QemuSandbox implements Sandbox {
             }
         }
         teardown(failure);
-        synchronized (lock) {
-            current = SandboxState.STOPPED;
-        }
+        lifecycle.closed();
         if (failure.getSuppressed().length > 0) {
             throw failure;
         }

@@ -2,10 +2,10 @@ package dev.jkata.testkit.fake;
 
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
-import dev.jkata.api.IllegalSandboxStateException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxLifecycle;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.api.SandboxState;
 import java.io.IOException;
@@ -53,13 +53,13 @@ public final class FakeSandbox implements Sandbox {
     private final SandboxSpec spec;
     private final Path directory;
     private final Map<String, FakeContainer> containers = new ConcurrentHashMap<>();
-    private final Object lock = new Object();
-    private SandboxState state = SandboxState.CREATED;
+    private final SandboxLifecycle lifecycle;
     private FakeContainer defaultContainer;
     private Duration bootTime = Duration.ZERO;
 
     private FakeSandbox(String id, SandboxSpec spec, Path directory) {
         this.id = id;
+        this.lifecycle = new SandboxLifecycle(id);
         this.spec = spec;
         this.directory = directory;
     }
@@ -83,9 +83,7 @@ public final class FakeSandbox implements Sandbox {
             LOG.debug("Fake sandbox {} running in {} (host processes, no isolation)", id, dir);
             return sb;
         } catch (RuntimeException e) {
-            synchronized (sb.lock) {
-                sb.state = SandboxState.FAILED;
-            }
+            sb.lifecycle.fail();
             try {
                 sb.close();
             } catch (RuntimeException suppressed) {
@@ -116,9 +114,7 @@ public final class FakeSandbox implements Sandbox {
 
     @Override
     public SandboxState state() {
-        synchronized (lock) {
-            return state;
-        }
+        return lifecycle.state();
     }
 
     @Override
@@ -158,37 +154,22 @@ public final class FakeSandbox implements Sandbox {
      * cannot start after {@link #close()} has begun to kill them.
      */
     <T> T whileRunning(String operation, Supplier<T> action) {
-        synchronized (lock) {
-            requireRunning(operation);
-            return action.get();
-        }
+        return lifecycle.whileRunning(operation, action);
     }
 
     void requireRunning(String operation) {
-        synchronized (lock) {
-            if (state != SandboxState.RUNNING) {
-                throw new IllegalSandboxStateException(id, operation, state, SandboxState.RUNNING);
-            }
-        }
+        lifecycle.requireRunning(operation);
     }
 
     private void move(SandboxState to) {
-        synchronized (lock) {
-            if (!state.canMoveTo(to)) {
-                throw new IllegalSandboxStateException(id, "moving to " + to, state, to);
-            }
-            state = to;
-        }
+        lifecycle.moveTo(to);
     }
 
     /** Kills every process this sandbox started and deletes its directory. Idempotent. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (state == SandboxState.STOPPED || state == SandboxState.STOPPING) {
-                return;
-            }
-            state = state == SandboxState.CREATED ? SandboxState.STOPPED : SandboxState.STOPPING;
+        if (!lifecycle.beginClose()) {
+            return;
         }
         KataException failure = new KataException(KataErrorReason.IO, "closing fake sandbox " + id + " failed", id, null);
         for (FakeContainer c : containers.values()) {
@@ -204,9 +185,7 @@ public final class FakeSandbox implements Sandbox {
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
-        synchronized (lock) {
-            state = SandboxState.STOPPED;
-        }
+        lifecycle.closed();
         if (failure.getSuppressed().length > 0) {
             throw failure;
         }
