@@ -28,7 +28,7 @@ public final class YamuxForwarder implements Closeable {
     private final YamuxSession session;
     private final UnixDomainSocketAddress target;
     private final Thread acceptor;
-    private final Set<StreamBridge> bridges = ConcurrentHashMap.newKeySet();
+    private final BridgeSet bridges = new BridgeSet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong forwarded = new AtomicLong();
 
@@ -71,12 +71,7 @@ public final class YamuxForwarder implements Closeable {
                 continue;
             }
             String name = session.config().name() + "-" + forwarded.incrementAndGet();
-            StreamBridge bridge = StreamBridge.start(stream, conn, name, bridges::remove);
-            bridges.add(bridge);
-            if (bridge.isDone() || closed.get()) {
-                bridges.remove(bridge);
-                bridge.close();
-            }
+            bridges.bridge(stream, conn, name, closed::get);
         }
     }
 
@@ -89,10 +84,7 @@ public final class YamuxForwarder implements Closeable {
         if (Thread.currentThread() != acceptor) {
             acceptor.interrupt();
         }
-        for (StreamBridge b : bridges) {
-            b.close();
-        }
-        bridges.clear();
+        bridges.closeAll();
     }
 
     @Override

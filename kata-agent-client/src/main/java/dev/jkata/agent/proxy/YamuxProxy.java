@@ -40,7 +40,7 @@ public final class YamuxProxy implements Closeable {
     private final ServerSocketChannel server;
     private final Thread acceptor;
     private final Thread watcher;
-    private final Set<StreamBridge> bridges = ConcurrentHashMap.newKeySet();
+    private final BridgeSet bridges = new BridgeSet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong connections = new AtomicLong();
 
@@ -126,12 +126,7 @@ public final class YamuxProxy implements Closeable {
                 return;
             }
             String name = session.config().name() + "-" + connections.incrementAndGet();
-            StreamBridge bridge = StreamBridge.start(stream, conn, name, bridges::remove);
-            bridges.add(bridge);
-            if (bridge.isDone() || closed.get()) {
-                bridges.remove(bridge);
-                bridge.close();
-            }
+            bridges.bridge(stream, conn, name, closed::get);
         }
     }
 
@@ -151,10 +146,7 @@ public final class YamuxProxy implements Closeable {
         } catch (IOException e) {
             LOG.debug("proxy {}: removing the socket file failed", socketPath, e);
         }
-        for (StreamBridge b : bridges) {
-            b.close();
-        }
-        bridges.clear();
+        bridges.closeAll();
     }
 
     private static void closeQuietly(SocketChannel c) {
