@@ -9,8 +9,6 @@ cd "$(dirname "$0")/.."
 scripts/setup-host.sh
 echo "==> Building jkata ..."
 mvn -q -B -DskipTests -DskipITs install
-# kata-bench on its own too, while the reactor does not list it.
-grep -q '<module>kata-bench</module>' pom.xml || mvn -q -B -DskipTests -DskipITs install -f kata-bench/pom.xml
 cp_file=kata-bench/target/bench-classpath.txt
 exec java -Xmx1g \
   -Dorg.slf4j.simpleLogger.defaultLogLevel="${KATA_LOG:-warn}" \
