@@ -15,7 +15,7 @@ public record NvdimmImage(Path path, MemorySize size) {
     public static final MemorySize ALIGNMENT = MemorySize.ofMiB(2);
 
     public NvdimmImage {
-        Objects.requireNonNull(path, "path");
+        path = Objects.requireNonNull(path, "path").toAbsolutePath();
         Objects.requireNonNull(size, "size");
     }
 

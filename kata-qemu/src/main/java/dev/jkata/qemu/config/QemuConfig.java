@@ -117,6 +117,9 @@ public record QemuConfig(
         }
 
         requireReadableFile(kernel, "kernel");
+        // QEMU runs in the run directory: every host path it gets must be absolute.
+        kernel = kernel.toAbsolutePath();
+        initrd = initrd.map(Path::toAbsolutePath);
         Objects.requireNonNull(initrd, "initrd");
         initrd.ifPresent(i -> requireReadableFile(i, "initrd"));
         require(kernelCommandLine != null, "append", "is required");

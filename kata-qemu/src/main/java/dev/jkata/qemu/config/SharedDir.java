@@ -15,7 +15,7 @@ public record SharedDir(Path hostDir, String mountTag, boolean readOnly) {
     public static final String DEFAULT_TAG = "kataShared";
 
     public SharedDir {
-        Objects.requireNonNull(hostDir, "hostDir");
+        hostDir = Objects.requireNonNull(hostDir, "hostDir").toAbsolutePath();
         Objects.requireNonNull(mountTag, "mountTag");
     }
 
