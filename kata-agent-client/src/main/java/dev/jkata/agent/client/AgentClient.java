@@ -27,6 +27,7 @@ import dev.jkata.api.KataTimeoutException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -90,6 +91,8 @@ public final class AgentClient implements AutoCloseable {
             ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(proxySocket.toString()))
                     .channelType(EpollDomainSocketChannel.class)
                     .eventLoopGroup(loop)
+                    // grpc asks every transport for TCP keep-alive, which a UNIX socket does not have (Netty warns)
+                    .withOption(ChannelOption.SO_KEEPALIVE, null)
                     .usePlaintext()
                     .maxInboundMessageSize((int) config.maxMessage().toBytes())
                     .build();
