@@ -6,13 +6,10 @@ import dev.jkata.core.host.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +78,7 @@ final class RootfsStager {
     /** A Java runtime at {@code guestPath}, with the host libraries its own native code loads. */
     RootfsStager javaRuntime(Path runtime, String guestPath) throws IOException {
         Path dst = root.resolve(guestPath);
-        copyTree(runtime, dst);
+        dev.jkata.core.host.FileTrees.copy(runtime, dst);
         List<Path> elves = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dst)) {
             s.filter(Files::isRegularFile).filter(ElfFile::isElf).forEach(elves::add);
@@ -153,26 +150,5 @@ final class RootfsStager {
         }
         Files.createDirectories(to.getParent());
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path dst = to.resolve(from.relativize(file).toString());
-                if (attrs.isSymbolicLink()) {
-                    Files.createSymbolicLink(dst, Files.readSymbolicLink(file));
-                } else {
-                    Files.copy(file, dst, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

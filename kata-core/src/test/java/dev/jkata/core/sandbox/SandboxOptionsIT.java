@@ -33,7 +33,7 @@ class SandboxOptionsIT {
     void explicitKernelImageRootfsAndContainerSettingsAreUsed() throws Exception {
         GuestImage img = GuestImageBuilder.create().build();
         Path rootfs = work.resolve("rootfs");
-        copyTree(BusyboxRootfs.get(CacheDirectory.defaultLocation(), Progress.logging()), rootfs);
+        dev.jkata.core.host.FileTrees.copy(BusyboxRootfs.get(CacheDirectory.defaultLocation(), Progress.logging()), rootfs);
         Files.writeString(rootfs.resolve("etc/marker"), "user rootfs\n");
         Files.createDirectories(rootfs.resolve("srv/app"));
         String id;
@@ -54,20 +54,5 @@ class SandboxOptionsIT {
         }
         assertThat(rootfs.resolve("etc/marker")).hasContent("user rootfs\n");
         Leaks.assertNoneLeft(stateRoot, id);
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path dst = to.resolve(from.relativize(p).toString());
-                if (Files.isSymbolicLink(p)) {
-                    Files.createSymbolicLink(dst, Files.readSymbolicLink(p));
-                } else if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 }
