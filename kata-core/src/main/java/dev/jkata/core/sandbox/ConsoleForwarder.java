@@ -17,6 +17,8 @@ import org.slf4j.MDC;
  */
 final class ConsoleForwarder implements AutoCloseable {
     private static final int MAX_LINE = 4096;
+    /** The most console log kept on disk; past it the file is emptied (QEMU appends), so a chatty guest cannot fill the disk. */
+    static final long MAX_LOG_BYTES = 32L << 20;
 
     private final Path log;
     private final Logger guest;
@@ -66,6 +68,9 @@ final class ConsoleForwarder implements AutoCloseable {
                     } catch (IOException e) {
                         // the file went away with the sandbox
                     }
+                    if (pos > MAX_LOG_BYTES) {
+                        pos = truncate(pos);
+                    }
                 }
                 if (last) {
                     if (line.length() > 0) {
@@ -79,6 +84,17 @@ final class ConsoleForwarder implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             MDC.remove("kata.sandbox");
+        }
+    }
+
+    private long truncate(long pos) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+            guest.warn("the guest wrote more than {} MiB to its console; the log file was emptied to bound its size",
+                    MAX_LOG_BYTES >> 20);
+            return 0;
+        } catch (IOException e) {
+            return pos;
         }
     }
 

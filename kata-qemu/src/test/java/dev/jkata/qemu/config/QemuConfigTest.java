@@ -48,7 +48,7 @@ class QemuConfigTest {
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 "-pidfile", run + "/qemu.pid",
                 "-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off",
-                "-chardev", "file,id=console0,path=" + run + "/console.log", "-serial", "chardev:console0",
+                "-chardev", "file,id=console0,path=" + run + "/console.log,append=on", "-serial", "chardev:console0",
                 "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyS0",
                 "-device", "virtio-serial-pci,id=serial0",
                 "-chardev", "socket,id=agent0,path=" + run + "/agent.sock,server=on,wait=off",
@@ -90,7 +90,7 @@ class QemuConfigTest {
                 "-sandbox", "on",
                 "-pidfile", run + "/qemu.pid",
                 "-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off",
-                "-chardev", "file,id=console0,path=" + run + "/console.log", "-serial", "chardev:console0",
+                "-chardev", "file,id=console0,path=" + run + "/console.log,append=on", "-serial", "chardev:console0",
                 "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyS0 quiet panic=1",
                 "-object", "memory-backend-file,id=mem-nv0,mem-path=" + image + ",size=" + (3 * 1024 * 1024 + 4096)
                         + ",share=on,readonly=on",

@@ -88,7 +88,7 @@ class QemuDeviceTest {
     @Test
     void serialConsoleToFile() {
         assertThat(new SerialConsole("console0", Path.of("/run/vm/console.log")).args()).containsExactly(
-                "-chardev", "file,id=console0,path=/run/vm/console.log", "-serial", "chardev:console0");
+                "-chardev", "file,id=console0,path=/run/vm/console.log,append=on", "-serial", "chardev:console0");
     }
 
     @Test
