@@ -180,7 +180,9 @@ final class QemuSandbox implements Sandbox {
                     + " given when it started (" + rootfsHostDir + "); start another sandbox for " + cs.rootfs().get());
         }
         String cid = Ids.next(6);
-        String mountPoint = SHARED_CONTAINERS + "/" + cid + "/rootfs";
+        // A virtio-9p tag mounts once per guest (a second mount is EBUSY): the share lives at one mount point that
+        // the agent reference-counts, and each container stacks its own writable overlay on it.
+        String mountPoint = SHARED_CONTAINERS;
         List<StorageMount> storages = new ArrayList<>();
         storages.add(StorageMount.ninePee(ROOTFS_TAG, mountPoint, true));
         for (SharedDir s : shares.subList(1, shares.size())) {

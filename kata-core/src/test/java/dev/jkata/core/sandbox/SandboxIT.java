@@ -3,6 +3,8 @@ package dev.jkata.core.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jkata.api.Container;
+import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.ExecProcess;
 import dev.jkata.api.ExecResult;
 import dev.jkata.api.ExecSpec;
@@ -170,6 +172,20 @@ class SandboxIT {
             String out = text(p.stdout().readAllBytes()).replace("\r", "");
             assertThat(out).contains("/dev/pts/").contains("40 100");
         }
+    }
+
+    @Test
+    void aSecondContainerHasItsOwnWritableLayerAndIsRemovedOnClose() throws Exception {
+        assertThat(sandbox.run("sh", "-c", "echo default > /root/which").exitCode()).isZero();
+        try (Container second = sandbox.createContainer(ContainerSpec.builder().env("ROLE", "second").build())) {
+            assertThat(sandbox.containers()).extracting(Container::id).contains(second.id(), sandbox.container().id());
+            ExecResult r = second.run(ExecSpec.builder("sh", "-c", "echo $ROLE; cat /root/which 2>/dev/null || echo none").build());
+            assertThat(r.stdout()).isEqualTo("second\nnone\n");
+            second.close();
+            second.close();
+            assertThat(sandbox.containers()).extracting(Container::id).doesNotContain(second.id());
+        }
+        assertThat(sandbox.run("cat", "/root/which").stdout()).isEqualTo("default\n");
     }
 
     @Test
