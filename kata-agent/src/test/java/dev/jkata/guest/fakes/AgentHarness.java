@@ -63,6 +63,14 @@ public final class AgentHarness implements AutoCloseable {
     private final Server server;
     private final ManagedChannel channel;
 
+    /** An agent with its sandbox created and container {@code cid} running an idle init: the usual fixture. */
+    public static AgentHarness withIdleContainer(Path tmp, String cid) {
+        AgentHarness h = new AgentHarness(tmp);
+        h.createSandbox();
+        h.runContainer(cid, "sleep", "60");
+        return h;
+    }
+
     public AgentHarness(Path tmp) {
         this(tmp, Sandbox.Settings.defaults());
     }

@@ -22,9 +22,7 @@ class TerminalRpcTest {
 
     @BeforeEach
     void start() {
-        h = new AgentHarness(tmp);
-        h.createSandbox();
-        h.runContainer("c1", "sleep", "60");
+        h = AgentHarness.withIdleContainer(tmp, "c1");
     }
 
     @AfterEach
