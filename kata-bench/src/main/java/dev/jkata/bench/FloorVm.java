@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * A floor's VM: QEMU with exactly the command line a sandbox of the same image form gets (kernel, machine,
  * accelerator, memory, nvdimm, the 9p share, the virtio-serial port), but our own initrd and init. Built the
- * way {@code QemuSandbox} builds its config; if that changes, change this with it.
+ * way {@code QemuGuestLauncher} builds its config; if that changes, change this with it.
  */
 final class FloorVm implements AutoCloseable {
     final QemuVm vm;

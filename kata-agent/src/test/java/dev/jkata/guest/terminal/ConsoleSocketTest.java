@@ -20,10 +20,10 @@ class ConsoleSocketTest {
 
     @Test
     void theMasterSentOverTheSocketIsThePtyOfTheSlave() throws Exception {
-        TestTerminals.PtyPair pair = TestTerminals.openPty();
+        RuntimeConsole.PtyPair pair = RuntimeConsole.openPty();
         try (ConsoleSocket console = ConsoleSocket.listen(tmp.resolve("console.sock"))) {
-            TestTerminals.sendDescriptor(console.path(), pair.master());
-            TestTerminals.close(pair.master());
+            RuntimeConsole.sendDescriptor(console.path(), pair.master());
+            RuntimeConsole.close(pair.master());
 
             try (Pty pty = console.receive(() -> true, Duration.ofSeconds(5));
                  OutputStream slaveOut = Files.newOutputStream(pair.slave());

@@ -28,7 +28,7 @@ final class AgentContainer implements Container {
     private static final Logger LOG = LoggerFactory.getLogger(AgentContainer.class);
     private static final Duration FOREVER = Duration.ofDays(365);
 
-    private final QemuSandbox sandbox;
+    private final AgentSandbox sandbox;
     private final AgentClient agent;
     private final String id;
     private final ContainerSpec spec;
@@ -36,7 +36,7 @@ final class AgentContainer implements Container {
     private final Set<ShimProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    AgentContainer(QemuSandbox sandbox, AgentClient agent, String id, ContainerSpec spec, Map<String, String> sandboxEnv) {
+    AgentContainer(AgentSandbox sandbox, AgentClient agent, String id, ContainerSpec spec, Map<String, String> sandboxEnv) {
         this.sandbox = sandbox;
         this.agent = agent;
         this.id = id;

@@ -1,11 +1,10 @@
 package dev.jkata.core.sandbox;
 
-import dev.jkata.api.Sandbox;
-import dev.jkata.api.SandboxProvider;
-import dev.jkata.api.SandboxSpec;
+import dev.jkata.core.guest.GuestLauncher;
+import dev.jkata.core.qemu.QemuGuestLauncher;
 
 /** The real provider: every sandbox is a QEMU virtual machine. Found by {@link java.util.ServiceLoader}. */
-public final class QemuSandboxProvider implements SandboxProvider {
+public final class QemuSandboxProvider extends GuestSandboxProvider {
 
     @Override
     public boolean isAvailable() {
@@ -18,7 +17,7 @@ public final class QemuSandboxProvider implements SandboxProvider {
     }
 
     @Override
-    public Sandbox start(SandboxSpec spec) {
-        return QemuSandbox.start(spec);
+    protected GuestLauncher launcher() {
+        return new QemuGuestLauncher();
     }
 }

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** What an OCI runtime does with terminals, for fakes: open a pty pair, send its master over a console socket. */
-public final class TestTerminals {
-    private TestTerminals() {}
+/**
+ * The OCI runtime's half of a console socket, for runtimes that are not crun (the fakes): open a pty pair and
+ * send its master over the socket the agent listens on, as crun does for {@code terminal=true}.
+ */
+public final class RuntimeConsole {
+    private RuntimeConsole() {}
 
     /** A pty pair: the master's descriptor and the slave's path. */
     public record PtyPair(int master, Path slave) {}

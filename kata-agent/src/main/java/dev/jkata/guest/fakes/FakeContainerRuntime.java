@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jkata.guest.AgentException;
 import dev.jkata.guest.container.ContainerRuntime;
 import dev.jkata.guest.system.Commands;
-import dev.jkata.guest.terminal.TestTerminals;
+import dev.jkata.guest.terminal.RuntimeConsole;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,22 +15,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A fake {@link ContainerRuntime} for host tests: it runs the process args of {@code config.json} or
- * {@code process.json} directly on the host as a child of the JVM (no namespaces, no rootfs), writes the
- * child's pid to the pid file, and sends signals with {@code kill}. For a console socket it opens a pty,
- * makes it the child's stdio and sends the master over the socket, as crun does. A direct child's exit value is, as
- * with crun, 128+N after signal N.
+ * A FAKE {@link ContainerRuntime}: it runs the process args of {@code config.json} or {@code process.json}
+ * directly on the host as a child of the JVM, with <strong>no isolation</strong> (no namespaces, no chroot, the
+ * JVM's user), writes the child's pid to the pid file, and sends signals with {@code kill}. Programs are found
+ * in the host's root. A process's working directory is its {@code cwd} under the bundle's {@code rootfs}
+ * directory when that exists, else that directory itself, so relative writes land in the bundle rather than in
+ * the host's {@code /}. For a console socket it opens a pty, makes it the child's stdio and sends the master
+ * over the socket, as crun does. A direct child's exit value is, as with crun, 128+N after signal N.
  */
 public final class FakeContainerRuntime implements ContainerRuntime {
 
     /** Fake processes run on the host, so their programs are looked up in the host's root. */
     @Override
-    public java.util.Optional<String> findProgram(java.nio.file.Path rootfs, String command, String pathVariable, String cwd) {
-        return dev.jkata.guest.container.ContainerRuntime.super.findProgram(java.nio.file.Path.of("/"), command, pathVariable, cwd);
+    public Optional<String> findProgram(Path rootfs, String command, String pathVariable, String cwd) {
+        return ContainerRuntime.super.findProgram(Path.of("/"), command, pathVariable, cwd);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +48,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public Process run(String containerId, Path bundle, Path pidFile, Path logFile, Path consoleSocket) throws IOException {
         calls.add("run " + containerId);
-        Process p = launch(JSON.readTree(bundle.resolve("config.json").toFile()).path("process"), pidFile, consoleSocket);
+        Process p = launch(JSON.readTree(bundle.resolve("config.json").toFile()).path("process"), bundle, pidFile, consoleSocket);
         inits.put(containerId, p);
         return p;
     }
@@ -58,7 +61,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
             Files.writeString(logFile, "container " + containerId + " is not running");
             return new ProcessBuilder("sh", "-c", "exit 1").start();
         }
-        Process p = launch(JSON.readTree(processJson.toFile()), pidFile, consoleSocket);
+        Process p = launch(JSON.readTree(processJson.toFile()), processJson.getParent(), pidFile, consoleSocket);
         execs.computeIfAbsent(containerId, k -> new CopyOnWriteArrayList<>()).add(p);
         return p;
     }
@@ -120,7 +123,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
     }
 
-    private static Process launch(JsonNode process, Path pidFile, Path consoleSocket) throws IOException {
+    private static Process launch(JsonNode process, Path bundle, Path pidFile, Path consoleSocket) throws IOException {
         List<String> args = new ArrayList<>();
         process.path("args").forEach(a -> args.add(a.asText()));
         ProcessBuilder pb = new ProcessBuilder(args);
@@ -132,28 +135,34 @@ public final class FakeContainerRuntime implements ContainerRuntime {
                 pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
-        File cwd = new File(process.path("cwd").asText("/"));
-        if (cwd.isDirectory()) {
-            pb.directory(cwd);
-        }
+        pb.directory(workingDirectory(bundle.resolve("rootfs"), process.path("cwd").asText("/")));
         if (consoleSocket == null) {
             Process p = pb.start();
             Files.writeString(pidFile, Long.toString(p.pid()));
             return p;
         }
         // as crun does for terminal=true: a pty is the process's stdio, its master goes over the console socket
-        TestTerminals.PtyPair pty = TestTerminals.openPty();
+        RuntimeConsole.PtyPair pty = RuntimeConsole.openPty();
         try {
             File slave = pty.slave().toFile();
             pb.redirectInput(ProcessBuilder.Redirect.from(slave)).redirectOutput(ProcessBuilder.Redirect.appendTo(slave))
                     .redirectError(ProcessBuilder.Redirect.appendTo(slave));
             Process p = pb.start();
-            TestTerminals.sendDescriptor(consoleSocket, pty.master());
+            RuntimeConsole.sendDescriptor(consoleSocket, pty.master());
             Files.writeString(pidFile, Long.toString(p.pid()));
             return p;
         } finally {
-            TestTerminals.close(pty.master());
+            RuntimeConsole.close(pty.master());
         }
+    }
+
+    /** {@code cwd} under {@code root} when it is a directory there, else {@code root}; the JVM's own when there is no root. */
+    private static File workingDirectory(Path root, String cwd) {
+        if (!Files.isDirectory(root)) {
+            return null;
+        }
+        Path p = root.resolve(cwd.replaceFirst("^/+", "")).normalize();
+        return p.startsWith(root) && Files.isDirectory(p) ? p.toFile() : root.toFile();
     }
 
     private static void kill(long pid, int signal) {

@@ -1,4 +1,4 @@
-package dev.jkata.core.sandbox;
+package dev.jkata.core.qemu;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,7 +13,7 @@ import org.slf4j.MDC;
 /**
  * Follows a guest's serial console log and forwards each line to SLF4J, logger {@code kata.guest.<sandboxId>},
  * with the MDC key {@code kata.sandbox}. Lines are cut at 4 KiB so a guest printing without newlines cannot
- * grow host memory. Also hands each line to a listener (the sandbox watches for the agent's ready line).
+ * grow host memory. Also hands each line to a listener.
  */
 final class ConsoleForwarder implements AutoCloseable {
     private static final int MAX_LINE = 4096;

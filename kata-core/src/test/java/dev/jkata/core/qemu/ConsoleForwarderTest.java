@@ -1,4 +1,4 @@
-package dev.jkata.core.sandbox;
+package dev.jkata.core.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

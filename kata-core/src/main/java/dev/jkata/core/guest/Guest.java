@@ -1,0 +1,40 @@
+package dev.jkata.core.guest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A launched guest, as its sandbox sees it. The sandbox connects to {@link #agentSocket()} once and keeps
+ * that connection (one yamux session) for the guest's life; everything else about the guest is its
+ * launcher's business.
+ */
+public interface Guest {
+
+    /** The UNIX socket the agent's yamux session is reached on (the sandbox is the client). */
+    Path agentSocket();
+
+    /**
+     * The directory in the guest under which the agent mounts shared storages ({@code <this>/<tag>}); the
+     * container root file system share is mounted at {@code <this>/containers}.
+     */
+    String sharedRoot();
+
+    /** How long ago the guest was launched: the boot timeout counts from then. */
+    Duration sinceLaunch();
+
+    /** Empty while the guest lives; once it has died, what is known of why (for instance its console's last lines). */
+    Optional<String> failure();
+
+    /** One word or phrase for logs: the image form, or that it is a fake. */
+    String describe();
+
+    /** Keeps what explains a failure (the console log) somewhere that outlives the sandbox's state directory. */
+    void keepDiagnostics();
+
+    /**
+     * Stops the guest: politely first, by force after {@code grace}. Idempotent; afterwards no process, thread or
+     * socket of the guest is left.
+     */
+    void stop(Duration grace);
+}

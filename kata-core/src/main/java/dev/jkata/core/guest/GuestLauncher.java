@@ -1,0 +1,21 @@
+package dev.jkata.core.guest;
+
+import java.nio.file.Path;
+
+/** Starts guests for sandboxes: {@code dev.jkata.core.qemu.QemuGuestLauncher} boots VMs; the testkit has a fake. */
+public interface GuestLauncher {
+
+    /**
+     * The container root file system a sandbox gets when its spec names none (it may be built on first use,
+     * and is then shared read-only).
+     */
+    Path defaultRootfs();
+
+    /**
+     * Checks {@code request} and launches its guest. The agent may still be booting when this returns: the
+     * sandbox waits for it on {@link Guest#agentSocket()}. On failure releases everything it made and throws a
+     * {@link dev.jkata.api.KataException} (an {@link dev.jkata.api.InvalidConfigurationException} for a request
+     * it cannot serve).
+     */
+    Guest launch(GuestRequest request);
+}

@@ -1,0 +1,27 @@
+package dev.jkata.core.guest;
+
+import dev.jkata.api.SandboxSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a sandbox asks of its launcher.
+ *
+ * @param sandboxId the sandbox's id, for names and logs
+ * @param spec      the sandbox's spec (memory, CPUs, kernel, image, accelerator, boot timeout)
+ * @param runDir    the sandbox's own state directory: the guest's sockets and logs go here and nowhere else;
+ *                  removed by the sandbox after the guest stops
+ * @param shares    the host directories to share, the container root file system first
+ */
+public record GuestRequest(String sandboxId, SandboxSpec spec, Path runDir, List<GuestShare> shares) {
+    public GuestRequest {
+        Objects.requireNonNull(sandboxId, "sandboxId");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(runDir, "runDir");
+        shares = List.copyOf(shares);
+        if (shares.isEmpty()) {
+            throw new IllegalArgumentException("a guest needs at least the container root file system share");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jkata.core.qemu;
+
+import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.core.guest.Guest;
+import dev.jkata.qemu.QemuVm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A guest that is a QEMU VM, with its console followed into SLF4J ({@code kata.guest.<sandboxId>}). */
+final class QemuGuest implements Guest {
+    private static final Logger LOG = LoggerFactory.getLogger(QemuGuest.class);
+    /** Where the agent mounts shared storages in our guest images (as Kata's agent does). */
+    static final String SHARED_ROOT = "/run/kata-containers/shared";
+
+    private final QemuVm vm;
+    private final String sandboxId;
+    private final long launchedAt;
+    private final String form;
+    private final CacheDirectory cache;
+    private final ConsoleForwarder console;
+
+    QemuGuest(QemuVm vm, String sandboxId, long launchedAt, String form, CacheDirectory cache) {
+        this.vm = vm;
+        this.sandboxId = sandboxId;
+        this.launchedAt = launchedAt;
+        this.form = form;
+        this.cache = cache;
+        this.console = new ConsoleForwarder(vm.consoleLog(), sandboxId, line -> { });
+    }
+
+    @Override
+    public Path agentSocket() { return vm.agentSocket(); }
+
+    @Override
+    public String sharedRoot() { return SHARED_ROOT; }
+
+    @Override
+    public Duration sinceLaunch() { return Duration.ofNanos(System.nanoTime() - launchedAt); }
+
+    @Override
+    public Optional<String> failure() {
+        return vm.isAlive() ? Optional.empty()
+                : Optional.of("the VM exited; console:\n" + String.join("\n", vm.consoleTail(30)));
+    }
+
+    @Override
+    public String describe() { return form; }
+
+    /** A failed VM's console log is kept in the cache's logs directory. */
+    @Override
+    public void keepDiagnostics() {
+        Path log = vm.consoleLog();
+        if (!Files.exists(log)) {
+            return;
+        }
+        try {
+            Path dir = Files.createDirectories(cache.root().resolve("logs"));
+            Path kept = dir.resolve("sandbox-" + sandboxId + "-console.log");
+            Files.copy(log, kept, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("Sandbox {} failed; its console log is kept at {}", sandboxId, kept);
+        } catch (IOException e) {
+            LOG.debug("cannot keep the console log: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        try {
+            vm.stop(grace);
+        } finally {
+            console.close();
+        }
+    }
+
+    @Override
+    public String toString() { return "QemuGuest[" + sandboxId + ", " + form + ", pid " + vm.pid() + "]"; }
+}

@@ -1,0 +1,122 @@
+package dev.jkata.core.qemu;
+
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.api.MemorySize;
+import dev.jkata.api.SandboxSpec;
+import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.core.guest.Guest;
+import dev.jkata.core.guest.GuestLauncher;
+import dev.jkata.core.guest.GuestRequest;
+import dev.jkata.core.guest.GuestShare;
+import dev.jkata.core.image.BusyboxRootfs;
+import dev.jkata.core.image.GuestImage;
+import dev.jkata.core.image.GuestImageBuilder;
+import dev.jkata.core.image.ImageForm;
+import dev.jkata.core.kernel.GuestKernel;
+import dev.jkata.core.progress.Progress;
+import dev.jkata.qemu.QemuHypervisor;
+import dev.jkata.qemu.accel.Accelerator;
+import dev.jkata.qemu.config.QemuConfig;
+import dev.jkata.qemu.config.SharedDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Boots each guest as a QEMU VM from the guest image (built on first use into the cache). The agent socket is
+ * QEMU's end of the virtio-serial port {@code agent.channel.0}; each share is a virtio-9p device.
+ */
+public final class QemuGuestLauncher implements GuestLauncher {
+    private final CacheDirectory cache;
+    private final Progress progress;
+
+    /** Images and the default root file system in the default cache, progress of long steps logged. */
+    public QemuGuestLauncher() {
+        this(CacheDirectory.defaultLocation(), Progress.logging());
+    }
+
+    public QemuGuestLauncher(CacheDirectory cache, Progress progress) {
+        this.cache = cache;
+        this.progress = progress;
+    }
+
+    /** The built-in busybox root file system. */
+    @Override
+    public Path defaultRootfs() {
+        return BusyboxRootfs.get(cache, progress);
+    }
+
+    @Override
+    public Guest launch(GuestRequest request) {
+        SandboxSpec spec = request.spec();
+        GuestImage image = image(spec);
+        requireRoomFor(image, spec.memory());
+        QemuConfig.Builder cfg = QemuConfig.builder()
+                .name("kata-" + request.sandboxId())
+                .accelerator(Accelerator.valueOf(spec.accelerator().toUpperCase(Locale.ROOT)))
+                .kernel(image.kernel().vmlinuz()).initrd(image.initrd()).append(image.kernelCommandLine())
+                .memory(spec.memory()).cpus(spec.cpus()).runDir(request.runDir());
+        image.rootfsImage().ifPresent(r -> cfg.nvdimm(true).nvdimmImage(r).memorySlots(1)
+                .maxMemory(spec.memory().plus(MemorySize.ofBytes(roundUp2MiB(size(r))))));
+        for (GuestShare s : request.shares()) {
+            cfg.share(new SharedDir(s.hostPath(), s.tag(), s.readOnly()));
+        }
+        long launchedAt = System.nanoTime();
+        return new QemuGuest(QemuHypervisor.create().launch(cfg.build()), request.sandboxId(), launchedAt,
+                image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd", cache);
+    }
+
+    private GuestImage image(SandboxSpec spec) {
+        if (spec.initrd().isPresent() && spec.nvdimm()) {
+            throw new InvalidConfigurationException("image", "a prebuilt initrd and nvdimm() do not go together; choose one");
+        }
+        GuestImageBuilder b = GuestImageBuilder.create().cache(cache).progress(progress)
+                .form(spec.nvdimm() ? ImageForm.NVDIMM : ImageForm.INITRD);
+        spec.kernel().ifPresent(k -> b.kernel(GuestKernel.of(k, spec.kernelModules().orElse(null))));
+        GuestImage built = b.build();
+        if (spec.initrd().isPresent()) {
+            Path initrd = spec.initrd().get();
+            return new GuestImage(ImageForm.INITRD, built.kernel(), initrd, Optional.empty(),
+                    built.kernelCommandLine(), size(initrd), 0, 0);
+        }
+        return built;
+    }
+
+    /**
+     * The initrd form unpacks the whole image into guest RAM (a tmpfs root): below about three times its size
+     * plus 128 MiB the kernel fails with "Initramfs unpacking failed: write error" and panics.
+     */
+    private static void requireRoomFor(GuestImage image, MemorySize memory) {
+        if (image.form() != ImageForm.INITRD) {
+            return;
+        }
+        long needMiB = 3 * image.initrdBytes() / (1 << 20) + 128;
+        if (memory.toMiB() < needMiB) {
+            throw new InvalidConfigurationException("memory", memory + " is too little for the initrd form, whose "
+                    + image.initrdBytes() / (1 << 20) + "M image is unpacked into guest RAM; give at least " + needMiB
+                    + "M, or use nvdimm(), which maps the root file system from the host instead");
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.UNREADABLE_PATH, "cannot read " + p, e);
+        }
+    }
+
+    private static long roundUp2MiB(long bytes) {
+        long m = 2L << 20;
+        return (bytes + m - 1) / m * m;
+    }
+
+    @Override
+    public String toString() {
+        return "QemuGuestLauncher[" + cache.root() + "]";
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Guests that are QEMU virtual machines: {@link dev.jkata.core.qemu.QemuGuestLauncher} builds or finds the
+ * guest image, checks the memory it needs, launches QEMU with the sandbox's shares, and follows the serial
+ * console into SLF4J; a failed VM's console log is kept in the cache's {@code logs/} folder.
+ */
+package dev.jkata.core.qemu;

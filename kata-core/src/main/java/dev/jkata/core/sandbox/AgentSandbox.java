@@ -1,0 +1,254 @@
+package dev.jkata.core.sandbox;
+
+import dev.jkata.agent.client.AgentClient;
+import dev.jkata.agent.client.AgentClientConfig;
+import dev.jkata.agent.client.BindMount;
+import dev.jkata.agent.client.ContainerConfig;
+import dev.jkata.agent.client.ProcessConfig;
+import dev.jkata.agent.client.StorageMount;
+import dev.jkata.api.Container;
+import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxLifecycle;
+import dev.jkata.api.SandboxSpec;
+import dev.jkata.api.SandboxState;
+import dev.jkata.core.guest.Guest;
+import dev.jkata.core.guest.GuestLauncher;
+import dev.jkata.core.guest.GuestRequest;
+import dev.jkata.core.guest.GuestShare;
+import dev.jkata.core.state.Reaper;
+import dev.jkata.core.state.StateDirectory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A sandbox: a guest from a {@link GuestLauncher} and the host's client of the agent in it. States move only
+ * along {@link SandboxState#next()}; a call in the wrong state gets an {@link dev.jkata.api.IllegalSandboxStateException}
+ * naming both states. Every container shares the root file system given at start (read-only, tag
+ * {@value #ROOTFS_TAG}) and stacks its own writable overlay on it in the guest.
+ */
+final class AgentSandbox implements Sandbox {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
+    /** The container root file system's share, by the tag Kata's runtime gives it. */
+    static final String ROOTFS_TAG = "kataShared";
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
+    private final String id;
+    private final SandboxSpec spec;
+    private final StateDirectory state;
+    private final GuestLauncher launcher;
+    private final Map<String, AgentContainer> containers = new ConcurrentHashMap<>();
+    private final List<GuestShare> shares = new ArrayList<>();
+    private final List<BindMount> userMounts = new ArrayList<>();
+    private final SandboxLifecycle lifecycle;
+    private Guest guest;
+    private AgentClient agent;
+    private AgentContainer defaultContainer;
+    private Duration bootTime = Duration.ZERO;
+    private Path rootfsHostDir;
+
+    private AgentSandbox(String id, SandboxSpec spec, StateDirectory state, GuestLauncher launcher) {
+        this.id = id;
+        this.spec = spec;
+        this.state = state;
+        this.launcher = launcher;
+        this.lifecycle = new SandboxLifecycle(id);
+    }
+
+    static AgentSandbox start(SandboxSpec spec, GuestLauncher launcher) {
+        String id = Ids.next(6);
+        Path root = spec.stateRoot().orElseGet(StateDirectory::defaultRoot);
+        Reaper.sweep(root);
+        MDC.put("kata.sandbox", id);
+        try {
+            AgentSandbox sb = new AgentSandbox(id, spec, StateDirectory.create(root, id), launcher);
+            try {
+                sb.boot();
+                return sb;
+            } catch (RuntimeException e) {
+                sb.fail(e);
+                throw e;
+            }
+        } finally {
+            MDC.remove("kata.sandbox");
+        }
+    }
+
+    private void boot() {
+        move(SandboxState.STARTING);
+        rootfsHostDir = spec.container().rootfs().orElseGet(launcher::defaultRootfs);
+        shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true));
+        int n = 0;
+        for (SandboxSpec.Share s : spec.shares()) {
+            shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly()));
+        }
+        guest = launcher.launch(new GuestRequest(id, spec, state.path(), shares));
+        for (int i = 0; i < spec.shares().size(); i++) {
+            SandboxSpec.Share s = spec.shares().get(i);
+            userMounts.add(new BindMount(sharedPath(shares.get(i + 1).tag()), s.guestPath(), s.readOnly()));
+        }
+        agent = AgentClient.connect(guest.agentSocket(), state.resolve("proxy.sock"), AgentClientConfig.defaults());
+        // The boot timeout covers the guest from its launch, not building an image on a cold cache.
+        Duration left = spec.bootTimeout().minus(guest.sinceLaunch());
+        agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
+                () -> guest.failure().map(f -> "the guest died while booting: " + f).orElse(null));
+        agent.createSandbox(id, spec.container().hostname());
+        defaultContainer = newContainer(spec.container());
+        bootTime = guest.sinceLaunch();
+        move(SandboxState.RUNNING);
+        LOG.info("Sandbox {} running in {} ms ({}, {}, {} vCPU)", id, bootTime.toMillis(), guest.describe(),
+                spec.memory(), spec.cpus());
+    }
+
+    /** Where the agent mounts storage {@code tag}: the guest decides the parent. */
+    private String sharedPath(String tag) {
+        return guest.sharedRoot() + "/" + tag;
+    }
+
+    private AgentContainer newContainer(ContainerSpec cs) {
+        if (cs.rootfs().isPresent() && !cs.rootfs().get().equals(rootfsHostDir)) {
+            throw new InvalidConfigurationException("rootfs", "every container of a sandbox shares the root file system"
+                    + " given when it started (" + rootfsHostDir + "); start another sandbox for " + cs.rootfs().get());
+        }
+        String cid = Ids.next(6);
+        // A virtio-9p tag mounts once per guest (a second mount is EBUSY): the share lives at one mount point that
+        // the agent reference-counts, and each container stacks its own writable overlay on it.
+        String mountPoint = sharedPath("containers");
+        List<StorageMount> storages = new ArrayList<>();
+        storages.add(StorageMount.ninePee(ROOTFS_TAG, mountPoint, true));
+        for (GuestShare s : shares.subList(1, shares.size())) {
+            storages.add(StorageMount.ninePee(s.tag(), sharedPath(s.tag()), s.readOnly()));
+        }
+        int[] ug = Users.parse(cs.user());
+        // The container's first process only holds it open; commands run as exec'd processes.
+        ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"),
+                Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "/", ug[0], ug[1], false);
+        agent.createContainer(new ContainerConfig(cid, Ids.next(6), storages, mountPoint, init, cs.hostname(), userMounts));
+        agent.startContainer(cid);
+        AgentContainer c = new AgentContainer(this, agent, cid, cs, spec.env());
+        containers.put(cid, c);
+        return c;
+    }
+
+    void requireRunning(String operation) {
+        lifecycle.requireRunning(operation);
+    }
+
+    private void move(SandboxState to) {
+        LOG.debug("Sandbox {}: {} -> {}", id, lifecycle.state(), to);
+        lifecycle.moveTo(to);
+    }
+
+    @Override
+    public String id() { return id; }
+
+    @Override
+    public SandboxState state() {
+        if (lifecycle.state() == SandboxState.RUNNING && guest != null && guest.failure().isPresent()) {
+            lifecycle.fail();
+        }
+        return lifecycle.state();
+    }
+
+    @Override
+    public Container container() {
+        requireRunning("container()");
+        return defaultContainer;
+    }
+
+    @Override
+    public Container createContainer(ContainerSpec cs) {
+        requireRunning("createContainer");
+        return newContainer(cs);
+    }
+
+    void removeContainer(AgentContainer c) {
+        containers.remove(c.id());
+        if (state() == SandboxState.RUNNING) {
+            agent.removeContainer(c.id());
+        }
+    }
+
+    @Override
+    public List<Container> containers() {
+        return List.copyOf(containers.values());
+    }
+
+    @Override
+    public Duration bootTime() { return bootTime; }
+
+    /** Tears down after a failed start, attaching secondary failures to the first. */
+    private void fail(RuntimeException cause) {
+        lifecycle.fail();
+        if (guest != null) {
+            guest.keepDiagnostics();
+        }
+        teardown(cause);
+    }
+
+    @Override
+    public void close() {
+        if (!lifecycle.beginClose()) {
+            return;
+        }
+        KataException failure = new KataException(KataErrorReason.IO, "closing sandbox " + id + " failed", id, null);
+        for (AgentContainer c : containers.values()) {
+            try {
+                c.closeProcesses();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        if (guest != null && guest.failure().isPresent()) {
+            guest.keepDiagnostics();
+        } else if (agent != null) {
+            try {
+                agent.destroySandbox();
+            } catch (RuntimeException e) {
+                LOG.debug("DestroySandbox failed: {}", e.getMessage());
+            }
+        }
+        teardown(failure);
+        lifecycle.closed();
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    private void teardown(RuntimeException collect) {
+        if (agent != null) {
+            try {
+                agent.close();
+            } catch (RuntimeException e) {
+                collect.addSuppressed(e);
+            }
+        }
+        if (guest != null) {
+            try {
+                guest.stop(STOP_GRACE);
+            } catch (RuntimeException e) {
+                collect.addSuppressed(e);
+            }
+        }
+        try {
+            state.close();
+        } catch (RuntimeException e) {
+            collect.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Sandbox[" + id + ", " + state() + "]";
+    }
+}
