@@ -24,16 +24,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * directly on the host as a child of the JVM, with <strong>no isolation</strong> (no namespaces, no chroot, the
  * JVM's user), writes the child's pid to the pid file, and sends signals with {@code kill}. Programs are found
  * in the host's root. A process's working directory is its {@code cwd} under the bundle's {@code rootfs}
- * directory when that exists, else that directory itself, so relative writes land in the bundle rather than in
- * the host's {@code /}. For a console socket it opens a pty, makes it the child's stdio and sends the master
+ * directory (created if missing, as crun does in a container), so relative writes land in the bundle rather
+ * than in the host's {@code /}. For a console socket it opens a pty, makes it the child's stdio and sends the master
  * over the socket, as crun does. A direct child's exit value is, as with crun, 128+N after signal N.
  */
 public final class FakeContainerRuntime implements ContainerRuntime {
 
-    /** Fake processes run on the host, so their programs are looked up in the host's root. */
+    /**
+     * Fake processes run on the host, so their programs are looked up in the host's root, except a relative path
+     * such as {@code ./build.sh}, which is looked up where the process will run: under {@code rootfs}.
+     */
     @Override
     public Optional<String> findProgram(Path rootfs, String command, String pathVariable, String cwd) {
-        return ContainerRuntime.super.findProgram(Path.of("/"), command, pathVariable, cwd);
+        boolean relative = command.contains("/") && !command.startsWith("/");
+        return ContainerRuntime.super.findProgram(relative ? rootfs : Path.of("/"), command, pathVariable, cwd);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -156,13 +160,16 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
     }
 
-    /** {@code cwd} under {@code root} when it is a directory there, else {@code root}; the JVM's own when there is no root. */
-    private static File workingDirectory(Path root, String cwd) {
+    /** {@code cwd} under {@code root}, created if missing; {@code root} for one that climbs out; the JVM's own without a root. */
+    private static File workingDirectory(Path root, String cwd) throws IOException {
         if (!Files.isDirectory(root)) {
             return null;
         }
         Path p = root.resolve(cwd.replaceFirst("^/+", "")).normalize();
-        return p.startsWith(root) && Files.isDirectory(p) ? p.toFile() : root.toFile();
+        if (!p.startsWith(root)) {
+            return root.toFile();
+        }
+        return Files.createDirectories(p).toFile();
     }
 
     private static void kill(long pid, int signal) {

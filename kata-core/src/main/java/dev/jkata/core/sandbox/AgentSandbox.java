@@ -86,6 +86,7 @@ final class AgentSandbox implements Sandbox {
 
     private void boot() {
         move(SandboxState.STARTING);
+        Users.parse(spec.container().user()); // a bad user fails here, not after a guest has booted
         rootfsHostDir = spec.container().rootfs().orElseGet(launcher::defaultRootfs);
         shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true));
         int n = 0;

@@ -10,7 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A byte pipe with a fixed capacity between one producer (a pump reading from the agent) and the user's
  * reader. A full pipe blocks the producer — so a process whose output nobody reads stops at the agent's
  * bounded buffer and then in its own write — and nothing is ever dropped. Closing the read side
- * ({@link #close()}) unblocks the producer and discards what is left.
+ * ({@link #close()}) unblocks the producer and discards what is left; reading on is an error, as with any closed
+ * stream. {@link #discard()}, for a process that was closed, does the same but leaves readers an end of data,
+ * so a reader on another thread sees its output end rather than fail.
  */
 final class BoundedPipe extends InputStream {
     private final byte[] ring;
@@ -21,6 +23,7 @@ final class BoundedPipe extends InputStream {
     private int size;
     private boolean eof;
     private boolean readerClosed;
+    private boolean discarded;
     private IOException failure;
 
     BoundedPipe(int capacity) {
@@ -36,10 +39,10 @@ final class BoundedPipe extends InputStream {
         lock.lock();
         try {
             while (len > 0) {
-                while (size == ring.length && !readerClosed) {
+                while (size == ring.length && !readerClosed && !discarded) {
                     notFull.await();
                 }
-                if (readerClosed) {
+                if (readerClosed || discarded) {
                     return false;
                 }
                 int tail = (head + size) % ring.length;
@@ -93,11 +96,14 @@ final class BoundedPipe extends InputStream {
         }
         lock.lock();
         try {
-            while (size == 0 && !eof && !readerClosed) {
+            while (size == 0 && !eof && !readerClosed && !discarded) {
                 notEmpty.await();
             }
             if (readerClosed) {
                 throw new IOException("stream closed");
+            }
+            if (discarded) {
+                return -1;
             }
             if (size == 0) {
                 if (failure != null) {
@@ -124,6 +130,19 @@ final class BoundedPipe extends InputStream {
         lock.lock();
         try {
             return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops what is buffered and what the producer would add; readers see the end of the data. */
+    void discard() {
+        lock.lock();
+        try {
+            discarded = true;
+            size = 0;
+            notFull.signalAll();
+            notEmpty.signalAll();
         } finally {
             lock.unlock();
         }

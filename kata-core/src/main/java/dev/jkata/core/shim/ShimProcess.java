@@ -148,8 +148,9 @@ public final class ShimProcess implements ExecProcess {
         } catch (IOException | RuntimeException e) {
             LOG.debug("closing stdin of {} failed: {}", id, e.getMessage());
         }
-        stdout.close();
-        stderr.close();
+        // readers (perhaps on other threads) see the output end, not an error
+        stdout.discard();
+        stderr.discard();
         try {
             exit.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -45,7 +45,7 @@ final class FakeExecProcess implements ExecProcess {
         this.terminal = terminal;
         this.stdout = new EndingInputStream(stdout);
         this.stderr = new EndingInputStream(stderr);
-        this.stdin = stdin;
+        this.stdin = new Stdin(stdin);
         this.onClose = onClose;
     }
 
@@ -185,6 +185,46 @@ final class FakeExecProcess implements ExecProcess {
             c.close();
         } catch (IOException e) {
             // the process is gone; a broken pipe on close says nothing new
+        }
+    }
+
+    /** Standard input that refuses writes once closed, as the real shim's does (the JDK's would buffer a byte silently). */
+    private static final class Stdin extends OutputStream {
+        private final OutputStream out;
+        private volatile boolean closed;
+
+        Stdin(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            open();
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            open();
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            open();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            out.close();
+        }
+
+        private void open() throws IOException {
+            if (closed) {
+                throw new IOException("stdin is closed");
+            }
         }
     }
 
