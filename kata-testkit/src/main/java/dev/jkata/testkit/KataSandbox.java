@@ -66,8 +66,8 @@ public @interface KataSandbox {
     String builder() default "";
 
     /**
-     * Use {@link dev.jkata.testkit.fake.FakeSandboxProvider}: no VM, commands run as HOST processes with no
+     * A fake instead of a VM ({@link Fake#AGENT} or {@link Fake#HOST}): commands run as HOST processes with no
      * isolation. For fast unit tests of code that drives a sandbox; never for untrusted commands.
      */
-    boolean fake() default false;
+    Fake fake() default Fake.NONE;
 }

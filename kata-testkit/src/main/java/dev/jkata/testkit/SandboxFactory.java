@@ -5,6 +5,7 @@ import dev.jkata.api.KataException;
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
+import dev.jkata.testkit.fake.FakeHypervisorProvider;
 import dev.jkata.testkit.fake.FakeSandboxProvider;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -39,9 +40,11 @@ final class SandboxFactory {
 
     static Sandbox start(Request request, boolean requireKvm) {
         SandboxBuilder builder = builder(request);
-        boolean fake = request.annotation().map(KataSandbox::fake).orElse(false);
-        if (fake) {
-            builder.provider(new FakeSandboxProvider());
+        Fake fake = request.annotation().map(KataSandbox::fake).orElse(Fake.NONE);
+        switch (fake) {
+            case AGENT -> builder.provider(new FakeHypervisorProvider());
+            case HOST -> builder.provider(new FakeSandboxProvider());
+            case NONE -> { }
         }
         if (requireKvm) {
             builder.accelerator("kvm");
@@ -54,8 +57,8 @@ final class SandboxFactory {
             throw new KataException(e.reason(), "the sandbox for " + request.owner() + " did not start: " + e.getMessage(), e);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (fake) {
-            LOG.debug("Started FAKE sandbox {} (host processes, no isolation) for {}", sandbox.id(), request.owner());
+        if (fake != Fake.NONE) {
+            LOG.debug("Started FAKE ({}) sandbox {} (host processes, no isolation) for {}", fake, sandbox.id(), request.owner());
         } else {
             LOG.info("Started sandbox {} for {} in {} ms", sandbox.id(), request.owner(), ms);
         }

@@ -66,7 +66,7 @@ class KataExtensionTest {
 
     @KataTest
     static class StaticFieldScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         static Sandbox shared;
 
         @Test
@@ -83,8 +83,23 @@ class KataExtensionTest {
     }
 
     @KataTest
+    static class AgentFakeScenario {
+        @KataSandbox(fake = Fake.AGENT, env = "WHERE=agent")
+        static Sandbox shared;
+
+        @Test
+        void throughTheAgent(@KataSandbox(fake = Fake.AGENT) Sandbox own) throws Exception {
+            SEEN.add(shared);
+            SEEN.add(own);
+            assertThat(shared.run("sh", "-c", "echo $WHERE").stdout()).isEqualTo("agent\n");
+            assertThat(own.run("no-such-program-jkata").exitCode()).isEqualTo(127);
+            assertThat(shared).isNotInstanceOf(FakeSandbox.class);
+        }
+    }
+
+    @KataTest
     static class InstanceFieldScenario {
-        @KataSandbox(fake = true, env = {"GREETING=hi", "EMPTY="})
+        @KataSandbox(fake = Fake.HOST, env = {"GREETING=hi", "EMPTY="})
         private Sandbox mine;
 
         @Test
@@ -103,7 +118,7 @@ class KataExtensionTest {
     @KataTest
     static class ParameterScenario {
         @Test
-        void injected(@KataSandbox(fake = true, env = "A=1") Sandbox sb) throws Exception {
+        void injected(@KataSandbox(fake = Fake.HOST, env = "A=1") Sandbox sb) throws Exception {
             SEEN.add(sb);
             assertThat(sb.run("sh", "-c", "echo $A").stdout()).isEqualTo("1\n");
         }
@@ -111,9 +126,9 @@ class KataExtensionTest {
 
     @KataTest
     static class FailingScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         static Sandbox shared;
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         Sandbox mine;
 
         @Test
@@ -126,7 +141,7 @@ class KataExtensionTest {
 
     @KataTest
     static class AbortedClassScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         static Sandbox shared;
 
         @BeforeAll
@@ -143,9 +158,9 @@ class KataExtensionTest {
 
     @KataTest
     static class BuilderMethodScenario {
-        @KataSandbox(fake = true, builder = "big")
+        @KataSandbox(fake = Fake.HOST, builder = "big")
         static Sandbox big;
-        @KataSandbox(fake = true, builder = "perTest")
+        @KataSandbox(fake = Fake.HOST, builder = "perTest")
         Sandbox perTest;
 
         static SandboxBuilder big() {
@@ -169,7 +184,7 @@ class KataExtensionTest {
 
     @KataTest
     static class ClashingBuilderScenario {
-        @KataSandbox(fake = true, builder = "config", memory = "1G")
+        @KataSandbox(fake = Fake.HOST, builder = "config", memory = "1G")
         static Sandbox sb;
 
         static SandboxBuilder config() {
@@ -183,7 +198,7 @@ class KataExtensionTest {
 
     @KataTest
     static class StartFailureScenario {
-        @KataSandbox(fake = true, memory = "64M")
+        @KataSandbox(fake = Fake.HOST, memory = "64M")
         Sandbox tooSmall;
 
         @Test
@@ -193,7 +208,7 @@ class KataExtensionTest {
 
     @KataTest
     static class WrongTypeScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         static String notASandbox;
 
         @Test
@@ -203,7 +218,7 @@ class KataExtensionTest {
 
     @KataTest
     static class AcceleratorScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         static Sandbox sb;
 
         @Test
@@ -215,7 +230,7 @@ class KataExtensionTest {
     @KataTest
     @Execution(ExecutionMode.CONCURRENT)
     static class ParallelScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         Sandbox mine;
 
         void use() throws Exception {
@@ -234,7 +249,7 @@ class KataExtensionTest {
     @KataTest
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     static class PerClassScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         Sandbox mine;
 
         @Test void a() { SEEN.add(mine); }
@@ -243,12 +258,12 @@ class KataExtensionTest {
 
     @KataTest
     static class NestedScenario {
-        @KataSandbox(fake = true)
+        @KataSandbox(fake = Fake.HOST)
         Sandbox outer;
 
         @Nested
         class Inner {
-            @KataSandbox(fake = true)
+            @KataSandbox(fake = Fake.HOST)
             Sandbox inner;
 
             @Test
@@ -267,6 +282,13 @@ class KataExtensionTest {
         assertThat(SEEN).hasSize(2);
         assertThat(SEEN.stream().distinct()).hasSize(1);
         assertAllClosed();
+    }
+
+    @Test
+    void theAgentFakeRunsThroughTheRealAgentAndIsClosed() {
+        run(AgentFakeScenario.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(SEEN).hasSize(2).doesNotHaveDuplicates()
+                .allSatisfy(sb -> assertThat(sb.state()).isEqualTo(SandboxState.STOPPED));
     }
 
     @Test
