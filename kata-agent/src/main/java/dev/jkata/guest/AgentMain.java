@@ -19,10 +19,6 @@ import java.util.logging.Level;
  * "ready" counts from the JVM's start to the gRPC server running with the port open.
  */
 public final class AgentMain {
-    /** Held so that java.util.logging keeps the level set on it (it references loggers weakly). */
-    private static final java.util.logging.Logger NETTY_BOOTSTRAP =
-            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
-
     private AgentMain() {}
 
     public static void main(String[] args) {
@@ -39,8 +35,6 @@ public final class AgentMain {
         System.setProperty("slf4j.provider", "dev.jkata.guest.logging.JulServiceProvider");
         System.setProperty("slf4j.internal.verbosity", "WARN");
         ConsoleLogging.install(System.out, Level.parse(System.getProperty("kata.agent.log", "INFO")));
-        // grpc asks for SO_KEEPALIVE, which Netty's local channels do not have: a warning per connection otherwise
-        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
 
         AgentConfig config = AgentConfig.from(System.getProperties(), args);
         VirtioPort port;

@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -59,7 +60,9 @@ public final class GrpcConnectionServer implements Closeable {
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
                 // the host may keep its connection alive with HTTP/2 pings, as often as it likes
                 .permitKeepAliveWithoutCalls(true)
-                .permitKeepAliveTime(1, TimeUnit.SECONDS);
+                .permitKeepAliveTime(1, TimeUnit.SECONDS)
+                // grpc asks every accepted channel for TCP keep-alive, which Netty's local channels lack (a warning each)
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null);
         services.forEach(b::addService);
         try {
             this.server = b.build().start();

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * <p>The host side is the real one: the sandbox connects with kata-core's agent client over yamux and the
  * per-sandbox proxy socket, and processes are kata-core's shim objects. So a test through this fake sees the
  * real protocol's behaviour (exit codes, 127 for a missing program, streams and back-pressure, signals,
- * terminals, timeouts and typed errors) in about a tenth of a second per sandbox instead of a VM boot.
+ * terminals, timeouts and typed errors) at 30 to 40 ms per sandbox start instead of a VM boot (the first start in
+ * a JVM takes about a second, loading classes).
  *
  * <p>Made by {@link FakeHypervisorProvider}; the sandbox API is unchanged:
  * <pre>{@code
