@@ -145,7 +145,7 @@ public final class GuestImageBuilder {
         List<String> stageModules = List.of();
         if (k.modulesDir().isPresent()) {
             KernelModules km = KernelModules.read(k.modulesDir().get());
-            allModules = km.loadOrder(GuestKernel.GUEST_DRIVERS);
+            allModules = km.loadOrder(GuestKernel.GUEST_DRIVERS, GuestKernel.OPTIONAL_DRIVERS);
             stageModules = km.loadOrder(NVDIMM_STAGE_DRIVERS);
         }
         Path runtime = JavaRuntime.build(cache, jdk != null ? jdk : JavaRuntime.jdkHome(), progress);

@@ -112,10 +112,26 @@ public final class KernelModules {
      * is a {@link KataErrorReason#KERNEL_UNSUITABLE} error naming it.
      */
     public List<String> loadOrder(List<String> wanted) {
+        return loadOrder(wanted, List.of());
+    }
+
+    /**
+     * As {@link #loadOrder(List)}, followed by the {@code optional} drivers this kernel has (and what they need);
+     * an optional driver it lacks, or one that needs a module it lacks, is left out.
+     */
+    public List<String> loadOrder(List<String> wanted, List<String> optional) {
         LinkedHashSet<String> order = new LinkedHashSet<>();
         List<String> missing = new ArrayList<>();
         for (String w : wanted) {
             visit(normalize(w), order, new HashSet<>(), missing, true);
+        }
+        for (String o : optional) {
+            LinkedHashSet<String> trial = new LinkedHashSet<>(order);
+            List<String> lacking = new ArrayList<>();
+            visit(normalize(o), trial, new HashSet<>(), lacking, true);
+            if (lacking.isEmpty()) {
+                order = trial;
+            }
         }
         if (!missing.isEmpty()) {
             throw new KataException(KataErrorReason.KERNEL_UNSUITABLE, "the kernel in " + dir

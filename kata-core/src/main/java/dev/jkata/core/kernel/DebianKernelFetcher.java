@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class DebianKernelFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(DebianKernelFetcher.class);
     static final String META_PACKAGE = "linux-image-amd64";
-    private static final int FORMAT = 1;
+    /** Bumped when the kept modules change (2: virtio_balloon). */
+    private static final int FORMAT = 2;
 
     private final CacheDirectory cache;
     private final Progress progress;
@@ -114,7 +115,7 @@ public final class DebianKernelFetcher {
             Path from = modRoot.resolve(version);
             Path to = into.resolve("lib/modules").resolve(version);
             Files.createDirectories(to);
-            List<String> keep = KernelModules.read(from).loadOrder(GuestKernel.GUEST_DRIVERS);
+            List<String> keep = KernelModules.read(from).loadOrder(GuestKernel.GUEST_DRIVERS, GuestKernel.OPTIONAL_DRIVERS);
             for (String rel : keep) {
                 Path dst = to.resolve(rel);
                 Files.createDirectories(dst.getParent());

@@ -19,6 +19,12 @@ public record GuestKernel(Path vmlinuz, Optional<Path> modulesDir, String versio
             "virtio_pci", "virtio_console", "9p", "9pnet_virtio", "nfit", "nd_pmem", "ext4", "overlay",
             "vmw_vsock_virtio_transport");
 
+    /**
+     * Drivers a guest uses when its kernel has them: virtio_balloon, whose free page reporting hands the RAM the
+     * guest frees back to the host.
+     */
+    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon");
+
     public GuestKernel {
         if (!Files.isReadable(vmlinuz)) {
             throw new KataException(KataErrorReason.UNREADABLE_PATH, "kernel image " + vmlinuz

@@ -20,6 +20,7 @@ import dev.jkata.qemu.QemuHypervisor;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.config.SharedDir;
+import dev.jkata.qemu.device.VirtioBalloon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,8 @@ public final class QemuGuestLauncher implements GuestLauncher {
         for (GuestShare s : request.shares()) {
             cfg.share(new SharedDir(s.hostPath(), s.tag(), s.readOnly()));
         }
+        // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it)
+        cfg.device(VirtioBalloon.reportingFreePages());
         long launchedAt = System.nanoTime();
         return new QemuGuest(QemuHypervisor.create().launch(cfg.build()), request.sandboxId(), launchedAt,
                 image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd", cache);

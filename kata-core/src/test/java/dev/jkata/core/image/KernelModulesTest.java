@@ -65,6 +65,13 @@ class KernelModulesTest {
     }
 
     @Test
+    void anOptionalDriverComesLastWhenTheKernelHasItAndIsLeftOutWhenNot() throws IOException {
+        assertThat(modules().loadOrder(List.of("nfit"), List.of("9pnet_virtio", "virtio_balloon")))
+                .containsExactly("kernel/drivers/nvdimm/libnvdimm.ko", "kernel/drivers/acpi/nfit/nfit.ko",
+                        "kernel/net/9p/9pnet.ko", "kernel/net/9p/9pnet-virtio.ko");
+    }
+
+    @Test
     void aTreeWithoutModulesDepSaysHowToMakeOne() {
         assertThatThrownBy(() -> KernelModules.read(dir))
                 .isInstanceOf(KataException.class)

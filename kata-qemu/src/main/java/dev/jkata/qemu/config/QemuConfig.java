@@ -87,7 +87,12 @@ public record QemuConfig(
     public static final int MAX_COMMAND_LINE_BYTES = 2047;
 
     public static final MemorySize DEFAULT_MEMORY = MemorySize.ofMiB(512);
-    public static final MemorySize DEFAULT_TCG_TRANSLATION_CACHE = MemorySize.ofMiB(128);
+    /**
+     * TCG's translation cache is resident in QEMU once the guest's JVM has run a while. Measured with our guests
+     * (TCG, 2 cores): 64 MiB starts and execs as fast as 128 MiB (within run-to-run noise) and saves 77 MiB of PSS
+     * per sandbox; 32 MiB doubles an exec's round trip (translations are flushed and redone).
+     */
+    public static final MemorySize DEFAULT_TCG_TRANSLATION_CACHE = MemorySize.ofMiB(64);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._-]{1,31}");

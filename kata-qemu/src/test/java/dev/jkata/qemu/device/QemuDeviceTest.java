@@ -36,6 +36,13 @@ class QemuDeviceTest {
     }
 
     @Test
+    void aBalloonReportsFreePagesAndNeverInflates() {
+        assertThat(VirtioBalloon.reportingFreePages().args())
+                .containsExactly("-device", "virtio-balloon-pci,id=balloon0,free-page-reporting=on");
+        assertThat(new VirtioBalloon("b1", false).args()).containsExactly("-device", "virtio-balloon-pci,id=b1,free-page-reporting=off");
+    }
+
+    @Test
     void smp() {
         assertThat(new Smp(4).args()).containsExactly("-smp", "4");
         assertThatThrownBy(() -> new Smp(0)).isInstanceOf(IllegalArgumentException.class);
