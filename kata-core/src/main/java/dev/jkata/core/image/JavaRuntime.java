@@ -27,18 +27,22 @@ public final class JavaRuntime {
         return Path.of(p != null && !p.isBlank() ? p : System.getProperty("java.home"));
     }
 
-    /** Returns the cached runtime directory for {@code jdk}, building it with jlink on first use. */
+    /**
+     * Returns the cached runtime directory for {@code jdk}, building it with jlink on first use. The JDK needs
+     * its jmods, or (JDK 24 and later) to be a linkable run-time image, as Temurin's builds are.
+     */
     public static Path build(CacheDirectory cache, Path jdk, Progress progress) {
         Path jlink = jdk.resolve("bin/jlink");
         Path jmods = jdk.resolve("jmods");
-        if (!Files.isExecutable(jlink) || !Files.isDirectory(jmods)) {
+        Path linkedFrom = Files.isDirectory(jmods) ? jmods.resolve("java.base.jmod") : jdk.resolve("lib/modules");
+        if (!Files.isExecutable(jlink) || !(Files.isDirectory(jmods) || featureVersion(jdk) >= 24)) {
             throw new MissingHostDependencyException("jlink and jmods in " + jdk
                     + " (a full JDK, not a JRE)", "apt-get install -y openjdk-17-jdk-headless openjdk-17-jmods"
                     + "   (or set -Dkata.guest.jdk=/path/to/a/jdk)");
         }
         Digest d = Digest.start("jre").add("jdk", jdk.toString()).add("modules", String.join(",", AGENT_MODULES));
         d.addFile("release", jdk.resolve("release"));
-        d.addFile("java.base.jmod", jmods.resolve("java.base.jmod"));
+        d.addFile("linked-from", linkedFrom);
         return cache.getOrBuild("runtimes", d.hex(), into -> {
             try (Progress.Step s = progress.step("Linking the guest Java runtime (jlink " + String.join(",", AGENT_MODULES) + ")")) {
                 Path out = into.resolve("jre");
@@ -50,5 +54,20 @@ public final class JavaRuntime {
                 Command.of(out.resolve("bin/java").toString(), "-Xshare:dump").timeout(Duration.ofMinutes(5)).run();
             }
         }).resolve("jre");
+    }
+
+    /** The JDK's feature version (17, 25, ...) from its {@code release} file; 0 when it cannot be read. */
+    public static int featureVersion(Path jdk) {
+        try {
+            for (String line : Files.readAllLines(jdk.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(v.split("[.+-]")[0]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 }
