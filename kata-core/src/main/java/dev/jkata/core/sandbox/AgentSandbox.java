@@ -41,6 +41,7 @@ final class AgentSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
     /** The container root file system's share, by the tag Kata's runtime gives it. */
     static final String ROOTFS_TAG = "kataShared";
+    /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final String id;
@@ -194,7 +195,7 @@ final class AgentSandbox implements Sandbox {
         if (guest != null) {
             guest.keepDiagnostics();
         }
-        teardown(cause);
+        teardown(cause, STOP_GRACE);
     }
 
     @Override
@@ -210,23 +211,27 @@ final class AgentSandbox implements Sandbox {
                 failure.addSuppressed(e);
             }
         }
+        Duration grace = STOP_GRACE;
         if (guest != null && guest.failure().isPresent()) {
             guest.keepDiagnostics();
         } else if (agent != null) {
             try {
                 agent.destroySandbox();
+                // the agent has removed every container and synced: the guest holds nothing that waiting would save
+                grace = Duration.ZERO;
             } catch (RuntimeException e) {
                 LOG.debug("DestroySandbox failed: {}", e.getMessage());
             }
         }
-        teardown(failure);
+        teardown(failure, grace);
         lifecycle.closed();
         if (failure.getSuppressed().length > 0) {
             throw failure;
         }
     }
 
-    private void teardown(RuntimeException collect) {
+    /** Closes the agent client, stops the guest (politely for {@code grace} first), removes the state directory. */
+    private void teardown(RuntimeException collect, Duration grace) {
         if (agent != null) {
             try {
                 agent.close();
@@ -236,7 +241,7 @@ final class AgentSandbox implements Sandbox {
         }
         if (guest != null) {
             try {
-                guest.stop(STOP_GRACE);
+                guest.stop(grace);
             } catch (RuntimeException e) {
                 collect.addSuppressed(e);
             }
