@@ -26,6 +26,7 @@ import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -38,7 +39,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentClient.class);
+    /** How often {@link #awaitReady} looks at the guest while a health check is in flight. */
+    private static final long READY_POLL_MS = 100;
 
     private final AgentClientConfig config;
     private final SocketChannel transport;
@@ -60,7 +66,7 @@ public final class AgentClient implements AutoCloseable {
     private final EventLoopGroup loop;
     private final ManagedChannel channel;
     private final AgentServiceGrpc.AgentServiceBlockingStub agent;
-    private final HealthGrpc.HealthBlockingStub health;
+    private final HealthGrpc.HealthStub healthAsync;
 
     private AgentClient(AgentClientConfig config, SocketChannel transport, YamuxSession session, YamuxProxy proxy,
                         EventLoopGroup loop, ManagedChannel channel) {
@@ -71,7 +77,7 @@ public final class AgentClient implements AutoCloseable {
         this.loop = loop;
         this.channel = channel;
         this.agent = AgentServiceGrpc.newBlockingStub(channel);
-        this.health = HealthGrpc.newBlockingStub(channel);
+        this.healthAsync = HealthGrpc.newStub(channel);
     }
 
     /**
@@ -108,7 +114,11 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Health-checks the agent with back-off until it answers SERVING or {@code bootTimeout} passes.
+     * Waits until the agent answers a health check with SERVING, or {@code bootTimeout} passes. One check at a
+     * time is in flight, with the whole remaining boot time as its deadline: a booting guest's first answer is
+     * slow (its JVM is cold), and a check abandoned on a short deadline would have to be served again. A check
+     * that fails (the connection is not up yet) is repeated with back-off. Meanwhile {@code deathCheck} and the
+     * yamux session are looked at every {@value #READY_POLL_MS} ms.
      *
      * @param deathCheck returns a reason when the VM has died (so waiting is pointless), else null
      */
@@ -116,34 +126,73 @@ public final class AgentClient implements AutoCloseable {
         long deadline = System.nanoTime() + bootTimeout.toNanos();
         long backoffMs = 50;
         StatusRuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            String dead = deathCheck.get();
-            if (dead != null) {
-                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
-            }
-            try {
-                HealthCheckResponse r = health.withDeadlineAfter(config.healthProbeDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                        .check(CheckRequest.newBuilder().build());
-                if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
-                    return;
+        CompletableFuture<HealthCheckResponse> probe = null;
+        long retryAt = 0;
+        try {
+            while (System.nanoTime() < deadline) {
+                String dead = deathCheck.get();
+                if (dead != null) {
+                    throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
                 }
-            } catch (StatusRuntimeException e) {
-                last = e;
+                if (session.isClosed()) {
+                    throw new KataException(KataErrorReason.AGENT_FAILED, "the agent's yamux session closed while booting: "
+                            + session.closeReason().map(Throwable::getMessage).orElse("no reason given"));
+                }
+                if (probe == null && System.nanoTime() >= retryAt) {
+                    probe = check(deadline - System.nanoTime());
+                }
+                if (probe == null) {
+                    Thread.sleep(READY_POLL_MS);
+                    continue;
+                }
+                try {
+                    HealthCheckResponse r = probe.get(READY_POLL_MS, TimeUnit.MILLISECONDS);
+                    if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+                        return;
+                    }
+                    LOG.debug("health check: {}", r.getStatus());
+                } catch (TimeoutException stillWaiting) {
+                    continue;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof StatusRuntimeException sre)) {
+                        throw new KataException(KataErrorReason.AGENT_FAILED, "health check failed: " + e.getCause(), e.getCause());
+                    }
+                    last = sre;
+                    LOG.debug("health check: {}", sre.getStatus());
+                }
+                probe = null;
+                retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 500);
             }
-            if (session.isClosed()) {
-                throw new KataException(KataErrorReason.AGENT_FAILED, "the agent's yamux session closed while booting: "
-                        + session.closeReason().map(Throwable::getMessage).orElse("no reason given"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KataException(KataErrorReason.AGENT_FAILED, "interrupted while waiting for the agent", e);
+        } finally {
+            if (probe != null) {
+                probe.cancel(true);
             }
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KataException(KataErrorReason.AGENT_FAILED, "interrupted while waiting for the agent", e);
-            }
-            backoffMs = Math.min(backoffMs * 2, 500);
         }
         throw new KataTimeoutException("the agent did not answer a health check"
                 + (last == null ? "" : " (last: " + last.getStatus() + ")"), bootTimeout);
+    }
+
+    /** One health check with a deadline {@code nanos} away, as a future. */
+    private CompletableFuture<HealthCheckResponse> check(long nanos) {
+        CompletableFuture<HealthCheckResponse> f = new CompletableFuture<>();
+        healthAsync.withDeadlineAfter(Math.max(1, nanos), TimeUnit.NANOSECONDS).check(CheckRequest.newBuilder().build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(HealthCheckResponse value) { f.complete(value); }
+
+                    @Override
+                    public void onError(Throwable t) { f.completeExceptionally(t); }
+
+                    @Override
+                    public void onCompleted() {
+                        f.completeExceptionally(new IllegalStateException("the health check ended without an answer"));
+                    }
+                });
+        return f;
     }
 
     public void createSandbox(String sandboxId, String hostname) {

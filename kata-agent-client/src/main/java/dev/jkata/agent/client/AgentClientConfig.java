@@ -9,12 +9,11 @@ import java.time.Duration;
  * @param callDeadline the deadline of an ordinary call (create, start, signal, write, ...)
  * @param longPollDeadline the deadline of the calls that wait for the guest (ReadStdout, WaitProcess);
  *        a sandbox's close cancels them sooner
- * @param healthProbeDeadline the deadline of each health check while waiting for the agent to boot
  * @param maxMessage the largest gRPC message accepted from the guest
  */
-public record AgentClientConfig(Duration callDeadline, Duration longPollDeadline, Duration healthProbeDeadline, MemorySize maxMessage) {
+public record AgentClientConfig(Duration callDeadline, Duration longPollDeadline, MemorySize maxMessage) {
 
     public static AgentClientConfig defaults() {
-        return new AgentClientConfig(Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(3), MemorySize.ofMiB(4));
+        return new AgentClientConfig(Duration.ofSeconds(30), Duration.ofHours(24), MemorySize.ofMiB(4));
     }
 }

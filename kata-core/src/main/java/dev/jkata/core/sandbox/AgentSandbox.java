@@ -104,11 +104,13 @@ final class AgentSandbox implements Sandbox {
         Duration left = spec.bootTimeout().minus(guest.sinceLaunch());
         agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
                 () -> guest.failure().map(f -> "the guest died while booting: " + f).orElse(null));
+        Duration ready = guest.sinceLaunch();
         agent.createSandbox(id, spec.container().hostname());
         defaultContainer = newContainer(spec.container());
         bootTime = guest.sinceLaunch();
         move(SandboxState.RUNNING);
-        LOG.info("Sandbox {} running in {} ms ({}, {}, {} vCPU)", id, bootTime.toMillis(), guest.describe(),
+        LOG.info("Sandbox {} running in {} ms: agent answered after {} ms, sandbox and default container {} ms ({}, {}, {} vCPU)",
+                id, bootTime.toMillis(), ready.toMillis(), bootTime.minus(ready).toMillis(), guest.describe(),
                 spec.memory(), spec.cpus());
     }
 
