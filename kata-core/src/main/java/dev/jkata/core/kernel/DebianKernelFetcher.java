@@ -22,12 +22,15 @@ import org.slf4j.LoggerFactory;
  * Fetches Debian's stock kernel as a package into the cache, never installing it on the host:
  * {@code apt-get download} of the package {@code linux-image-amd64} points at, {@code dpkg-deb -x} into a
  * scratch directory, {@code depmod -b} to index its modules, and only the kernel image plus the modules the
- * guest needs (with their dependencies, from modules.dep) are kept.
+ * guest needs (with their dependencies, from modules.dep) are kept. The kernel is also kept uncompressed
+ * ({@link PvhKernel}), which QEMU boots about 2 s sooner under TCG.
  */
 public final class DebianKernelFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(DebianKernelFetcher.class);
     static final String META_PACKAGE = "linux-image-amd64";
-    /** Bumped when the kept modules change (2: virtio_balloon). */
+    /** The uncompressed kernel QEMU boots through PVH, when the package's bzImage yields one. */
+    static final String VMLINUX = "vmlinux";
+    /** Bumped when what an entry holds changes (2: virtio_balloon, and vmlinux for PVH boot). */
     private static final int FORMAT = 2;
 
     private final CacheDirectory cache;
@@ -50,7 +53,9 @@ public final class DebianKernelFetcher {
     static GuestKernel load(Path entry) {
         try (Stream<Path> s = Files.list(entry.resolve("lib/modules"))) {
             Path modules = s.findFirst().orElseThrow();
-            return new GuestKernel(entry.resolve("vmlinuz"), Optional.of(modules), modules.getFileName().toString());
+            Path vmlinux = entry.resolve(VMLINUX);
+            Path kernel = Files.exists(vmlinux) ? vmlinux : entry.resolve("vmlinuz");
+            return new GuestKernel(kernel, Optional.of(modules), modules.getFileName().toString());
         } catch (IOException e) {
             throw new KataException(KataErrorReason.UNREADABLE_PATH, "broken kernel cache entry " + entry
                     + "; delete it and try again", e);
@@ -112,6 +117,11 @@ public final class DebianKernelFetcher {
                 vmlinuz = s.filter(p -> p.getFileName().toString().startsWith("vmlinuz")).findFirst().orElseThrow();
             }
             Files.copy(vmlinuz, into.resolve("vmlinuz"));
+            try (Progress.Step step = progress.step("Decompressing the kernel for direct (PVH) boot")) {
+                if (PvhKernel.extract(vmlinuz, into.resolve(VMLINUX)).isEmpty()) {
+                    LOG.info("Kernel {} is not an xz bzImage with a PVH entry point; the guest decompresses it at boot", version);
+                }
+            }
             Path from = modRoot.resolve(version);
             Path to = into.resolve("lib/modules").resolve(version);
             Files.createDirectories(to);
