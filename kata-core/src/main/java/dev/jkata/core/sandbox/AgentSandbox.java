@@ -40,7 +40,7 @@ import org.slf4j.MDC;
 final class AgentSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
     /** The container root file system's share, by the tag Kata's runtime gives it. */
-    static final String ROOTFS_TAG = "kataShared";
+    private static final String ROOTFS_TAG = "kataShared";
     /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 

@@ -137,22 +137,23 @@ final class BoundedPipe extends InputStream {
 
     /** Drops what is buffered and what the producer would add; readers see the end of the data. */
     void discard() {
-        lock.lock();
-        try {
-            discarded = true;
-            size = 0;
-            notFull.signalAll();
-            notEmpty.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        shut(false);
     }
 
     @Override
     public void close() {
+        shut(true);
+    }
+
+    /** Drops the buffer and stops the producer; reading on is an error ({@code readerClosed}) or the end of the data. */
+    private void shut(boolean readerClose) {
         lock.lock();
         try {
-            readerClosed = true;
+            if (readerClose) {
+                readerClosed = true;
+            } else {
+                discarded = true;
+            }
             size = 0;
             notFull.signalAll();
             notEmpty.signalAll();

@@ -42,7 +42,7 @@ class QemuConfigTest {
         assertThat(c.toArgs(Path.of("/usr/bin/qemu-system-x86_64"), ResolvedAccelerator.TCG)).containsExactly(
                 "/usr/bin/qemu-system-x86_64",
                 "-machine", "q35",
-                "-accel", "tcg,thread=multi,tb-size=64", "-cpu", "max",
+                "-accel", "tcg,thread=multi,tb-size=96", "-cpu", "max",
                 "-smp", "1",
                 "-m", "512M",
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
