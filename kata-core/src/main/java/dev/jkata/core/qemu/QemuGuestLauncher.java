@@ -66,7 +66,8 @@ public final class QemuGuestLauncher implements GuestLauncher {
         for (GuestShare s : request.shares()) {
             cfg.share(new SharedDir(s.hostPath(), s.tag(), s.readOnly()));
         }
-        // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it)
+        // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
+        // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU
         cfg.device(VirtioBalloon.reportingFreePages());
         long launchedAt = System.nanoTime();
         return new QemuGuest(QemuHypervisor.create().launch(cfg.build()), request.sandboxId(), launchedAt,
