@@ -23,7 +23,7 @@ public final class AgentMain {
 
     public static void main(String[] args) {
         long mainAt = System.currentTimeMillis();
-        long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(mainAt);
+        long jvmStart = mainAt - sinceProcessStartMs().orElse(0);
         System.out.println(ConsoleLogging.PREFIX + "JVM started " + (mainAt - jvmStart) + " ms before main (uptime "
                 + uptime() + " s)");
         // the agent's transport is in-JVM: Netty must not look for (or unpack) its native libraries
@@ -53,6 +53,27 @@ public final class AgentMain {
                 + uptime() + " s, VmRSS " + rssKiB() + " kB, serving " + config.port());
         agent.servePort(port);
     }
+
+    /**
+     * How long ago this process started, from its start time in /proc/self/stat (clock ticks since boot) and
+     * /proc/uptime. ProcessHandle's start instant is off by up to a second: it adds the ticks to the boot time,
+     * which Linux gives in whole seconds.
+     */
+    static java.util.OptionalLong sinceProcessStartMs() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(f[19]);
+            double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            return java.util.OptionalLong.of(Math.max(0, Math.round(uptime * 1000) - startTicks * 1000 / CLOCK_TICKS));
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** USER_HZ, which the kernel reports process times in: 100 on every Linux the guest runs. */
+    private static final long CLOCK_TICKS = 100;
 
     /** Seconds since the kernel started, from /proc/uptime; "?" where there is none. */
     static String uptime() {
