@@ -9,12 +9,17 @@ public interface Container extends AutoCloseable {
     ExecProcess exec(ExecSpec spec);
 
     /**
-     * Runs a command to completion and captures its output (up to {@link ExecSpec#captureLimit()}).
-     * A command that does not exist gives exit status 127, as a shell does.
+     * Runs a command to completion and captures its output (up to {@link ExecSpec#captureLimit()}). Its
+     * standard input is closed at once. A command that does not exist gives exit status 127, as a shell does.
+     * Once the process has exited, output is awaited for at most 5 s, and never past the spec's timeout: a
+     * background child that keeps the streams open cannot hold the caller; what arrived is kept and the
+     * result says {@linkplain ExecResult#truncated() truncated}.
      *
      * @throws KataTimeoutException when the spec's timeout passes; the process is killed first
      */
-    ExecResult run(ExecSpec spec) throws InterruptedException;
+    default ExecResult run(ExecSpec spec) throws InterruptedException {
+        return RunToCompletion.run(this, spec);
+    }
 
     /** Removes the container. Idempotent. */
     @Override

@@ -3,8 +3,9 @@ package dev.jkata.api;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A finished command: its exit status and its captured output. Capture is capped (see
- * {@link ExecSpec#captureLimit()}); {@link #truncated()} says whether anything was cut.
+ * A finished command: its exit status and its captured output. {@link #truncated()} says whether anything may
+ * be missing: output past {@link ExecSpec#captureLimit()}, or output still open when the wait after the exit
+ * ended (a background process the command left holds its streams).
  */
 public record ExecResult(ExitStatus exitStatus, byte[] stdoutBytes, byte[] stderrBytes, boolean truncated) {
 

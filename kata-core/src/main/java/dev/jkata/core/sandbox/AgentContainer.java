@@ -5,28 +5,16 @@ import dev.jkata.agent.client.ProcessConfig;
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.ExecProcess;
-import dev.jkata.api.ExecResult;
 import dev.jkata.api.ExecSpec;
-import dev.jkata.api.ExitStatus;
-import dev.jkata.api.KataTimeoutException;
 import dev.jkata.core.shim.ShimProcess;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** A container in a running sandbox; its processes are {@link ShimProcess} objects over the agent. */
 final class AgentContainer implements Container {
-    private static final Logger LOG = LoggerFactory.getLogger(AgentContainer.class);
-    private static final Duration FOREVER = Duration.ofDays(365);
 
     private final AgentSandbox sandbox;
     private final AgentClient agent;
@@ -69,51 +57,6 @@ final class AgentContainer implements Container {
         live.add(p);
         p.onExit().whenComplete((s, e) -> live.remove(p));
         return p;
-    }
-
-    @Override
-    public ExecResult run(ExecSpec exec) throws InterruptedException {
-        long limit = exec.captureLimit().toBytes();
-        try (ExecProcess p = exec(exec)) {
-            try {
-                p.stdin().close();
-            } catch (IOException e) {
-                LOG.debug("closing stdin of {} failed: {}", p.id(), e.getMessage());
-            }
-            AtomicBoolean truncated = new AtomicBoolean();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> capture(p.stdout(), limit, truncated));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> capture(p.stderr(), limit, truncated));
-            ExitStatus status;
-            try {
-                status = p.waitFor(exec.timeout().orElse(FOREVER));
-            } catch (KataTimeoutException e) {
-                p.signal(9);
-                throw new KataTimeoutException("'" + String.join(" ", exec.command()) + "' in sandbox " + sandbox.id()
-                        + " ran too long and was killed", exec.timeout().orElseThrow());
-            }
-            return new ExecResult(status, out.join(), err.join(), truncated.get());
-        }
-    }
-
-    /** Reads a stream to its end, keeping at most {@code limit} bytes and draining the rest. */
-    private static byte[] capture(InputStream in, long limit, AtomicBoolean truncated) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        byte[] buf = new byte[16 * 1024];
-        int n;
-        try {
-            while ((n = in.read(buf)) > 0) {
-                long room = limit - kept.size();
-                if (room > 0) {
-                    kept.write(buf, 0, (int) Math.min(room, n));
-                }
-                if (n > room) {
-                    truncated.set(true);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("output capture ended: {}", e.getMessage());
-        }
-        return kept.toByteArray();
     }
 
     @Override

@@ -21,6 +21,7 @@ import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.state.Reaper;
 import dev.jkata.core.state.StateDirectory;
+import dev.jkata.core.state.StateRoot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ final class AgentSandbox implements Sandbox {
 
     static AgentSandbox start(SandboxSpec spec, GuestLauncher launcher) {
         String id = Ids.next(6);
-        Path root = spec.stateRoot().orElseGet(StateDirectory::defaultRoot);
+        Path root = StateRoot.prepare(spec.stateRoot().orElseGet(StateRoot::defaultRoot));
         Reaper.sweep(root);
         MDC.put("kata.sandbox", id);
         try {

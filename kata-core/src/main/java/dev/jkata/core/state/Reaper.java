@@ -1,98 +1,131 @@
 package dev.jkata.core.state;
 
-import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.core.host.FileTrees;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cleans up after JVMs that died without closing their sandboxes: for every state directory whose owner
- * (pid and start time) is gone, kills the QEMU named in its pid file (only when that process's command
- * line still names this directory, so a reused pid is never hit) and removes the directory.
+ * Cleans up after JVMs that died without closing their sandboxes. It looks only at what the library made: a
+ * directory named like a sandbox id that holds an owner lock file. When that lock can be taken its owner is
+ * gone: the reaper kills the QEMU whose command line names exactly this directory's pid file, then removes the
+ * directory. Anything else in the root (the user's files, other programs' directories) is never touched.
  */
 public final class Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+    /** An id-named directory still empty after this long was left by an owner that died while creating it. */
+    private static final Duration EMPTY_GRACE = Duration.ofSeconds(60);
 
     private Reaper() {}
 
     /** Sweeps {@code root}; returns the sandbox ids whose leftovers were removed. */
     public static List<String> sweep(Path root) {
         List<String> reaped = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
+        Path abs = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
             return reaped;
         }
-        try (Stream<Path> s = Files.list(root)) {
-            for (Path dir : s.filter(Files::isDirectory).toList()) {
-                Optional<Properties> owner = StateDirectory.owner(dir);
-                if (owner.isPresent() && ownerAlive(owner.get())) {
-                    continue;
-                }
-                if (owner.isEmpty() && recentlyModified(dir)) {
-                    continue; // being created right now by another JVM
-                }
-                killQemu(dir);
-                try {
-                    CacheDirectory.deleteTree(dir);
+        try (Stream<Path> s = Files.list(abs)) {
+            for (Path dir : s.toList()) {
+                if (StateDirectory.NAME.matcher(dir.getFileName().toString()).matches()
+                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !StateDirectory.ownedHere(dir)
+                        && reap(dir)) {
                     reaped.add(dir.getFileName().toString());
-                    LOG.info("Removed sandbox {} left behind by a JVM that is gone", dir.getFileName());
-                } catch (IOException e) {
-                    LOG.warn("Cannot remove the abandoned sandbox directory {}: {}", dir, e.getMessage());
                 }
             }
         } catch (IOException e) {
-            LOG.warn("Cannot sweep {}: {}", root, e.getMessage());
+            LOG.warn("Cannot sweep {}: {}", abs, e.getMessage());
         }
         return reaped;
     }
 
-    static boolean ownerAlive(Properties owner) {
-        long pid;
-        try {
-            pid = Long.parseLong(owner.getProperty("pid", ""));
-        } catch (NumberFormatException e) {
+    private static boolean reap(Path dir) {
+        Path lockFile = dir.resolve(StateDirectory.LOCK_FILE);
+        if (!Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return removeIfEmptyAndOld(dir);
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return false; // this JVM holds it: being created or closed on another thread right now
+            }
+            if (lock == null) {
+                return false; // its owner lives
+            }
+            killQemu(dir);
+            FileTrees.delete(dir);
+            LOG.info("Removed sandbox {} left behind by a JVM that is gone", dir.getFileName());
+            return true;
+        } catch (NoSuchFileException e) {
+            return false; // closed by its owner meanwhile
+        } catch (IOException e) {
+            LOG.warn("Cannot remove the abandoned sandbox directory {}: {}", dir, e.getMessage());
             return false;
         }
-        Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isEmpty() || !h.get().isAlive()) {
-            return false;
-        }
-        String start = owner.getProperty("start", "");
-        return start.isEmpty() || h.get().info().startInstant().map(Instant::toString).map(start::equals).orElse(true);
     }
 
-    private static boolean recentlyModified(Path dir) {
+    private static boolean removeIfEmptyAndOld(Path dir) {
         try {
-            return Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minus(Duration.ofSeconds(30)));
+            if (Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant()
+                    .isAfter(Instant.now().minus(EMPTY_GRACE))) {
+                return false;
+            }
+            Files.delete(dir); // only succeeds when empty
+            return true;
+        } catch (DirectoryNotEmptyException e) {
+            LOG.debug("{} has no owner lock: not made by this library, left alone", dir);
+            return false;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static void killQemu(Path dir) {
+    /** Kills the QEMU named in the directory's pid file when its command line names that very pid file. */
+    static void killQemu(Path dir) {
         Path pidFile = dir.resolve("qemu.pid");
-        if (!Files.isReadable(pidFile)) {
+        if (!Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid).ifPresent(h -> {
-                String cmd = h.info().commandLine().orElse("");
-                if (cmd.contains(dir.toString())) {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            if (namesPidFile(pid, pidFile)) {
+                ProcessHandle.of(pid).ifPresent(h -> {
                     LOG.info("Killing QEMU {} of an abandoned sandbox {}", pid, dir.getFileName());
                     h.destroyForcibly();
-                }
-            });
+                });
+            }
         } catch (IOException | NumberFormatException e) {
             LOG.debug("unreadable pid file {}", pidFile, e);
+        }
+    }
+
+    /** Whether process {@code pid}'s arguments hold {@code -pidfile <pidFile>}, exactly. */
+    static boolean namesPidFile(long pid, Path pidFile) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            List<String> args = Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+            int i = args.indexOf("-pidfile");
+            return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(pidFile.toString());
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -141,6 +141,15 @@ class SandboxIT {
     }
 
     @Test
+    void aBackgroundChildHoldingTheOutputCannotHoldRunPastItsTimeout() throws Exception {
+        long t0 = System.nanoTime();
+        ExecResult r = sandbox.run(ExecSpec.builder("sh", "-c", "sleep 3600 & echo hi").timeout(Duration.ofSeconds(3)).build());
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+        assertThat(r.stdout()).isEqualTo("hi\n");
+        sandbox.run("sh", "-c", "pkill -f 'sleep 360[0]'; true"); // the child outlives the exec, not the test
+    }
+
+    @Test
     void eightConcurrentExecsKeepTheirOutputApart() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

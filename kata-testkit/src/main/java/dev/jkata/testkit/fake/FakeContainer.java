@@ -3,18 +3,14 @@ package dev.jkata.testkit.fake;
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.ExecProcess;
-import dev.jkata.api.ExecResult;
 import dev.jkata.api.ExecSpec;
-import dev.jkata.api.ExitStatus;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
-import dev.jkata.api.KataTimeoutException;
 import dev.jkata.api.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link FakeSandbox} for what is emulated.
  */
 final class FakeContainer implements Container {
-    private static final Duration FOREVER = Duration.ofDays(365);
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final FakeSandbox sandbox;
@@ -136,27 +131,6 @@ final class FakeContainer implements Container {
 
     private void forget(FakeExecProcess p) {
         live.remove(p);
-    }
-
-    @Override
-    public ExecResult run(ExecSpec exec) throws InterruptedException {
-        try (FakeExecProcess p = (FakeExecProcess) exec(exec)) {
-            p.closeStdin();
-            long limit = exec.captureLimit().toBytes();
-            StreamCapture out = StreamCapture.start(p.stdout(), limit, "fake-stdout-" + p.id());
-            StreamCapture err = StreamCapture.start(p.stderr(), limit, "fake-stderr-" + p.id());
-            ExitStatus status;
-            try {
-                status = p.waitFor(exec.timeout().orElse(FOREVER));
-            } catch (KataTimeoutException e) {
-                p.kill();
-                throw new KataTimeoutException("'" + String.join(" ", exec.command()) + "' in fake sandbox " + sandbox.id()
-                        + " ran too long and was killed", exec.timeout().orElseThrow());
-            }
-            byte[] stdout = out.join();
-            byte[] stderr = err.join();
-            return new ExecResult(status, stdout, stderr, out.truncated() || err.truncated());
-        }
     }
 
     /** Kills every process of this container (the sandbox is closing). */

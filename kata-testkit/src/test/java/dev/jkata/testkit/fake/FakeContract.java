@@ -114,6 +114,23 @@ abstract class FakeContract {
     }
 
     @Test
+    void aBackgroundChildHoldingTheOutputCannotHoldRunPastItsTimeout() throws Exception {
+        long t0 = System.nanoTime();
+        ExecResult r = sandbox.run(ExecSpec.builder("sh", "-c", "sleep 60 & echo hi").timeout(Duration.ofSeconds(2)).build());
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void withoutATimeoutRunStillStopsWaitingForOutputSoonAfterTheExit() throws Exception {
+        long t0 = System.nanoTime();
+        ExecResult r = sandbox.run("sh", "-c", "sleep 60 & echo hi");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        assertThat(r.stdout()).isEqualTo("hi\n");
+    }
+
+    @Test
     void execStreamsStdinToStdout() throws Exception {
         try (ExecProcess p = sandbox.exec(ExecSpec.builder("cat").build())) {
             try (OutputStream in = p.stdin()) {

@@ -1,35 +1,39 @@
-package dev.jkata.testkit.fake;
+package dev.jkata.api;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
- * Reads a stream to its end on its own thread, keeping at most {@code limit} bytes and draining the rest, so
- * a process that writes more than is kept never blocks on a full pipe.
+ * Reads a stream to its end on a thread of its own (never a shared pool: the reads block), keeping at most
+ * {@code limit} bytes and draining the rest, so a process that writes more than is kept never blocks on a
+ * full pipe.
  */
-final class StreamCapture {
+final class OutputCapture {
+    private static final int CHUNK = 16 * 1024;
+
     private final InputStream in;
     private final long limit;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private final Thread thread;
     private volatile boolean truncated;
 
-    private StreamCapture(InputStream in, long limit, String name) {
+    private OutputCapture(InputStream in, long limit, String name) {
         this.in = in;
         this.limit = limit;
         this.thread = new Thread(this::drain, name);
         this.thread.setDaemon(true);
     }
 
-    static StreamCapture start(InputStream in, long limit, String name) {
-        StreamCapture c = new StreamCapture(in, limit, name);
+    static OutputCapture start(InputStream in, long limit, String name) {
+        OutputCapture c = new OutputCapture(in, limit, name);
         c.thread.start();
         return c;
     }
 
     private void drain() {
-        byte[] buf = new byte[16 * 1024];
+        byte[] buf = new byte[CHUNK];
         try {
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -44,13 +48,18 @@ final class StreamCapture {
                 }
             }
         } catch (IOException e) {
-            // the stream was closed under us (the process was killed): keep what was read
+            // the stream was closed under us (the process was closed): keep what was read
         }
     }
 
-    /** Waits for the end of the stream and returns what was kept. */
-    byte[] join() throws InterruptedException {
-        thread.join();
+    /** Waits up to {@code timeout} for the end of the stream; true when it ended. */
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+    }
+
+    /** What was kept so far. */
+    byte[] kept() {
         synchronized (kept) {
             return kept.toByteArray();
         }
