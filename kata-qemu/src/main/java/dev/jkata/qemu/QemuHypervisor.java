@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Launches QEMU VMs.
  *
- * <p>{@link #launch(QemuConfig)} resolves the accelerator, starts {@code setpriv --pdeathsig KILL -- qemu-system-x86_64
- * ...} as a direct child of this JVM (from the one spawner thread, see {@link ProcessSpawner}), waits for the QMP
+ * <p>{@link #launch(QemuConfig)} resolves the accelerator, starts {@code setsid setpriv --pdeathsig KILL --no-new-privs
+ * -- qemu-system-x86_64 -sandbox on,... ...} (see {@link Confinement}) as a direct child of this JVM (from the one spawner thread, see {@link ProcessSpawner}), waits for the QMP
  * socket, connects, and checks that the VM runs. If QEMU exits during start-up the failure is a
  * {@link QemuLaunchException} carrying QEMU's stderr. Thread-safe: one hypervisor launches any number of VMs.
  */
@@ -49,6 +49,7 @@ public final class QemuHypervisor {
     private final Duration startTimeout;
     private final Duration qmpDeadline;
     private final Duration stopGrace;
+    private final boolean confine;
 
     private QemuHypervisor(Builder b) {
         this.binary = b.binary;
@@ -57,6 +58,7 @@ public final class QemuHypervisor {
         this.startTimeout = b.startTimeout;
         this.qmpDeadline = b.qmpDeadline;
         this.stopGrace = b.stopGrace;
+        this.confine = b.confine;
     }
 
     /** A hypervisor with the defaults: QEMU and setpriv found on PATH, this host's accelerator probe. */
@@ -92,7 +94,11 @@ public final class QemuHypervisor {
         RunPaths paths = config.paths();
         prepareRunDir(paths);
 
-        List<String> argv = new ArrayList<>(List.of(sp.toString(), "--pdeathsig", "KILL", "--"));
+        if (confine && !config.sandbox() && Confinement.seccomp(qemu)) {
+            config = config.toBuilder().sandbox(true).build();
+        }
+        List<String> argv = new ArrayList<>(confine ? Confinement.wrapper(Confinement.setsid(), sp, Confinement.root())
+                : List.of(sp.toString(), "--pdeathsig", "KILL", "--"));
         argv.addAll(config.toArgs(qemu, verdict.accelerator()));
         LOG.debug("Starting QEMU: {}", String.join(" ", argv));
 
@@ -222,6 +228,7 @@ public final class QemuHypervisor {
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private Duration qmpDeadline = QmpClient.DEFAULT_DEADLINE;
         private Duration stopGrace = DEFAULT_STOP_GRACE;
+        private boolean confine = true;
 
         private Builder() {
         }
@@ -250,6 +257,12 @@ public final class QemuHypervisor {
             this.stopGrace = grace;
             return this;
         }
+
+        /**
+         * Whether QEMU runs confined (on by default): its own session, no new privileges, no capabilities as root,
+         * and QEMU's seccomp filter with every deny set where the binary has it. See {@link Confinement}.
+         */
+        public Builder confine(boolean confine) { this.confine = confine; return this; }
 
         public QemuHypervisor build() {
             return new QemuHypervisor(this);

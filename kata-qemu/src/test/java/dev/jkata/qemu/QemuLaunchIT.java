@@ -35,8 +35,7 @@ class QemuLaunchIT {
     @Test
     void bootsUnderTcgRunsAndStopsGracefully() throws Exception {
         String marker = "JKATA-BOOT-MARKER-1";
-        boolean seccomp = HostCheck.forThisHost().check().sandboxSupported();
-        QemuConfig config = TestGuest.config(tmp, TestGuest.idleInit(marker)).name("it-graceful").sandbox(seccomp).build();
+        QemuConfig config = TestGuest.config(tmp, TestGuest.idleInit(marker)).name("it-graceful").build();
         Path run = config.paths().dir();
         List<QemuExit> heard = new CopyOnWriteArrayList<>();
         QemuExit exit;
@@ -48,6 +47,7 @@ class QemuLaunchIT {
             assertThat(vm.isAlive()).isTrue();
             assertThat(Files.readString(config.paths().pidFile()).trim()).isEqualTo(Long.toString(pid));
             assertThat(vm.agentSocket()).exists();
+            assertConfined(pid);
             QmpStatus status = vm.qmp().queryStatus();
             assertThat(status.running()).isTrue();
             assertThat(status.status()).isEqualTo("running");
@@ -71,6 +71,27 @@ class QemuLaunchIT {
         assertThat(TestGuest.isGone(pid)).isTrue();
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
         assertThat(heard).containsExactly(exit);
+    }
+
+    /** QEMU runs confined: seccomp in filter mode, no new privileges, no capabilities, a session of its own. */
+    static void assertConfined(long pid) throws Exception {
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
+        assertThat(HostCheck.forThisHost().check().sandboxSupported()).as("Debian's QEMU has seccomp").isTrue();
+        assertThat(status).contains("Seccomp:\t2", "NoNewPrivs:\t1", "CapEff:\t0000000000000000",
+                "CapBnd:\t0000000000000000");
+        String[] qemu = statFields(pid);
+        String[] self = statFields(ProcessHandle.current().pid());
+        assertThat(qemu[3]).as("QEMU's session").isNotEqualTo(self[3]);
+        assertThat(qemu[2]).as("QEMU's process group").isNotEqualTo(self[2]);
+        assertThat(qemu[1]).as("QEMU's parent").isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))).contains("obsolete=deny,"
+                + "elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+    }
+
+    /** /proc/PID/stat past the command: state, ppid, pgrp, session, ... */
+    private static String[] statFields(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class HostCheck {
             }
             HostCommand.Result d = HostCommand.run(List.of(bin, "-device", "help"), commandTimeout);
             devices = d.succeeded() ? deviceNames(d.output()) : List.of();
-            sandbox = HostCommand.run(List.of(bin, "-sandbox", "on", "-version"), commandTimeout).succeeded();
+            sandbox = SeccompProbe.supports(qemu.get());
         }
         boolean nineP = devices.contains("virtio-9p-pci");
         boolean nvdimm = devices.contains("nvdimm");
@@ -102,7 +102,7 @@ public final class HostCheck {
                     : CheckItem.fail("virtio-serial", "QEMU lacks virtio-serial-pci or virtserialport, needed for the agent channel"));
             checks.add(nvdimm ? CheckItem.ok("nvdimm", "QEMU has nvdimm (rootfs image mapped from the host)")
                     : CheckItem.warn("nvdimm", "QEMU lacks nvdimm; only initrd guest images can be used"));
-            checks.add(sandbox ? CheckItem.ok("seccomp", "QEMU accepts -sandbox on")
+            checks.add(sandbox ? CheckItem.ok("seccomp", "QEMU accepts -sandbox " + dev.jkata.qemu.device.Seccomp.POLICY)
                     : CheckItem.warn("seccomp", "QEMU does not accept -sandbox on; VMs run without QEMU's seccomp filter"));
         }
         checks.add(setpriv.isPresent()
