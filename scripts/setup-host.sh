@@ -26,6 +26,8 @@ for cmd in "${!NEEDS[@]}"; do
 done
 # busybox must be the static build: the guest has no libc for a dynamic one.
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+# Tests only: a peer of another user speaks to a socket through Debian's python3 (any user can run it).
+[ -x /usr/bin/python3 ] || missing+=(python3-minimal)
 # The default guest kernel is fetched with apt-get download, which needs apt's package lists.
 need_lists=0
 apt-cache show --no-all-versions linux-image-amd64 >/dev/null 2>&1 || need_lists=1

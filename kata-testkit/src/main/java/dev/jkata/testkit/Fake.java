@@ -10,7 +10,7 @@ public enum Fake {
     NONE,
     /**
      * {@link dev.jkata.testkit.fake.FakeHypervisorProvider}: the real agent inside the test's JVM, reached through
-     * the real agent client, yamux, proxy socket and shim; no file system emulation (absolute paths are the host's).
+     * the real agent client, yamux and shim; no file system emulation (absolute paths are the host's).
      */
     AGENT,
     /**

@@ -19,6 +19,7 @@ import dev.jkata.agent.proto.TtyWinResizeRequest;
 import dev.jkata.agent.proto.WaitProcessRequest;
 import dev.jkata.agent.proto.WriteStreamRequest;
 import dev.jkata.agent.proxy.YamuxProxy;
+import dev.jkata.agent.transport.YamuxConnector;
 import dev.jkata.agent.yamux.YamuxConfig;
 import dev.jkata.agent.yamux.YamuxSession;
 import dev.jkata.api.KataErrorReason;
@@ -30,9 +31,9 @@ import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalIoHandler;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -50,8 +51,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's client of one guest agent (Kata 1.x protocol). One yamux session over QEMU's virtio-serial
- * socket lives as long as the VM; a {@link YamuxProxy} turns each connection to a per-sandbox UNIX socket
- * into a new yamux stream, and gRPC runs over those connections. Every call has a deadline; gRPC statuses
+ * socket lives as long as the VM; gRPC dials a {@link YamuxConnector}, an address inside this JVM that turns each
+ * HTTP/2 connection into a new yamux stream, so no socket on the host reaches the agent. A socket for other
+ * processes is opened only on request ({@link #exposeSocket}). Every call has a deadline; gRPC statuses
  * become typed exceptions in {@link AgentErrors}; the methods take and return plain Java types.
  */
 public final class AgentClient implements AutoCloseable {
@@ -62,18 +64,19 @@ public final class AgentClient implements AutoCloseable {
     private final AgentClientConfig config;
     private final SocketChannel transport;
     private final YamuxSession session;
-    private final YamuxProxy proxy;
+    private final YamuxConnector connector;
     private final EventLoopGroup loop;
+    private volatile YamuxProxy exposed;
     private final ManagedChannel channel;
     private final AgentServiceGrpc.AgentServiceBlockingStub agent;
     private final HealthGrpc.HealthStub healthAsync;
 
-    private AgentClient(AgentClientConfig config, SocketChannel transport, YamuxSession session, YamuxProxy proxy,
+    private AgentClient(AgentClientConfig config, SocketChannel transport, YamuxSession session, YamuxConnector connector,
                         EventLoopGroup loop, ManagedChannel channel) {
         this.config = config;
         this.transport = transport;
         this.session = session;
-        this.proxy = proxy;
+        this.connector = connector;
         this.loop = loop;
         this.channel = channel;
         this.agent = AgentServiceGrpc.newBlockingStub(channel);
@@ -81,30 +84,31 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Connects to the agent behind QEMU's virtio-serial UNIX socket and opens the per-sandbox proxy socket.
-     * The agent may still be booting; {@link #awaitReady} waits for it.
+     * Connects to the agent behind QEMU's virtio-serial UNIX socket. The agent may still be booting;
+     * {@link #awaitReady} waits for it.
      */
-    public static AgentClient connect(Path agentSocket, Path proxySocket, AgentClientConfig config) {
+    public static AgentClient connect(Path agentSocket, AgentClientConfig config) {
         SocketChannel transport = null;
         YamuxSession session = null;
-        YamuxProxy proxy = null;
+        YamuxConnector connector = null;
         EventLoopGroup loop = null;
         try {
             transport = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket));
             session = YamuxSession.client(transport, YamuxConfig.builder().name("agent").build());
-            proxy = YamuxProxy.start(session, proxySocket);
-            loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("kata-agent-grpc", true));
-            ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(proxySocket.toString()))
-                    .channelType(EpollDomainSocketChannel.class)
+            loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kata-agent-grpc", true),
+                    LocalIoHandler.newFactory());
+            connector = YamuxConnector.bind(session, loop);
+            ManagedChannel channel = NettyChannelBuilder.forAddress(connector.address())
+                    .channelType(LocalChannel.class)
                     .eventLoopGroup(loop)
-                    // grpc asks every transport for TCP keep-alive, which a UNIX socket does not have (Netty warns)
+                    // grpc asks every transport for TCP keep-alive, which a local channel does not have (Netty warns)
                     .withOption(ChannelOption.SO_KEEPALIVE, null)
                     .usePlaintext()
                     .maxInboundMessageSize((int) config.maxMessage().toBytes())
                     .build();
-            return new AgentClient(config, transport, session, proxy, loop, channel);
+            return new AgentClient(config, transport, session, connector, loop, channel);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(proxy, session, transport);
+            closeQuietly(connector, session, transport);
             if (loop != null) {
                 loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
@@ -287,8 +291,21 @@ public final class AgentClient implements AutoCloseable {
     /** The yamux session to the guest, for pings and diagnostics. */
     public YamuxSession session() { return session; }
 
-    /** The per-sandbox proxy socket another process may connect to for a new agent stream. */
-    public Path proxySocket() { return proxy.socketPath(); }
+    /**
+     * Opens a UNIX socket (mode 0600; put it in a directory only this user can enter) through which another
+     * process of this user reaches the agent, a new yamux stream per connection; connections from other users
+     * are refused (peer credentials). For a long-lived holder of the sandbox that short-lived processes talk to,
+     * such as an OCI runtime's. Closed with this client.
+     *
+     * @throws KataException (reason IO) when the socket cannot be bound; ILLEGAL_STATE when one is open already
+     */
+    public synchronized Path exposeSocket(Path socketPath) {
+        if (exposed != null) {
+            throw new KataException(KataErrorReason.ILLEGAL_STATE, "the agent is exposed at " + exposed.socketPath() + " already");
+        }
+        exposed = YamuxProxy.start(session, socketPath);
+        return socketPath;
+    }
 
     private <T> T call(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
         try {
@@ -306,7 +323,7 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
-    /** Cancels every call in flight, closes the proxy, the yamux session and the socket. Idempotent. */
+    /** Cancels every call in flight, closes the connector, any exposed socket, the yamux session and the socket. Idempotent. */
     @Override
     public void close() {
         channel.shutdownNow();
@@ -315,7 +332,7 @@ public final class AgentClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(proxy, session, transport);
+        closeQuietly(exposed, connector, session, transport);
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

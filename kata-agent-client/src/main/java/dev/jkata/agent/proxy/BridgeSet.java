@@ -8,11 +8,11 @@ import java.util.function.BooleanSupplier;
 
 /** The live bridges of a proxy or forwarder: each removes itself when done; {@link #closeAll()} aborts the rest. */
 final class BridgeSet {
-    private final Set<StreamBridge> bridges = ConcurrentHashMap.newKeySet();
+    private final Set<SocketBridge> bridges = ConcurrentHashMap.newKeySet();
 
     /** Bridges {@code stream} and {@code socket}; aborts the bridge at once when {@code closed} already says so. */
     void bridge(YamuxStream stream, SocketChannel socket, String name, BooleanSupplier closed) {
-        StreamBridge bridge = StreamBridge.start(stream, socket, name, bridges::remove);
+        SocketBridge bridge = SocketBridge.start(stream, socket, name, bridges::remove);
         bridges.add(bridge);
         if (bridge.isDone() || closed.getAsBoolean()) {
             bridges.remove(bridge);
@@ -23,7 +23,7 @@ final class BridgeSet {
     int size() { return bridges.size(); }
 
     void closeAll() {
-        for (StreamBridge b : bridges) {
+        for (SocketBridge b : bridges) {
             b.close();
         }
         bridges.clear();

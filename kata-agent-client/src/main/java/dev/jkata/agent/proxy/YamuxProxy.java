@@ -11,6 +11,10 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import jdk.net.UnixDomainPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import jdk.net.ExtendedSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -27,11 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * a new stream of a client {@link YamuxSession}. A gRPC channel dialled to the socket thus reaches the
  * guest agent, one HTTP/2 connection per stream.
  *
- * <p>Put the socket in a directory only the owner can enter: whoever can connect reaches the agent.
- * When the session ends the proxy closes itself and its connections, so callers fail fast rather than hang.
+ * <p>The socket is made mode 0600 and refuses a peer of another user (its credentials, SO_PEERCRED); still, put
+ * it in a directory only the owner can enter. When the session ends the proxy closes itself and its connections, so callers fail fast rather than hang.
  */
 public final class YamuxProxy implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(YamuxProxy.class);
+    private static final UserPrincipal OWNER = owner();
 
     private final YamuxSession session;
     private final Path socketPath;
@@ -64,6 +69,7 @@ public final class YamuxProxy implements Closeable {
         try {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socketPath));
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             if (server != null) {
                 try {
@@ -114,6 +120,10 @@ public final class YamuxProxy implements Closeable {
                 }
                 return;
             }
+            if (!sameUser(conn)) {
+                closeQuietly(conn);
+                continue;
+            }
             YamuxStream stream;
             try {
                 stream = session.openStream();
@@ -145,6 +155,28 @@ public final class YamuxProxy implements Closeable {
             LOG.debug("proxy {}: removing the socket file failed", socketPath, e);
         }
         bridges.closeAll();
+    }
+
+    /** Whether the peer runs as this process's user; anyone else is refused and logged at WARN. */
+    private boolean sameUser(SocketChannel conn) {
+        try {
+            UnixDomainPrincipal peer = conn.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (peer.user().equals(OWNER)) {
+                return true;
+            }
+            LOG.warn("proxy {}: refused a connection from user {}", socketPath, peer.user().getName());
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("proxy {}: refused a connection whose peer is unknown: {}", socketPath, e.toString());
+        }
+        return false;
+    }
+
+    private static UserPrincipal owner() {
+        try {
+            return Files.getOwner(Path.of("/proc/self"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot tell this process's user from /proc/self", e);
+        }
     }
 
     private static void closeQuietly(SocketChannel c) {

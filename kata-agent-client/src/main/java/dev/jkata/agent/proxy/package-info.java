@@ -1,10 +1,8 @@
 /**
- * The proxy between local UNIX sockets and yamux streams, in kata-proxy's manner: one yamux session per
- * VM, one stream per socket connection, bytes pumped both ways.
- *
- * <p>On the host, {@link dev.jkata.agent.proxy.YamuxProxy} listens on a socket path and turns each
- * connection (one gRPC/HTTP-2 connection) into a new stream. In the guest,
- * {@link dev.jkata.agent.proxy.YamuxForwarder} accepts the streams and connects each to the agent's
- * gRPC server socket. {@link dev.jkata.agent.proxy.StreamBridge} is the pump both use.
+ * A UNIX socket to the agent for other processes, in kata-proxy's manner: {@link dev.jkata.agent.proxy.YamuxProxy}
+ * listens on a path (mode 0600, peers of other users refused) and carries each connection over a new stream of
+ * the sandbox's one yamux session; {@link dev.jkata.agent.proxy.SocketBridge} pumps the bytes both ways. Only on
+ * request ({@code AgentClient.exposeSocket}): the host's own path to the agent stays inside its JVM
+ * ({@link dev.jkata.agent.transport.YamuxConnector}).
  */
 package dev.jkata.agent.proxy;

@@ -35,6 +35,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,6 +183,37 @@ class GrpcOverYamuxTest {
         assertThat(n).isEqualTo(-1);
         conn.close();
         awaitTrue(() -> !Files.exists(proxy.socketPath()));
+    }
+
+    @Test
+    void theSocketIsTheOwnersOnlyAndRefusesPeersOfOtherUsers(@TempDir Path open) throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(proxy.socketPath()))).isEqualTo("rw-------");
+        if (!"0".equals(uidOf("/proc/self"))) {
+            // a second user needs root; as anyone else, the mode above is what keeps others out
+            return;
+        }
+        // Let the file system admit the other user, so the peer check is the only thing left to refuse it.
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        YamuxProxy wide = YamuxProxy.start(host, open.resolve("wide.sock"));
+        try {
+            Files.setPosixFilePermissions(wide.socketPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
+            String script = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.settimeout(5)\n"
+                    + "s.connect(sys.argv[1])\ns.sendall(b'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n')\n"
+                    + "try:\n  print('closed' if s.recv(1)==b'' else 'answered')\nexcept ConnectionError:\n  print('closed')\n"
+                    + "except socket.timeout:\n  print('open')\n";
+            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "/usr/bin/python3", "-c", script, wide.socketPath().toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(out).as("a connection from uid 65534").isEqualTo("closed");
+            assertThat(wide.activeConnections()).isZero();
+        } finally {
+            wide.close();
+        }
+    }
+
+    private static String uidOf(String path) throws IOException {
+        return Files.getAttribute(Path.of(path), "unix:uid").toString();
     }
 
     private interface IntProbe {

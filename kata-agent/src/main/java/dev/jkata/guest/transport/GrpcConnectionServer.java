@@ -15,6 +15,7 @@ import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
 import io.grpc.netty.shaded.io.netty.channel.local.LocalIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.local.LocalServerChannel;
 
+import dev.jkata.agent.transport.ChannelBridge;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The server listens on a Netty {@link LocalAddress}, inside this JVM. {@link #serve} connects a Netty
  * {@link LocalChannel} to it and bridges the byte stream to that channel with two daemon threads, one per
- * direction ({@link StreamBridge}); each byte stream thus carries exactly one HTTP/2 connection, as Kata's
+ * direction ({@link ChannelBridge}, which the host's agent client uses too); each byte stream thus carries exactly one HTTP/2 connection, as Kata's
  * proxy expects. One event loop thread serves all connections; RPC bodies run on a cached pool, so a
  * blocking RPC (WaitProcess, ReadStdout) holds a thread but never the event loop.
  */
@@ -41,6 +42,7 @@ public final class GrpcConnectionServer implements Closeable {
     public static final int MAX_INBOUND_MESSAGE = 8 * 1024 * 1024;
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final AtomicInteger CONNECTIONS = new AtomicInteger();
 
     private final LocalAddress address;
     private final EventLoopGroup group;
@@ -78,14 +80,14 @@ public final class GrpcConnectionServer implements Closeable {
      * streams and {@code connection} are closed.
      */
     public void serve(InputStream in, OutputStream out, Closeable connection) {
-        StreamBridge bridge = new StreamBridge(in, out, connection);
+        ChannelBridge bridge = new ChannelBridge(in, out, connection, "agent-" + CONNECTIONS.incrementAndGet());
         ChannelFuture connect = new Bootstrap()
                 .group(group)
                 .channel(LocalChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(bridge.outbound());
+                        ch.pipeline().addLast(bridge.handler());
                     }
                 })
                 .connect(address);

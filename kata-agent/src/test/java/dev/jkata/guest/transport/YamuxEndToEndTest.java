@@ -13,7 +13,7 @@ import dev.jkata.agent.proto.StartContainerRequest;
 import dev.jkata.agent.proto.WaitProcessRequest;
 import dev.jkata.agent.proto.WriteStreamRequest;
 import dev.jkata.agent.proto.CloseStdinRequest;
-import dev.jkata.agent.proxy.YamuxProxy;
+import dev.jkata.agent.transport.YamuxConnector;
 import dev.jkata.agent.yamux.YamuxConfig;
 import dev.jkata.agent.yamux.YamuxSession;
 import dev.jkata.guest.GuestAgent;
@@ -28,10 +28,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole agent over yamux, as the host reaches it: the host's yamux client session on a UNIX socket (QEMU's
- * role), the host's proxy socket, and gRPC through it into the agent's yamux server, its Netty local bridge
+ * role), the host's in-JVM connector (as the agent client dials it), and gRPC through it into the agent's yamux server, its Netty local bridge
  * and its services (with the fake runtime).
  */
 class YamuxEndToEndTest {
@@ -64,7 +63,7 @@ class YamuxEndToEndTest {
     GuestAgent agent;
     ServerSocketChannel guestSide;
     YamuxSession hostSession;
-    YamuxProxy proxy;
+    YamuxConnector connector;
     EventLoopGroup loop;
     ManagedChannel channel;
 
@@ -88,16 +87,16 @@ class YamuxEndToEndTest {
         guest.start();
 
         hostSession = YamuxSession.client(SocketChannel.open(UnixDomainSocketAddress.of(agentSocket)), YamuxConfig.defaults());
-        proxy = YamuxProxy.start(hostSession, tmp.resolve("proxy.sock"));
-        loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(proxy.socketPath().toString()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext().build();
+        loop = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+        connector = YamuxConnector.bind(hostSession, loop);
+        channel = NettyChannelBuilder.forAddress(connector.address())
+                .channelType(LocalChannel.class).eventLoopGroup(loop).usePlaintext().build();
     }
 
     @AfterEach
     void close() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        proxy.close();
+        connector.close();
         hostSession.close();
         agent.close();
         guestSide.close();

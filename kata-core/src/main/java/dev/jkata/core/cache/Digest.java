@@ -37,6 +37,13 @@ public final class Digest {
         return this;
     }
 
+    /** Adds bytes (their length, then the bytes). */
+    public Digest addBytes(String label, byte[] bytes) {
+        add(label, Integer.toString(bytes.length));
+        md.update(bytes);
+        return this;
+    }
+
     /** Adds a file's name and contents. */
     public Digest addFile(String label, Path file) {
         add(label, file.getFileName().toString());

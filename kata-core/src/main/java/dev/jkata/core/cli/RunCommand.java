@@ -14,22 +14,53 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kata run -- CMD ARGS...}: boots a sandbox, runs one command in it, streams its output, exits with its code. */
-@Command(name = "run", description = "Boot a sandbox, run a command in it, stream its output and exit with its exit code.",
-        mixinStandardHelpOptions = true)
+/**
+ * {@code kata run [OPTIONS] -- CMD ARGS...}: boots a sandbox, runs one command in it with this process's standard
+ * streams, and exits with the command's exit code, as {@code docker run} does. Standard input is forwarded when it
+ * is a pipe or a file, and from a terminal with {@code -i}; {@code -t} gives the command a terminal (raw mode on
+ * this side, window size and resizes passed on). SIGINT, SIGTERM and SIGHUP are passed to the command.
+ */
+@Command(name = "run", description = "Boot a sandbox, run a command in it with this terminal's streams, exit with its exit code.",
+        mixinStandardHelpOptions = true, sortOptions = false)
 final class RunCommand implements Callable<Integer> {
+    /** Exit code when the command ran past --timeout and was killed (as timeout(1)). */
+    static final int TIMED_OUT = 124;
+
+    @Option(names = {"-i", "--interactive"}, description = "Forward standard input even when it is a terminal.")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "Give the command a terminal.")
+    boolean tty;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
+            description = "Set an environment variable; KEY alone passes this process's value.")
+    List<String> env = List.of();
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory in the container.")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "Run as this numeric user.")
+    String user;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Kill the command after this long (e.g. 500ms, 60s, 5m); exit code 124. No limit by default.")
+    String timeout;
+
     @Option(names = "--memory", defaultValue = "512M", description = "Guest memory (default ${DEFAULT-VALUE}).")
     String memory;
 
     @Option(names = "--cpus", defaultValue = "1", description = "vCPUs (default ${DEFAULT-VALUE}).")
     int cpus;
 
-    @Option(names = "--share", description = "HOST:GUEST[:ro] — share a host directory into the container.")
+    @Option(names = "--share", paramLabel = "HOST:GUEST[:ro]", description = "Share a host directory into the container.")
     List<String> shares = List.of();
 
     @Option(names = "--rootfs", description = "A host directory to use as the container's root file system (default: busybox).")
@@ -38,14 +69,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--nvdimm", description = "Boot the guest root file system from an nvdimm image.")
     boolean nvdimm;
 
-    @Option(names = "--timeout", defaultValue = "60s", description = "Kill the command after this long (default ${DEFAULT-VALUE}).")
-    String timeout;
-
     @Option(names = "--accel", defaultValue = "auto", description = "auto, kvm or tcg (default ${DEFAULT-VALUE}).")
     String accelerator;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
+
+    private final Stdio io;
+
+    RunCommand(Stdio io) {
+        this.io = io;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,69 +91,142 @@ final class RunCommand implements Callable<Integer> {
             b.container(ContainerSpec.builder().rootfs(rootfs).build());
         }
         for (String s : shares) {
-            String[] p = s.split(":");
-            if (p.length < 2 || p.length > 3 || (p.length == 3 && !p[2].equals("ro"))) {
-                throw new IllegalArgumentException("--share takes HOST:GUEST or HOST:GUEST:ro, not '" + s + "'");
-            }
-            b.share(Path.of(p[0]), p[1], p.length == 3);
+            Share share = Share.parse(s);
+            b.share(share.host(), share.guest(), share.readOnly());
         }
-        Duration limit = parseDuration(timeout);
-        System.err.println("==> Starting the sandbox (the first run builds the guest image; TCG boots take a few seconds) ...");
+        Optional<Duration> limit = Optional.ofNullable(timeout).map(RunCommand::parseDuration);
+        ExecSpec exec = execSpec(limit);
+        io.err().println("==> Starting the sandbox (the first run builds the guest image; TCG boots take a few seconds) ...");
         long t0 = System.nanoTime();
         try (Sandbox sb = b.start()) {
-            System.err.printf("    sandbox %s up in %.1f s%n", sb.id(), (System.nanoTime() - t0) / 1e9);
-            try (ExecProcess p = sb.exec(ExecSpec.builder(command).build())) {
-                p.stdin().close();
-                Thread out = pump(p.stdout(), System.out);
-                Thread err = pump(p.stderr(), System.err);
+            io.err().printf("    sandbox %s up in %.1f s%n", sb.id(), (System.nanoTime() - t0) / 1e9);
+            io.err().flush();
+            try (ExecProcess p = sb.exec(exec); HostTerminal term = tty ? HostTerminal.rawIfTerminal(io) : HostTerminal.none();
+                 SignalForwarding signals = SignalForwarding.to(p, term)) {
+                term.size().ifPresent(sz -> p.resizeTty(sz[0], sz[1]));
+                if (interactive || !io.stdinIsTerminal()) {
+                    pump("kata-run-stdin", io.in(), p.stdin(), true);
+                } else {
+                    p.stdin().close();
+                }
+                Thread out = pump("kata-run-stdout", p.stdout(), io.out(), false);
+                Thread err = pump("kata-run-stderr", p.stderr(), io.err(), false);
                 ExitStatus st;
                 try {
-                    st = p.waitFor(limit);
+                    st = p.waitFor(limit.orElse(Duration.ofDays(365 * 100)));
                 } catch (KataTimeoutException e) {
                     p.signal(9);
-                    System.err.println("kata: " + String.join(" ", command) + " ran longer than " + limit + "; killed");
-                    return 124;
+                    term.close();
+                    io.err().println("kata: " + String.join(" ", command) + " ran longer than " + limit.get() + "; killed");
+                    return TIMED_OUT;
                 }
-                out.join(10_000);
-                err.join(10_000);
+                // what the command wrote before it exited; a background child of it cannot hold us for long
+                out.join(5_000);
+                err.join(5_000);
+                io.out().flush();
                 return st.code();
             }
         }
     }
 
-    private static Thread pump(InputStream in, OutputStream out) {
+    ExecSpec execSpec(Optional<Duration> limit) {
+        ExecSpec.Builder e = ExecSpec.builder(command).terminal(tty);
+        for (String kv : env) {
+            Map.Entry<String, String> entry = parseEnv(kv, System.getenv());
+            e.env(entry.getKey(), entry.getValue());
+        }
+        if (workdir != null) {
+            e.workdir(workdir);
+        }
+        if (user != null) {
+            e.user(user);
+        }
+        limit.ifPresent(e::timeout);
+        return e.build();
+    }
+
+    /**
+     * Copies {@code in} to {@code out} on a daemon thread; with {@code closeAtEnd} closes {@code out} at the end of
+     * {@code in} (standard input's end of file reaches the command).
+     */
+    private static Thread pump(String name, InputStream in, OutputStream out, boolean closeAtEnd) {
         Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
+            byte[] buf = new byte[64 * 1024];
             int n;
             try {
-                while ((n = in.read(buf)) > 0) {
-                    out.write(buf, 0, n);
-                    out.flush();
+                while ((n = in.read(buf)) >= 0) {
+                    if (n > 0) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
-                // the process's stream ended with the process
+                // the command ended (its stdin closed) or the stream went with it
+            } finally {
+                if (closeAtEnd) {
+                    try {
+                        out.close();
+                    } catch (IOException e) {
+                        // the command already ended
+                    }
+                }
             }
-        }, "kata-run-pump");
+        }, name);
         t.setDaemon(true);
         t.start();
         return t;
     }
 
+    /** {@code KEY=VALUE}, or {@code KEY} alone for this process's value (left out when it has none, as docker run). */
+    static Map.Entry<String, String> parseEnv(String kv, Map<String, String> hostEnv) {
+        int eq = kv.indexOf('=');
+        String key = eq < 0 ? kv : kv.substring(0, eq);
+        if (key.isEmpty() || !key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("-e takes KEY=VALUE or KEY, with KEY a variable name, not '" + kv + "'");
+        }
+        String value = eq < 0 ? hostEnv.getOrDefault(key, "") : kv.substring(eq + 1);
+        return Map.entry(key, value);
+    }
+
+    /** A {@code --share} value: the host path may hold ':'; the guest path is absolute; {@code :ro} last. */
+    record Share(Path host, String guest, boolean readOnly) {
+        static Share parse(String text) {
+            String t = text;
+            boolean ro = t.endsWith(":ro");
+            if (ro) {
+                t = t.substring(0, t.length() - 3);
+            }
+            int colon = t.lastIndexOf(':');
+            if (colon <= 0 || colon == t.length() - 1 || t.charAt(colon + 1) != '/') {
+                throw new IllegalArgumentException("--share takes HOST:GUEST or HOST:GUEST:ro with GUEST an absolute"
+                        + " path, e.g. --share ./out:/out, not '" + text + "'");
+            }
+            return new Share(Path.of(t.substring(0, colon)), t.substring(colon + 1), ro);
+        }
+    }
+
+    /** A positive duration: {@code 500ms}, {@code 60s}, {@code 5m}, {@code 2h}, or plain seconds. */
     static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Duration d;
         try {
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
             } else if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+                d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
             } else if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+                d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
             } else if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+                d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(t));
             }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 500ms, 60s, 5m)");
         }
+        if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(365 * 100)) > 0) {
+            throw new IllegalArgumentException("--timeout must be positive (and under a century), not '" + text + "'");
+        }
+        return d;
     }
 }

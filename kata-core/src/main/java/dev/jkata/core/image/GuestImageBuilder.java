@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -240,23 +239,20 @@ public final class GuestImageBuilder {
     }
 
     private Path embeddedAgent() {
+        return embeddedAgent(cache);
+    }
+
+    /** The agent jar this build embeds, in the cache once per content (named by its bytes alone). */
+    static Path embeddedAgent(CacheDirectory cache) {
         try (InputStream in = GuestImageBuilder.class.getResourceAsStream(AGENT_RESOURCE)) {
             if (in == null) {
                 throw new KataException(KataErrorReason.IMAGE_BUILD_FAILED, "the kata-agent jar is not embedded in this"
                         + " kata-core build; build the project with 'mvn package', or pass agentJar(path)");
             }
             byte[] bytes = in.readAllBytes();
-            Digest d = Digest.start("agent").add("size", Integer.toString(bytes.length));
-            Path tmp = Files.createTempFile("kata-agent", ".jar");
-            try {
-                Files.write(tmp, bytes);
-                d.addFile("jar", tmp);
-                return cache.getOrBuild("agents", d.hex(),
-                        into -> Files.copy(tmp, into.resolve("kata-agent.jar"), StandardCopyOption.REPLACE_EXISTING))
-                        .resolve("kata-agent.jar");
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            String key = Digest.start("agent").addBytes("jar", bytes).hex();
+            return cache.getOrBuild("agents", key, into -> Files.write(into.resolve("kata-agent.jar"), bytes))
+                    .resolve("kata-agent.jar");
         } catch (IOException e) {
             throw new KataException(KataErrorReason.IO, "cannot extract the embedded agent: " + e.getMessage(), e);
         }

@@ -13,21 +13,37 @@ import org.slf4j.MDC;
 /**
  * Follows a guest's serial console log and forwards each line to SLF4J, logger {@code kata.guest.<sandboxId>},
  * with the MDC key {@code kata.sandbox}. Lines are cut at 4 KiB so a guest printing without newlines cannot
- * grow host memory. Also hands each line to a listener.
+ * grow host memory; at most {@value #LINES_PER_SECOND} lines a second are logged (then one WARN says how many were
+ * not), so a chatty guest cannot flood the host's log; the file is emptied once read past its bound, and at twice
+ * the bound even while the guest out-writes the reader. Every line still goes to the listener.
  */
 final class ConsoleForwarder implements AutoCloseable {
     private static final int MAX_LINE = 4096;
     /** The most console log kept on disk; past it the file is emptied (QEMU appends), so a chatty guest cannot fill the disk. */
     static final long MAX_LOG_BYTES = 32L << 20;
+    static final int LINES_PER_SECOND = 200;
 
     private final Path log;
     private final Logger guest;
     private final String sandboxId;
     private final Consumer<String> listener;
     private final Thread thread;
+    private final long maxLogBytes;
+    private final int linesPerSecond;
     private volatile boolean stop;
+    private long windowStart = System.nanoTime();
+    private int loggedInWindow;
+    private long suppressedInWindow;
+    private volatile long logged;
+    private volatile long suppressed;
 
     ConsoleForwarder(Path log, String sandboxId, Consumer<String> listener) {
+        this(log, sandboxId, listener, MAX_LOG_BYTES, LINES_PER_SECOND);
+    }
+
+    ConsoleForwarder(Path log, String sandboxId, Consumer<String> listener, long maxLogBytes, int linesPerSecond) {
+        this.maxLogBytes = maxLogBytes;
+        this.linesPerSecond = linesPerSecond;
         this.log = log;
         this.sandboxId = sandboxId;
         this.guest = LoggerFactory.getLogger("kata.guest." + sandboxId);
@@ -49,7 +65,8 @@ final class ConsoleForwarder implements AutoCloseable {
                     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
                         f.seek(pos);
                         int n;
-                        while ((n = f.read(buf)) > 0) {
+                        // a guest may out-write the reader: past twice the bound the file goes, read or not
+                        while (f.length() <= 2 * maxLogBytes && (n = f.read(buf)) > 0) {
                             pos += n;
                             String s = new String(buf, 0, n, StandardCharsets.UTF_8);
                             for (int i = 0; i < s.length(); i++) {
@@ -68,7 +85,7 @@ final class ConsoleForwarder implements AutoCloseable {
                     } catch (IOException e) {
                         // the file went away with the sandbox
                     }
-                    if (pos > MAX_LOG_BYTES) {
+                    if (pos > maxLogBytes || sizeOf(log) > 2 * maxLogBytes) {
                         pos = truncate(pos);
                     }
                 }
@@ -87,11 +104,19 @@ final class ConsoleForwarder implements AutoCloseable {
         }
     }
 
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private long truncate(long pos) {
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(0);
             guest.warn("the guest wrote more than {} MiB to its console; the log file was emptied to bound its size",
-                    MAX_LOG_BYTES >> 20);
+                    maxLogBytes >> 20);
             return 0;
         } catch (IOException e) {
             return pos;
@@ -99,13 +124,36 @@ final class ConsoleForwarder implements AutoCloseable {
     }
 
     private void emit(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}\\[[0-9;?]*[A-Za-z]", "").replaceAll("\\p{Cntrl}", "");
+        // escape sequences, control characters, Unicode line and paragraph separators and bidi controls go
+        String clean = text.replaceAll("\\p{Cntrl}\\[[0-9;?]*[A-Za-z]", "")
+                .replaceAll("[\\p{Cntrl}\\u0085\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]", "");
         if (clean.isBlank()) {
             return;
         }
-        guest.info("{}", clean);
+        long now = System.nanoTime();
+        if (now - windowStart >= 1_000_000_000L) {
+            if (suppressedInWindow > 0) {
+                guest.warn("{} more console lines were not logged (more than {} a second)", suppressedInWindow, linesPerSecond);
+            }
+            windowStart = now;
+            loggedInWindow = 0;
+            suppressedInWindow = 0;
+        }
+        if (loggedInWindow < linesPerSecond) {
+            loggedInWindow++;
+            logged++;
+            guest.info("{}", clean);
+        } else {
+            suppressedInWindow++;
+            suppressed++;
+        }
         listener.accept(clean);
     }
+
+    /** Lines logged so far, and lines not logged over the rate. */
+    long loggedLines() { return logged; }
+
+    long suppressedLines() { return suppressed; }
 
     /** Forwards what is left, then stops. */
     @Override

@@ -100,7 +100,7 @@ final class AgentSandbox implements Sandbox {
             SandboxSpec.Share s = spec.shares().get(i);
             userMounts.add(new BindMount(sharedPath(shares.get(i + 1).tag()), s.guestPath(), s.readOnly()));
         }
-        agent = AgentClient.connect(guest.agentSocket(), state.resolve("proxy.sock"), AgentClientConfig.defaults());
+        agent = AgentClient.connect(guest.agentSocket(), AgentClientConfig.defaults());
         // The boot timeout covers the guest from its launch, not building an image on a cold cache.
         Duration left = spec.bootTimeout().minus(guest.sinceLaunch());
         agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,

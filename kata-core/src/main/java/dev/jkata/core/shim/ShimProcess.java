@@ -37,6 +37,9 @@ public final class ShimProcess implements ExecProcess {
     private final BoundedPipe stdout = new BoundedPipe(PIPE_BYTES);
     private final BoundedPipe stderr = new BoundedPipe(PIPE_BYTES);
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    /** How long close() waits for the killed process's exit before it lets go of it. */
+    static final java.time.Duration EXIT_ON_CLOSE = java.time.Duration.ofSeconds(3);
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread outPump;
     private final Thread errPump;
@@ -152,7 +155,7 @@ public final class ShimProcess implements ExecProcess {
         stdout.discard();
         stderr.discard();
         try {
-            exit.get(10, TimeUnit.SECONDS);
+            exit.get(EXIT_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -160,6 +163,8 @@ public final class ShimProcess implements ExecProcess {
         }
         outPump.interrupt();
         errPump.interrupt();
+        // a guest that never answers WaitProcess must not keep a thread and a long poll per closed process
+        waiter.interrupt();
     }
 
     /** Standard input: chunks of at most {@link #WRITE_CHUNK} go to the agent; close sends EOF once. */

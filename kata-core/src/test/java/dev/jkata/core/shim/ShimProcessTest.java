@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ShimProcessTest {
 
     /** A scripted agent for one process: output chunks queued by the test, stdin echoed to a buffer. */
-    static final class ScriptedChannel implements ProcessChannel {
+    static class ScriptedChannel implements ProcessChannel {
         final BlockingQueue<byte[]> out = new ArrayBlockingQueue<>(1024);
         final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
         final CountDownLatch exited = new CountDownLatch(1);
@@ -75,6 +75,29 @@ class ShimProcessTest {
 
         @Override
         public void resize(int columns, int rows) {}
+    }
+
+    @Test
+    void closeLetsGoOfTheWaiterWhenTheGuestNeverReportsTheExit() throws Exception {
+        ScriptedChannel deaf = new ScriptedChannel() {
+            @Override
+            public void signal(int signal) {
+                lastSignal = signal; // the kill is sent, and no exit ever comes back
+            }
+        };
+        ShimProcess p = new ShimProcess("deaf1", deaf);
+        p.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (liveThread("kata-wait-deaf1") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(liveThread("kata-wait-deaf1")).as("the waiter thread after close").isFalse();
+        assertThat(deaf.lastSignal).isEqualTo(9);
+        deaf.out.offer(new byte[0]);
+    }
+
+    private static boolean liveThread(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
     @Test

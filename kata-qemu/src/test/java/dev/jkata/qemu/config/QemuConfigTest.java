@@ -87,7 +87,7 @@ class QemuConfigTest {
                 "-smp", "2",
                 "-m", "256M,slots=1,maxmem=260M",
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
-                "-sandbox", "on",
+                "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
                 "-pidfile", run + "/qemu.pid",
                 "-qmp", "unix:" + run + "/qmp.sock,server=on,wait=off",
                 "-chardev", "file,id=console0,path=" + run + "/console.log,append=on", "-serial", "chardev:console0",

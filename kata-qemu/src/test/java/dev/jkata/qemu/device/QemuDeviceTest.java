@@ -105,7 +105,8 @@ class QemuDeviceTest {
         assertThat(new PidFile(Path.of("/run/vm/qemu.pid")).args()).containsExactly("-pidfile", "/run/vm/qemu.pid");
         assertThat(new VmName("sb-1").args()).containsExactly("-name", "sb-1");
         assertThat(new BaseOptions().args()).containsExactly("-nodefaults", "-no-user-config", "-nographic", "-no-reboot");
-        assertThat(new Seccomp().args()).containsExactly("-sandbox", "on");
+        assertThat(new Seccomp().args()).containsExactly("-sandbox",
+                "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
     }
 
     @Test

@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * container process is <strong>an ordinary host process, run as the test's user, with no isolation</strong>.
  * Nothing is mounted (shares and container root file systems are accepted and ignored).
  *
- * <p>The host side is the real one: the sandbox connects with kata-core's agent client over yamux and the
- * per-sandbox proxy socket, and processes are kata-core's shim objects. So a test through this fake sees the
+ * <p>The host side is the real one: the sandbox connects with kata-core's agent client, gRPC over yamux, and processes are kata-core's shim objects. So a test through this fake sees the
  * real protocol's behaviour (exit codes, 127 for a missing program, streams and back-pressure, signals,
  * terminals, timeouts and typed errors) at 30 to 40 ms per sandbox start instead of a VM boot (the first start in
  * a JVM takes about a second, loading classes).

@@ -21,19 +21,19 @@ import java.util.function.Consumer;
  * when both directions have ended both ends are closed. An error in either direction aborts the bridge:
  * the stream is reset and the socket closed.
  */
-public final class StreamBridge implements Closeable {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
+public final class SocketBridge implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketBridge.class);
     private static final int BUFFER = 32 * 1024;
 
     private final YamuxStream stream;
     private final SocketChannel socket;
     private final String name;
-    private final Consumer<StreamBridge> onDone;
+    private final Consumer<SocketBridge> onDone;
     private final AtomicInteger directionsLeft = new AtomicInteger(2);
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    private StreamBridge(YamuxStream stream, SocketChannel socket, String name, Consumer<StreamBridge> onDone) {
+    private SocketBridge(YamuxStream stream, SocketChannel socket, String name, Consumer<SocketBridge> onDone) {
         this.stream = stream;
         this.socket = socket;
         this.name = name;
@@ -46,8 +46,8 @@ public final class StreamBridge implements Closeable {
      * @param name   names the two threads and log lines
      * @param onDone called once with this bridge when it has ended by any cause; may be null
      */
-    public static StreamBridge start(YamuxStream stream, SocketChannel socket, String name, Consumer<StreamBridge> onDone) {
-        StreamBridge b = new StreamBridge(stream, socket, name, onDone);
+    public static SocketBridge start(YamuxStream stream, SocketChannel socket, String name, Consumer<SocketBridge> onDone) {
+        SocketBridge b = new SocketBridge(stream, socket, name, onDone);
         b.thread(b::socketToStream, "bridge-up-" + name).start();
         b.thread(b::streamToSocket, "bridge-down-" + name).start();
         return b;
@@ -148,5 +148,5 @@ public final class StreamBridge implements Closeable {
     }
 
     @Override
-    public String toString() { return "StreamBridge[" + name + "]"; }
+    public String toString() { return "SocketBridge[" + name + "]"; }
 }

@@ -1,4 +1,4 @@
-package dev.jkata.guest.transport;
+package dev.jkata.agent.transport;
 
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
@@ -7,42 +7,50 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Joins a byte stream pair to a Netty channel: an inbound thread copies the stream into the channel, an
- * outbound thread writes what the channel receives to the stream. The outbound side is a queue, so a slow
- * stream never blocks the event loop; what it holds is bounded by the HTTP/2 flow-control window the peer
- * grants the server. The first end, error or close on either side closes everything.
+ * Joins a byte stream pair (a yamux stream's, in practice) to a Netty channel inside this JVM: one thread copies
+ * the stream into the channel, another writes what the channel receives to the stream. The channel side is a
+ * queue, so a stream that blocks (a full yamux window) never blocks the event loop; what it holds is bounded by
+ * the HTTP/2 flow-control window of the gRPC peer. The first end, error or close on either side closes both.
+ * The host's agent client and the guest's agent server carry gRPC over yamux with this one class.
  */
-final class StreamBridge {
-    private static final Logger LOG = Logger.getLogger(StreamBridge.class.getName());
+public final class ChannelBridge implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelBridge.class);
     private static final int READ_SIZE = 64 * 1024;
     private static final byte[] END = new byte[0];
 
     private final InputStream in;
     private final OutputStream out;
     private final Closeable connection;
+    private final String name;
     private final LinkedBlockingQueue<byte[]> toStream = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel channel;
-    private volatile boolean closed;
+    private volatile Runnable onClose = () -> { };
 
-    StreamBridge(InputStream in, OutputStream out, Closeable connection) {
+    /**
+     * @param connection closed with the bridge (the yamux stream itself)
+     * @param name       names the bridge's threads: {@code bridge-in-NAME}, {@code bridge-out-NAME}
+     */
+    public ChannelBridge(InputStream in, OutputStream out, Closeable connection, String name) {
         this.in = in;
         this.out = out;
         this.connection = connection;
+        this.name = name;
     }
 
-    /** The handler that hands the channel's inbound bytes to the outbound thread. */
-    ChannelHandler outbound() {
+    /** The handler to put in the channel's pipeline: it hands the channel's inbound bytes to the outbound thread. */
+    public ChannelHandler handler() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -63,23 +71,29 @@ final class StreamBridge {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                LOG.log(Level.FINE, "bridge channel failed", cause);
+                LOG.debug("bridge {}: channel failed", name, cause);
                 ctx.close();
             }
         };
     }
 
-    /** Starts both threads once the channel is connected. */
-    void start(Channel ch) {
-        this.channel = ch;
-        thread("bridge-in", this::pumpIn).start();
-        thread("bridge-out", this::pumpOut).start();
+    /** Runs {@code action} once the bridge has closed (to forget it in a set of live bridges). */
+    public ChannelBridge onClose(Runnable action) {
+        this.onClose = action;
+        return this;
     }
 
-    /** The channel could not be connected: closes the stream. */
-    void abort(Throwable cause) {
-        LOG.log(Level.WARNING, "cannot connect a gRPC connection to the agent's server", cause);
-        closeStream();
+    /** Starts both threads; the channel is active. */
+    public void start(Channel ch) {
+        this.channel = ch;
+        thread("bridge-in-" + name, this::pumpIn).start();
+        thread("bridge-out-" + name, this::pumpOut).start();
+    }
+
+    /** The channel could not be made: closes the stream. */
+    public void abort(Throwable cause) {
+        LOG.debug("bridge {}: no channel", name, cause);
+        close();
     }
 
     private void pumpIn() {
@@ -93,11 +107,11 @@ final class StreamBridge {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (!closed) {
-                LOG.log(Level.FINE, "bridge input ended", e);
+            if (!closed.get()) {
+                LOG.debug("bridge {}: input ended", name, e);
             }
         } finally {
-            channel.close();
+            close();
         }
     }
 
@@ -114,24 +128,34 @@ final class StreamBridge {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "bridge output ended", e);
+            LOG.debug("bridge {}: output ended", name, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            channel.close();
-            closeStream();
+            close();
         }
     }
 
-    private void closeStream() {
-        closed = true;
-        try {
-            out.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the stream is gone already
+    /** Closes the channel and the stream; both threads end. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        toStream.add(END);
+        quietly(out);
+        quietly(in);
+        quietly(connection);
+        onClose.run();
+    }
+
+    private static void quietly(Closeable c) {
         try {
-            connection.close();
+            c.close();
         } catch (IOException | RuntimeException ignored) {
             // the stream is gone already
         }
@@ -142,4 +166,7 @@ final class StreamBridge {
         t.setDaemon(true);
         return t;
     }
+
+    @Override
+    public String toString() { return "ChannelBridge[" + name + "]"; }
 }

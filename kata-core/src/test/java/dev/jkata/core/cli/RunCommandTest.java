@@ -1,0 +1,75 @@
+package dev.jkata.core.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RunCommandTest {
+    @Test
+    void aShareSplitsAtTheLastColonBeforeTheGuestPath() {
+        assertThat(RunCommand.Share.parse("/data/a:b:/in:ro")).isEqualTo(new RunCommand.Share(Path.of("/data/a:b"), "/in", true));
+        assertThat(RunCommand.Share.parse("./out:/out")).isEqualTo(new RunCommand.Share(Path.of("./out"), "/out", false));
+        for (String bad : new String[] {"/only", ":/x", "/x:", "/x:relative", "/x:/y:rw"}) {
+            assertThatThrownBy(() -> RunCommand.Share.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--share");
+        }
+    }
+
+    @Test
+    void envTakesKeyValueOrPassesTheHostsValue() {
+        assertThat(RunCommand.parseEnv("A=b=c", Map.of())).isEqualTo(Map.entry("A", "b=c"));
+        assertThat(RunCommand.parseEnv("HOME", Map.of("HOME", "/root"))).isEqualTo(Map.entry("HOME", "/root"));
+        assertThat(RunCommand.parseEnv("EMPTY=", Map.of())).isEqualTo(Map.entry("EMPTY", ""));
+        assertThatThrownBy(() -> RunCommand.parseEnv("=x", Map.of())).hasMessageContaining("-e takes");
+        assertThatThrownBy(() -> RunCommand.parseEnv("1A=x", Map.of())).hasMessageContaining("-e takes");
+    }
+
+    @Test
+    void aTimeoutMustBePositive() {
+        assertThat(RunCommand.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(RunCommand.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(RunCommand.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        for (String bad : new String[] {"0", "-5s", "soon", "99999999999999h"}) {
+            assertThatThrownBy(() -> RunCommand.parseDuration(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void optionsBecomeTheExecSpec() {
+        RunCommand run = parse("run", "-t", "-e", "A=1", "-w", "/tmp", "-u", "1000:1000", "--", "sh", "-c", "x");
+        var spec = run.execSpec(Optional.of(Duration.ofSeconds(3)));
+        assertThat(spec.command()).containsExactly("sh", "-c", "x");
+        assertThat(spec.terminal()).isTrue();
+        assertThat(spec.env()).containsEntry("A", "1");
+        assertThat(spec.workdir()).contains("/tmp");
+        assertThat(spec.user()).contains("1000:1000");
+        assertThat(spec.timeout()).contains(Duration.ofSeconds(3));
+        assertThat(parse("run", "--", "true").execSpec(Optional.empty()).timeout()).as("no limit by default").isEmpty();
+    }
+
+    @Test
+    void kataFailuresExit125AndBadCommandLines2() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Stdio io = new Stdio(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true), false);
+        assertThat(KataCli.execute(io, "run", "--timeout", "0", "--", "true")).isEqualTo(KataCli.FAILED);
+        assertThat(err.toString()).contains("--timeout must be positive");
+        assertThat(KataCli.execute(io, "run", "--no-such-option", "--", "true")).isEqualTo(KataCli.USAGE);
+    }
+
+    private static RunCommand parse(String... args) {
+        Stdio io = new Stdio(new ByteArrayInputStream(new byte[0]), System.out, System.err, false);
+        RunCommand run = new RunCommand(io);
+        picocli.CommandLine cl = new picocli.CommandLine(run);
+        cl.parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+        return run;
+    }
+}
