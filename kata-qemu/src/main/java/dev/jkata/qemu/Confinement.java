@@ -50,14 +50,4 @@ final class Confinement {
         return Files.isExecutable(Path.of("/usr/bin/setsid")) ? Optional.of(Path.of("/usr/bin/setsid"))
                 : HostExecutables.find("setsid");
     }
-
-    /** Whether this process runs as root (effective uid 0). */
-    static boolean root() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.substring(4).trim().split("\\s+")[1]).anyMatch("0"::equals);
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 }

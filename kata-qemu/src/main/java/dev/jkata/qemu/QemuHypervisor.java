@@ -97,7 +97,7 @@ public final class QemuHypervisor {
         if (confine && !config.sandbox() && Confinement.seccomp(qemu)) {
             config = config.toBuilder().sandbox(true).build();
         }
-        List<String> argv = new ArrayList<>(confine ? Confinement.wrapper(Confinement.setsid(), sp, Confinement.root())
+        List<String> argv = new ArrayList<>(confine ? Confinement.wrapper(Confinement.setsid(), sp, HostUser.isRoot())
                 : List.of(sp.toString(), "--pdeathsig", "KILL", "--"));
         argv.addAll(config.toArgs(qemu, verdict.accelerator()));
         LOG.debug("Starting QEMU: {}", String.join(" ", argv));

@@ -3,6 +3,7 @@ package dev.jkata.core.state;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
+import dev.jkata.qemu.HostUser;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class StateRoot {
         if (xdg != null && !xdg.isBlank() && Files.isDirectory(Path.of(xdg))) {
             return Path.of(xdg, "jkata");
         }
-        if (Users.effectiveUid() == 0) {
+        if (HostUser.effectiveUid() == 0) {
             return Path.of("/run/jkata");
         }
         return Path.of("/tmp", "jkata-" + System.getProperty("user.name"));
@@ -79,8 +80,8 @@ public final class StateRoot {
             throw refused(root, "is not a directory");
         }
         int uid = (Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (uid != Users.effectiveUid()) {
-            throw refused(root, "is owned by uid " + uid + ", not by this process's uid " + Users.effectiveUid());
+        if (uid != HostUser.effectiveUid()) {
+            throw refused(root, "is owned by uid " + uid + ", not by this process's uid " + HostUser.effectiveUid());
         }
         for (PosixFilePermission p : WRITABLE_BY_OTHERS) {
             if (a.permissions().contains(p)) {

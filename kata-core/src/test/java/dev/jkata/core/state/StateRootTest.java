@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.HostUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,8 +54,8 @@ class StateRootTest {
     @Test
     void aRootOfAnotherUserIsRefused() throws Exception {
         // Only root can give a directory to another user; anyone else tries root's own /var.
-        Path target = Users.effectiveUid() == 0 ? Files.createDirectory(tmp.resolve("other")) : Path.of("/var");
-        if (Users.effectiveUid() == 0) {
+        Path target = HostUser.effectiveUid() == 0 ? Files.createDirectory(tmp.resolve("other")) : Path.of("/var");
+        if (HostUser.effectiveUid() == 0) {
             Files.setAttribute(target, "unix:uid", 65534);
         }
         assertThatThrownBy(() -> StateRoot.prepare(target))

@@ -1,17 +1,21 @@
-package dev.jkata.core.state;
+package dev.jkata.qemu;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This process's effective user id, read once from {@code /proc/self/status}. */
-final class Users {
+public final class HostUser {
     private static final int EUID = readEffectiveUid();
 
-    private Users() {}
+    private HostUser() {}
 
-    static int effectiveUid() {
+    public static int effectiveUid() {
         return EUID;
+    }
+
+    public static boolean isRoot() {
+        return EUID == 0;
     }
 
     private static int readEffectiveUid() {
