@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a jkata host needs, idempotently: QEMU, static busybox, crun, e2fsprogs, kmod, cpio,
-# util-linux (setpriv), and a JDK with jmods (jlink) and Maven for building.
+# util-linux (setpriv), and a JDK with jmods (jlink) and Maven for building; for the tests, a registry
+# (docker-registry), skopeo, htpasswd and openssl.
 # As root it runs apt-get; as anyone else it prints the exact apt-get line and exits non-zero.
 # A second run finds everything present and returns in well under a second.
 set -euo pipefail
@@ -28,6 +29,12 @@ done
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 # Tests only: a peer of another user speaks to a socket through Debian's python3 (any user can run it).
 [ -x /usr/bin/python3 ] || missing+=(python3-minimal)
+# Tests only: a real registry (started by the tests on loopback), skopeo to push the images they build, htpasswd
+# for its Basic auth, openssl for its TLS certificates.
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+have skopeo || missing+=(skopeo)
+have htpasswd || missing+=(apache2-utils)
+have openssl || missing+=(openssl)
 # The default guest kernel is fetched with apt-get download, which needs apt's package lists.
 need_lists=0
 apt-cache show --no-all-versions linux-image-amd64 >/dev/null 2>&1 || need_lists=1

@@ -5,6 +5,11 @@ public interface Container extends AutoCloseable {
 
     String id();
 
+    /** The container image this container runs, when its root file system came from one. */
+    default java.util.Optional<ContainerImage> image() {
+        return java.util.Optional.empty();
+    }
+
     /** Starts a process and returns at once; its streams must be read (or closed) by the caller. */
     ExecProcess exec(ExecSpec spec);
 

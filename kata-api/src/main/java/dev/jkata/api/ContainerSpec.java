@@ -7,14 +7,35 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A container to create in a sandbox: its root file system (a host directory shared read-only into the
- * guest, with a writable overlay there; by default the built-in busybox root file system), and the
- * environment, working directory and user its processes get unless an {@link ExecSpec} says otherwise.
+ * A container to create in a sandbox: its root file system — a <em>container image</em> pulled from a registry
+ * ({@code alpine:3.20}, {@code 127.0.0.1:5000/team/app:1}), or a host directory, or by default the built-in busybox
+ * root file system; shared read-only into the guest with a writable overlay there — and the environment, working
+ * directory and user its processes get unless an {@link ExecSpec} says otherwise. An image's own Env, WorkingDir and
+ * User apply beneath these. (The container image is what runs; the <em>guest image</em> of
+ * {@link SandboxBuilder#guestImage} is what boots the VM.)
+ *
+ * @param image the container image reference, if the root file system comes from one
+ * @param pullPolicy when the image is fetched from its registry
+ * @param workdir the working directory; empty: the image's, else {@code /}
+ * @param user {@code uid}, {@code uid:gid}, or a name ({@code name[:group]}) looked up in the image's /etc/passwd
+ *        and /etc/group; empty: the image's user, else root
  */
-public record ContainerSpec(Optional<Path> rootfs, Map<String, String> env, String workdir, String user, String hostname) {
+public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullPolicy pullPolicy, Map<String, String> env,
+                            String workdir, String user, String hostname) {
 
     public ContainerSpec {
         env = Map.copyOf(env);
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(pullPolicy, "pullPolicy");
+        if (rootfs.isPresent() && image.isPresent()) {
+            throw new InvalidConfigurationException("image", "a container's root file system comes from an image or a"
+                    + " directory, not both; drop rootfs(" + rootfs.get() + ") or image(" + image.get() + ")");
+        }
+        image.ifPresent(i -> {
+            if (i.isBlank()) {
+                throw new InvalidConfigurationException("image", "is empty; name an image such as alpine:3.20");
+            }
+        });
         rootfs.ifPresent(r -> {
             if (!java.nio.file.Files.isDirectory(r)) {
                 throw new InvalidConfigurationException("rootfs", r + " is not a directory; pass a directory holding the container's root file system");
@@ -36,9 +57,11 @@ public record ContainerSpec(Optional<Path> rootfs, Map<String, String> env, Stri
     /** Builds a {@link ContainerSpec}. */
     public static final class Builder {
         private Path rootfs;
+        private String image;
+        private PullPolicy pullPolicy = PullPolicy.IF_MISSING;
         private final Map<String, String> env = new LinkedHashMap<>();
-        private String workdir = "/";
-        private String user = "0:0";
+        private String workdir = "";
+        private String user = "";
         private String hostname = "kata";
 
         private Builder() {}
@@ -46,6 +69,21 @@ public record ContainerSpec(Optional<Path> rootfs, Map<String, String> env, Stri
         /** A host directory holding the container's root file system; it is never written. */
         public Builder rootfs(Path dir) {
             this.rootfs = dir;
+            return this;
+        }
+
+        /**
+         * A container image to run: {@code alpine:3.20} (Docker Hub), {@code host:port/path/name:tag},
+         * {@code name@sha256:...}. Pulled into the image store ({@code ~/.cache/jkata/images}) on first use.
+         */
+        public Builder image(String reference) {
+            this.image = reference;
+            return this;
+        }
+
+        /** When the image is fetched: {@link PullPolicy#IF_MISSING} (default), ALWAYS, or NEVER (offline). */
+        public Builder pullPolicy(PullPolicy policy) {
+            this.pullPolicy = policy;
             return this;
         }
 
@@ -59,8 +97,9 @@ public record ContainerSpec(Optional<Path> rootfs, Map<String, String> env, Stri
             return this;
         }
 
-        public Builder user(String uidGid) {
-            this.user = uidGid;
+        /** {@code uid}, {@code uid:gid}, or a user name ({@code name[:group]}) from the image's /etc/passwd. */
+        public Builder user(String user) {
+            this.user = user;
             return this;
         }
 
@@ -70,7 +109,8 @@ public record ContainerSpec(Optional<Path> rootfs, Map<String, String> env, Stri
         }
 
         public ContainerSpec build() {
-            return new ContainerSpec(Optional.ofNullable(rootfs), env, workdir, user, hostname);
+            return new ContainerSpec(Optional.ofNullable(rootfs), Optional.ofNullable(image), pullPolicy, env, workdir, user,
+                    hostname);
         }
     }
 }

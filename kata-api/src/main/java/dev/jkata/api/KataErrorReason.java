@@ -12,6 +12,8 @@ public enum KataErrorReason {
     KERNEL_UNSUITABLE,
     /** Building a guest image failed (a tool exited non-zero, the disk filled up, ...). */
     IMAGE_BUILD_FAILED,
+    /** A container image could not be fetched, verified or unpacked (see the image module's exception for which). */
+    IMAGE_FAILED,
     /** The hypervisor could not start, or exited unexpectedly. */
     HYPERVISOR_FAILED,
     /** The requested accelerator cannot be used on this host. */

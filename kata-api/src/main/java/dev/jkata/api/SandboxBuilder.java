@@ -47,15 +47,40 @@ public final class SandboxBuilder {
         return this;
     }
 
-    /** A prebuilt guest initrd (it must start the jkata agent). */
-    public SandboxBuilder image(Path guestInitrd) {
+    /**
+     * A prebuilt <em>guest image</em> (an initrd that boots the VM and starts the jkata agent). Not to be confused
+     * with the container image that runs in it: see {@link #image(String)}.
+     */
+    public SandboxBuilder guestImage(Path guestInitrd) {
         this.initrd = guestInitrd;
         return this;
     }
 
-    /** Same as {@link #image(Path)}. */
+    /** Same as {@link #guestImage(Path)}. */
     public SandboxBuilder initrd(Path guestInitrd) {
-        return image(guestInitrd);
+        return guestImage(guestInitrd);
+    }
+
+    /**
+     * Same as {@link #guestImage(Path)}.
+     *
+     * @deprecated the name reads as a container image; use {@link #guestImage(Path)}, or {@link #image(String)}
+     *     for the container image
+     */
+    @Deprecated
+    public SandboxBuilder image(Path guestInitrd) {
+        return guestImage(guestInitrd);
+    }
+
+    /**
+     * The <em>container image</em> the default container runs ({@code alpine:3.20}, {@code host:port/name:tag}),
+     * pulled on first use; shorthand for {@code container(ContainerSpec.builder().image(reference)...)} keeping the
+     * container's other settings.
+     */
+    public SandboxBuilder image(String reference) {
+        this.container = new ContainerSpec(Optional.empty(), Optional.ofNullable(reference), container.pullPolicy(),
+                container.env(), container.workdir(), container.user(), container.hostname());
+        return this;
     }
 
     /** Boot the root file system from an ext4 image mapped as an NVDIMM instead of an initrd. */

@@ -50,6 +50,12 @@ public @interface KataSandbox {
     /** How long the VM may take until its agent answers. */
     int bootTimeoutSeconds() default 90;
 
+    /**
+     * A container image for the sandbox's container ({@code alpine:3.20}, {@code 127.0.0.1:5000/team/app:1}),
+     * pulled into the image store on first use; empty: the built-in busybox root file system.
+     */
+    String image() default "";
+
     /** Environment variables for every process in the sandbox, each as {@code KEY=VALUE}. */
     String[] env() default {};
 

@@ -90,6 +90,9 @@ final class SandboxFactory {
         if (a.nvdimm()) {
             b.nvdimm();
         }
+        if (!a.image().isEmpty()) {
+            b.image(a.image());
+        }
         for (String kv : a.env()) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

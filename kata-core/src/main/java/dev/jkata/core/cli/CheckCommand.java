@@ -36,7 +36,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         Path cache = CacheDirectory.defaultLocation().root();
         items.add(cached(cache.resolve("kernels"), "guest kernel", "fetched on first use (apt-get download linux-image-amd64)"));
-        items.add(cached(cache.resolve("images"), "guest images", "built on first use, or now with: bin/kata image build"));
+        items.add(cached(cache.resolve("images"), "guest images", "built on first use, or now with: bin/kata guest-image build"));
         return items;
     }
 

@@ -6,13 +6,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code kata} command line: {@code run}, {@code check}, {@code image build}. Exit codes: the command's own
+ * The {@code kata} command line: {@code run}, {@code check}, {@code image} (container images), {@code guest-image}. Exit codes: the command's own
  * for {@code run}; {@value #USAGE} for a bad command line; {@value #FAILED} when kata itself failed (as docker run:
  * a code no ordinary command uses); 124 for a command killed at its {@code --timeout}.
  */
 @Command(name = "kata", mixinStandardHelpOptions = true, version = "jkata 0.1.0",
         description = "Run commands in containers isolated by lightweight QEMU virtual machines.",
-        subcommands = {RunCommand.class, CheckCommand.class, ImageCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, ImageCommand.class, GuestImageCommand.class})
 public final class KataCli {
     static final int USAGE = 2;
     static final int FAILED = 125;

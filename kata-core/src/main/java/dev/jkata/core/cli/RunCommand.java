@@ -1,6 +1,8 @@
 package dev.jkata.core.cli;
 
 import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.PullPolicy;
+import dev.jkata.core.containerimage.ContainerImages;
 import dev.jkata.api.ExecProcess;
 import dev.jkata.api.ExecSpec;
 import dev.jkata.api.ExitStatus;
@@ -47,7 +49,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory in the container.")
     String workdir;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "Run as this numeric user.")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]",
+            description = "Run as this user: uid, uid:gid, or a name from the image's /etc/passwd.")
     String user;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
@@ -63,6 +66,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--share", paramLabel = "HOST:GUEST[:ro]", description = "Share a host directory into the container.")
     List<String> shares = List.of();
 
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "A container image to run (alpine:3.20, 127.0.0.1:5000/team/app:1); pulled on first use.")
+    String image;
+
+    @Option(names = "--pull", defaultValue = "missing", paramLabel = "POLICY",
+            description = "When to pull the image: missing (default), always, never.")
+    String pull;
+
     @Option(names = "--rootfs", description = "A host directory to use as the container's root file system (default: busybox).")
     Path rootfs;
 
@@ -72,8 +83,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--accel", defaultValue = "auto", description = "auto, kvm or tcg (default ${DEFAULT-VALUE}).")
     String accelerator;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
-    List<String> command;
+    @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command and its arguments (after --); with --image,"
+            + " they follow the image's entrypoint, and none runs the image's default command.")
+    List<String> command = List.of();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     private final Stdio io;
 
@@ -87,20 +102,39 @@ final class RunCommand implements Callable<Integer> {
         if (nvdimm) {
             b.nvdimm();
         }
+        if (image != null && rootfs != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--image and --rootfs exclude each other");
+        }
+        if (image == null && command.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command after --, or an --image"
+                    + " whose default command to run");
+        }
         if (rootfs != null) {
             b.container(ContainerSpec.builder().rootfs(rootfs).build());
+        }
+        if (image != null) {
+            PullPolicy policy = pullPolicy(pull);
+            // pulled here, with progress on the terminal; the sandbox then finds it in the store
+            ContainerImages.pull(image, policy, new TerminalPullProgress(io.err(), io.stdinIsTerminal()));
+            b.container(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER).build());
         }
         for (String s : shares) {
             Share share = Share.parse(s);
             b.share(share.host(), share.guest(), share.readOnly());
         }
         Optional<Duration> limit = Optional.ofNullable(timeout).map(RunCommand::parseDuration);
-        ExecSpec exec = execSpec(limit);
+        execSpec(command.isEmpty() ? List.of("true") : command, limit); // a bad -e or -u fails before the boot
         io.err().println("==> Starting the sandbox (the first run builds the guest image; TCG boots take a few seconds) ...");
         long t0 = System.nanoTime();
         try (Sandbox sb = b.start()) {
             io.err().printf("    sandbox %s up in %.1f s%n", sb.id(), (System.nanoTime() - t0) / 1e9);
             io.err().flush();
+            List<String> argv = sb.container().image().map(i -> i.commandWith(command)).orElse(command);
+            if (argv.isEmpty()) {
+                io.err().println("kata: the image " + image + " has no default command (Entrypoint or Cmd); name one after --");
+                return KataCli.USAGE;
+            }
+            ExecSpec exec = execSpec(argv, limit);
             try (ExecProcess p = sb.exec(exec); HostTerminal term = tty ? HostTerminal.rawIfTerminal(io) : HostTerminal.none();
                  SignalForwarding signals = SignalForwarding.to(p, term)) {
                 term.size().ifPresent(sz -> p.resizeTty(sz[0], sz[1]));
@@ -117,7 +151,7 @@ final class RunCommand implements Callable<Integer> {
                 } catch (KataTimeoutException e) {
                     p.signal(9);
                     term.close();
-                    io.err().println("kata: " + String.join(" ", command) + " ran longer than " + limit.get() + "; killed");
+                    io.err().println("kata: " + String.join(" ", argv) + " ran longer than " + limit.get() + "; killed");
                     return TIMED_OUT;
                 }
                 // what the command wrote before it exited; a background child of it cannot hold us for long
@@ -129,8 +163,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    ExecSpec execSpec(Optional<Duration> limit) {
-        ExecSpec.Builder e = ExecSpec.builder(command).terminal(tty);
+    static PullPolicy pullPolicy(String text) {
+        return switch (text) {
+            case "missing" -> PullPolicy.IF_MISSING;
+            case "always" -> PullPolicy.ALWAYS;
+            case "never" -> PullPolicy.NEVER;
+            default -> throw new IllegalArgumentException("--pull must be missing, always or never, not '" + text + "'");
+        };
+    }
+
+    ExecSpec execSpec(List<String> argv, Optional<Duration> limit) {
+        ExecSpec.Builder e = ExecSpec.builder(argv).terminal(tty);
         for (String kv : env) {
             Map.Entry<String, String> entry = parseEnv(kv, System.getenv());
             e.env(entry.getKey(), entry.getValue());

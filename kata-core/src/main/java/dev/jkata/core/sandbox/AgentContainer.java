@@ -21,10 +21,13 @@ final class AgentContainer implements Container {
     private final String id;
     private final ContainerSpec spec;
     private final Map<String, String> sandboxEnv;
+    private final ContainerDefaults defaults;
     private final Set<ShimProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    AgentContainer(AgentSandbox sandbox, AgentClient agent, String id, ContainerSpec spec, Map<String, String> sandboxEnv) {
+    AgentContainer(AgentSandbox sandbox, AgentClient agent, String id, ContainerSpec spec, Map<String, String> sandboxEnv,
+                   ContainerDefaults defaults) {
+        this.defaults = defaults;
         this.sandbox = sandbox;
         this.agent = agent;
         this.id = id;
@@ -36,6 +39,11 @@ final class AgentContainer implements Container {
     public String id() { return id; }
 
     @Override
+    public java.util.Optional<dev.jkata.api.ContainerImage> image() {
+        return defaults.image();
+    }
+
+    @Override
     public ExecProcess exec(ExecSpec exec) {
         sandbox.requireRunning("exec");
         if (closed.get()) {
@@ -45,12 +53,13 @@ final class AgentContainer implements Container {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("HOME", "/root");
+        defaults.image().ifPresent(i -> env.putAll(i.env()));
         env.putAll(sandboxEnv);
         env.putAll(spec.env());
         env.putAll(exec.env());
-        String user = exec.user().orElse(spec.user());
-        String cwd = exec.workdir().orElse(spec.workdir());
-        int[] ug = Users.parse(user);
+        String user = exec.user().filter(u -> !u.isEmpty()).orElse(spec.user());
+        String cwd = defaults.workdir(exec.workdir().filter(w -> !w.isEmpty()).orElse(spec.workdir()));
+        int[] ug = defaults.user(user);
         String execId = Ids.next(6);
         agent.execProcess(id, execId, new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal()));
         ShimProcess p = new ShimProcess(execId, new AgentProcessChannel(agent, id, execId));

@@ -7,6 +7,7 @@ import dev.jkata.agent.client.ContainerConfig;
 import dev.jkata.agent.client.ProcessConfig;
 import dev.jkata.agent.client.StorageMount;
 import dev.jkata.api.Container;
+import dev.jkata.api.ContainerImage;
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
@@ -15,6 +16,8 @@ import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxLifecycle;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.api.SandboxState;
+import dev.jkata.core.containerimage.ContainerImages;
+import dev.jkata.core.containerimage.LoggingPullListener;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
@@ -22,6 +25,8 @@ import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.state.Reaper;
 import dev.jkata.core.state.StateDirectory;
 import dev.jkata.core.state.StateRoot;
+import dev.jkata.image.store.ImageStore;
+import dev.jkata.image.store.LocalImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +63,8 @@ final class AgentSandbox implements Sandbox {
     private AgentContainer defaultContainer;
     private Duration bootTime = Duration.ZERO;
     private Path rootfsHostDir;
+    private ContainerImage image;
+    private ImageStore.Lease imageLease;
 
     private AgentSandbox(String id, SandboxSpec spec, StateDirectory state, GuestLauncher launcher) {
         this.id = id;
@@ -88,8 +95,16 @@ final class AgentSandbox implements Sandbox {
 
     private void boot() {
         move(SandboxState.STARTING);
-        Users.parse(spec.container().user()); // a bad user fails here, not after a guest has booted
-        rootfsHostDir = spec.container().rootfs().orElseGet(launcher::defaultRootfs);
+        ContainerSpec cs = spec.container();
+        if (cs.image().isPresent()) {
+            LocalImage local = ContainerImages.pull(cs.image().get(), cs.pullPolicy(), new LoggingPullListener());
+            imageLease = ContainerImages.store().use(local);
+            image = ContainerImages.describe(cs.image().get(), local);
+            rootfsHostDir = local.rootfs();
+        } else {
+            rootfsHostDir = cs.rootfs().orElseGet(launcher::defaultRootfs);
+        }
+        defaults().user(cs.user()); // a bad user fails here, not after a guest has booted
         shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true));
         int n = 0;
         for (SandboxSpec.Share s : spec.shares()) {
@@ -120,10 +135,20 @@ final class AgentSandbox implements Sandbox {
         return guest.sharedRoot() + "/" + tag;
     }
 
+    /** What a container's processes get from the image (or the default root) beneath their own settings. */
+    private ContainerDefaults defaults() {
+        return new ContainerDefaults(rootfsHostDir, java.util.Optional.ofNullable(image));
+    }
+
     private AgentContainer newContainer(ContainerSpec cs) {
         if (cs.rootfs().isPresent() && !cs.rootfs().get().equals(rootfsHostDir)) {
             throw new InvalidConfigurationException("rootfs", "every container of a sandbox shares the root file system"
                     + " given when it started (" + rootfsHostDir + "); start another sandbox for " + cs.rootfs().get());
+        }
+        if (cs.image().isPresent() && (image == null || !cs.image().get().equals(image.reference()))) {
+            throw new InvalidConfigurationException("image", "every container of a sandbox shares the root file system"
+                    + " given when it started (" + (image == null ? rootfsHostDir : image.reference())
+                    + "); start another sandbox for " + cs.image().get());
         }
         String cid = Ids.next(6);
         // A virtio-9p tag mounts once per guest (a second mount is EBUSY): the share lives at one mount point that
@@ -134,13 +159,14 @@ final class AgentSandbox implements Sandbox {
         for (GuestShare s : shares.subList(1, shares.size())) {
             storages.add(StorageMount.ninePee(s.tag(), sharedPath(s.tag()), s.readOnly()));
         }
-        int[] ug = Users.parse(cs.user());
+        ContainerDefaults defaults = defaults();
+        int[] ug = defaults.user(cs.user());
         // The container's first process only holds it open; commands run as exec'd processes.
         ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"),
                 Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "/", ug[0], ug[1], false);
         agent.createContainer(new ContainerConfig(cid, Ids.next(6), storages, mountPoint, init, cs.hostname(), userMounts));
         agent.startContainer(cid);
-        AgentContainer c = new AgentContainer(this, agent, cid, cs, spec.env());
+        AgentContainer c = new AgentContainer(this, agent, cid, cs, spec.env(), defaults);
         containers.put(cid, c);
         return c;
     }
@@ -253,6 +279,9 @@ final class AgentSandbox implements Sandbox {
             state.close();
         } catch (RuntimeException e) {
             collect.addSuppressed(e);
+        }
+        if (imageLease != null) {
+            imageLease.close();
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -45,14 +46,14 @@ class RunCommandTest {
     @Test
     void optionsBecomeTheExecSpec() {
         RunCommand run = parse("run", "-t", "-e", "A=1", "-w", "/tmp", "-u", "1000:1000", "--", "sh", "-c", "x");
-        var spec = run.execSpec(Optional.of(Duration.ofSeconds(3)));
+        var spec = run.execSpec(run.command, Optional.of(Duration.ofSeconds(3)));
         assertThat(spec.command()).containsExactly("sh", "-c", "x");
         assertThat(spec.terminal()).isTrue();
         assertThat(spec.env()).containsEntry("A", "1");
         assertThat(spec.workdir()).contains("/tmp");
         assertThat(spec.user()).contains("1000:1000");
         assertThat(spec.timeout()).contains(Duration.ofSeconds(3));
-        assertThat(parse("run", "--", "true").execSpec(Optional.empty()).timeout()).as("no limit by default").isEmpty();
+        assertThat(parse("run", "--", "true").execSpec(List.of("true"), Optional.empty()).timeout()).as("no limit by default").isEmpty();
     }
 
     @Test
@@ -63,6 +64,14 @@ class RunCommandTest {
         assertThat(KataCli.execute(io, "run", "--timeout", "0", "--", "true")).isEqualTo(KataCli.FAILED);
         assertThat(err.toString()).contains("--timeout must be positive");
         assertThat(KataCli.execute(io, "run", "--no-such-option", "--", "true")).isEqualTo(KataCli.USAGE);
+        assertThat(KataCli.execute(io, "run")).as("no command and no image").isEqualTo(KataCli.USAGE);
+        assertThat(err.toString()).contains("name a command after --");
+        assertThat(KataCli.execute(io, "run", "--image", "alpine", "--rootfs", "/", "--", "true")).isEqualTo(KataCli.USAGE);
+        assertThat(err.toString()).contains("--image and --rootfs exclude each other");
+        assertThat(KataCli.execute(io, "run", "--image", "alpine", "--pull", "sometimes", "--", "true")).isEqualTo(KataCli.FAILED);
+        assertThat(err.toString()).contains("--pull must be missing, always or never");
+        assertThat(KataCli.execute(io, "run", "--image", "Not A Reference", "--", "true")).isEqualTo(KataCli.FAILED);
+        assertThat(err.toString()).contains("Not A Reference");
     }
 
     private static RunCommand parse(String... args) {

@@ -39,7 +39,7 @@ class SandboxOptionsIT {
         String id;
         try (Sandbox sb = Sandbox.builder()
                 .kernel(img.kernel().vmlinuz(), img.kernel().modulesDir().orElseThrow())
-                .image(img.initrd())
+                .guestImage(img.initrd())
                 .memory(MemorySize.ofMiB(640)).cpus(2).accelerator("tcg").bootTimeout(Duration.ofSeconds(120))
                 .container(ContainerSpec.builder().rootfs(rootfs).env("ROLE", "builder").workdir("/srv/app")
                         .user("1000:1000").hostname("box").build())

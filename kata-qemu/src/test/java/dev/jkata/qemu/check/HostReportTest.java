@@ -28,7 +28,7 @@ class HostReportTest {
     @Test
     void otherModulesAppendChecksAndAFailureFailsTheReport() {
         HostReport r = report().plus(CheckItem.ok("kernel", "vmlinuz-6.1.0-56-amd64"),
-                CheckItem.fail("guest image", "not built; run kata image build"));
+                CheckItem.fail("guest image", "not built; run kata guest-image build"));
         assertThat(r.checks()).extracting(CheckItem::name).containsExactly("qemu", "accelerator", "kernel", "guest image");
         assertThat(r.ok()).isFalse();
         assertThat(report().checks()).hasSize(2);

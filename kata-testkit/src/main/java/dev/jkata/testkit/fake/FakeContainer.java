@@ -46,6 +46,10 @@ final class FakeContainer implements Container {
 
     /** Makes the container's directory and places the sandbox's shares in it. */
     static FakeContainer create(FakeSandbox sandbox, String id, Path root, ContainerSpec cs, SandboxSpec sandboxSpec) {
+        if (cs.image().isPresent()) {
+            throw new InvalidConfigurationException("image", "the HOST fake runs host processes and cannot run the"
+                    + " container image " + cs.image().get() + "; use a real sandbox (or Fake.AGENT) for images");
+        }
         try {
             Files.createDirectories(root);
             for (SandboxSpec.Share share : sandboxSpec.shares()) {
@@ -97,7 +101,7 @@ final class FakeContainer implements Container {
         env.putAll(sandboxEnv);
         env.putAll(spec.env());
         env.putAll(exec.env());
-        String cwd = exec.workdir().orElse(spec.workdir());
+        String cwd = exec.workdir().orElse(spec.workdir().isEmpty() ? "/" : spec.workdir());
         Path dir = inside(root, cwd, "workdir");
         String execId = id + "-" + execCount.incrementAndGet();
         try {

@@ -1,0 +1,107 @@
+package dev.jkata.core.containerimage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jkata.api.ContainerImage;
+import dev.jkata.api.ExecResult;
+import dev.jkata.api.ExecSpec;
+import dev.jkata.api.Sandbox;
+import dev.jkata.image.testing.RegistryServer;
+import dev.jkata.image.testing.TestImage;
+import dev.jkata.image.testing.TestLayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Container images end to end in a real VM: an image built here from this machine's static busybox, pushed to a
+ * real registry on loopback, pulled into a private store, and run with its config applied.
+ */
+@Timeout(600)
+class ContainerImageIT {
+    static RegistryServer registry;
+    static Path store;
+    static String ref;
+
+    /** Busybox and the names it answers to, a user named app, and a file the next layer deletes. */
+    static TestImage busyboxImage() throws IOException {
+        byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
+        TestLayer base = TestLayer.create().compression(TestLayer.Compression.GZIP)
+                .dir("bin").file("bin/busybox", busybox, 0755, 0, 0)
+                .dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/bin/sh\n")
+                .file("etc/group", "root:x:0:\napp:x:1001:\n")
+                .dir("data").file("data/deleted", "you should not see me\n").file("data/kept", "kept\n")
+                .dir("tmp").dir("proc").dir("sys").dir("dev").dir("root");
+        for (String applet : List.of("sh", "cat", "echo", "id", "pwd", "ls", "env", "sleep", "test", "true")) {
+            base.symlink("bin/" + applet, "busybox");
+        }
+        return TestImage.create()
+                .layer(base)
+                .layer(TestLayer.create().compression(TestLayer.Compression.ZSTD)
+                        .whiteout("data/deleted").file("data/upper", "from layer 2\n"))
+                .env("GREETING=hello from the image").env("PATH=/bin")
+                .workingDir("/data").user("app").label("org.example.team", "ci")
+                .cmd("sh", "-c", "echo \"default: $GREETING as $(id -u):$(id -g) in $(pwd)\"");
+    }
+
+    @BeforeAll
+    static void pushImage() throws IOException {
+        registry = RegistryServer.plain();
+        store = Files.createTempDirectory("jkata-it-images");
+        System.setProperty("kata.image.store", store.toString());
+        busyboxImage().push(registry, "it/busybox", "1");
+        ref = registry.host() + "/it/busybox:1";
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        System.clearProperty("kata.image.store");
+        registry.close();
+        if (store != null) {
+            dev.jkata.image.store.ImageStore.open(store, dev.jkata.image.registry.RegistryOptions.defaults())
+                    .prune(java.time.Duration.ZERO, 0);
+            Files.walk(store).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    @Test
+    void anImagesConfigAppliesInTheGuest() throws Exception {
+        try (Sandbox sb = Sandbox.builder().image(ref).start()) {
+            ContainerImage img = sb.container().image().orElseThrow();
+            assertThat(img.labels()).containsEntry("org.example.team", "ci");
+            assertThat(img.exposedPorts()).contains("80/tcp");
+
+            ExecResult id = sb.run("id", "-u");
+            assertThat(id.stdout().trim()).as("the image's User 'app', resolved through its /etc/passwd").isEqualTo("1000");
+            assertThat(sb.run("id", "-g").stdout().trim()).isEqualTo("1001");
+            assertThat(sb.run("pwd").stdout().trim()).as("WorkingDir").isEqualTo("/data");
+            assertThat(sb.run("sh", "-c", "echo $GREETING").stdout().trim()).as("Env").isEqualTo("hello from the image");
+            assertThat(sb.run("cat", "/data/upper").stdout()).isEqualTo("from layer 2\n");
+            assertThat(sb.run("cat", "/data/kept").stdout()).isEqualTo("kept\n");
+            ExecResult gone = sb.run("cat", "/data/deleted");
+            assertThat(gone.exitCode()).as("a file a later layer deleted is gone").isNotZero();
+            ExecResult asRoot = sb.container().run(ExecSpec.builder("id", "-u").user("root").build());
+            assertThat(asRoot.stdout().trim()).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void kataRunWithAnImageRunsItsDefaultCommand() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.jkata.core.cli.TestAccess.execute(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), "run", "--image", ref);
+        assertThat(code).as("stderr: %s", err).isZero();
+        assertThat(out.toString().trim()).isEqualTo("default: hello from the image as 1000:1001 in /data");
+
+        out.reset();
+        code = dev.jkata.core.cli.TestAccess.execute(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), "run", "--image", ref, "--pull", "never", "-u", "0", "--", "sh", "-c",
+                "echo args replace the command; exit 7");
+        assertThat(code).isEqualTo(7);
+        assertThat(out.toString().trim()).isEqualTo("args replace the command");
+    }
+}

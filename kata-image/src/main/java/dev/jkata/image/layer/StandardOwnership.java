@@ -1,0 +1,34 @@
+package dev.jkata.image.layer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/** The built-in {@link Ownership} strategies. */
+enum StandardOwnership implements Ownership {
+    NATIVE {
+        @Override
+        public void apply(Path path, FileType type, long uid, long gid, int mode) throws IOException {
+            Files.setAttribute(path, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+            if (type != FileType.SYMLINK) {
+                setMode(path, mode & 07777);
+            }
+        }
+    },
+    KEEP_CALLER {
+        @Override
+        public void apply(Path path, FileType type, long uid, long gid, int mode) throws IOException {
+            if (type == FileType.SYMLINK) {
+                return;
+            }
+            int kept = mode & 01777;
+            setMode(path, type == FileType.DIRECTORY ? kept | 0700 : kept);
+        }
+    };
+
+    static void setMode(Path path, int mode) throws IOException {
+        Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+    }
+}
