@@ -110,6 +110,10 @@ public final class ImageStore {
      *         mismatch, unsupported manifest, a bad or escaping layer, a full disk, or NOT_PULLED under {@link PullPolicy#NEVER}
      */
     public LocalImage pull(String reference, PullPolicy policy, PullListener listener, Duration timeout) {
+        Optional<LocalReference> onDisk = LocalReference.parse(reference);
+        if (onDisk.isPresent()) {
+            return pullLocal(onDisk.get(), policy, listener, Instant.now().plus(timeout));
+        }
         ImageReference ref = ImageReference.parse(reference);
         if (policy != PullPolicy.ALWAYS) {
             Optional<LocalImage> local = find(ref);
@@ -123,6 +127,38 @@ public final class ImageStore {
         }
         Instant deadline = Instant.now().plus(timeout);
         return install(new RegistrySource(client(), ref), ref.manifestKey(), List.of(ref.toString()), listener, deadline);
+    }
+
+    /** An image from a layout or an archive on disk; NEVER still means: only if it is in the store. */
+    private LocalImage pullLocal(LocalReference ref, PullPolicy policy, PullListener listener, Instant deadline) {
+        if (policy != PullPolicy.ALWAYS) {
+            Optional<LocalImage> stored = readRef(ref.name()).flatMap(d -> readImage(hex(d)));
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            if (policy == PullPolicy.NEVER) {
+                throw new ImageException(Kind.NOT_PULLED, ref.name(), "is not in the image store and the pull policy is NEVER");
+            }
+        }
+        if (ref.kind() == LocalReference.Kind.LAYOUT) {
+            return install(new LayoutSource(ref.path(), ref.name()), ref.tag(), List.of(ref.name()), listener, deadline);
+        }
+        Path scratch = dir.resolve("tmp").resolve(UUID.randomUUID().toString());
+        try (StoreLock lock = StoreLock.exclusive(Path.of(scratch + ".lock"), Duration.ofSeconds(1))) {
+            Files.createDirectories(scratch);
+            LayoutSource layout = ArchiveSource.open(ref.path(), scratch, ref.name(), ref.tag());
+            return install(layout, ref.tag(),
+                    List.of(ref.name()), listener, deadline);
+        } catch (IOException e) {
+            throw storeFailure(ref.name(), e);
+        } finally {
+            try {
+                deleteTree(scratch);
+                Files.deleteIfExists(Path.of(scratch + ".lock"));
+            } catch (IOException e) {
+                LOG.warn("Cannot remove {}: {}", scratch, e.getMessage());
+            }
+        }
     }
 
     private RegistryClient client() {
@@ -346,6 +382,10 @@ public final class ImageStore {
 
     /** The image {@code reference} names, if the store holds it. */
     public Optional<LocalImage> find(String reference) {
+        Optional<LocalReference> local = LocalReference.parse(reference);
+        if (local.isPresent()) {
+            return readRef(local.get().name()).flatMap(d -> readImage(hex(d)));
+        }
         return find(ImageReference.parse(reference));
     }
 
@@ -472,7 +512,7 @@ public final class ImageStore {
         Optional<LocalImage> target = byId(referenceOrId);
         boolean byRef = false;
         if (target.isEmpty()) {
-            target = find(ImageReference.parse(referenceOrId));
+            target = find(referenceOrId);
             byRef = true;
         }
         LocalImage img = target.orElseThrow(() -> new ImageException(Kind.NOT_FOUND, referenceOrId,
@@ -486,7 +526,8 @@ public final class ImageStore {
             }
             try (lock) {
                 if (byRef) {
-                    Files.deleteIfExists(refPath(ImageReference.parse(referenceOrId).toString()));
+                    Files.deleteIfExists(refPath(LocalReference.parse(referenceOrId).map(LocalReference::name)
+                            .orElseGet(() -> ImageReference.parse(referenceOrId).toString())));
                     if (!referencesTo(img.manifestDigest()).isEmpty()) {
                         return List.of();
                     }
