@@ -278,6 +278,12 @@ public final class RegistryClient {
                         throw timeout(ref, what);
                     }
                     throw new DroppedException(e.getMessage(), e);
+                } catch (StreamingBody.SinkFailure e) {
+                    String m = String.valueOf(e.getMessage());
+                    throw new ImageException(Kind.STORE_FAILED, ref.toString(), m.contains("No space left")
+                            ? "the disk holding the image store is full while storing the " + what + "; free space, prune"
+                            + " images (kata image prune) or point the store elsewhere (-Dkata.image.store)"
+                            : "cannot store the " + what + ": " + m, e.getCause());
                 } catch (IOException e) {
                     if (e.getCause() instanceof ImageException ie) {
                         throw ie;

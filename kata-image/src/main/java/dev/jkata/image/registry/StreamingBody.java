@@ -36,6 +36,15 @@ final class StreamingBody implements HttpResponse.BodySubscriber<Long> {
         }
     }
 
+    /** The sink refused the bytes (a full disk): not the registry's fault, and not worth a retry. */
+    static final class SinkFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SinkFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private final Sink sink;
     private final long limit;
     private final CompletableFuture<Long> result = new CompletableFuture<>();
@@ -71,7 +80,11 @@ final class StreamingBody implements HttpResponse.BodySubscriber<Long> {
                 if (received + n > limit) {
                     throw new BodyException("the response is longer than the " + limit + " bytes expected", true, null);
                 }
-                sink.accept(b);
+                try {
+                    sink.accept(b);
+                } catch (IOException e) {
+                    throw new SinkFailure(e);
+                }
                 received += n;
             }
             lastProgress = System.nanoTime();

@@ -308,6 +308,38 @@ class ImageStoreTest {
     }
 
     @Test
+    void aFullDiskIsTypedAndLeavesNothing() throws Exception {
+        assertThat(dev.jkata.image.layer.Ownership.forThisProcess()).as("mounting a small tmpfs needs root; run the"
+                + " tests as root (scripts/test.sh does on CI)").isEqualTo(dev.jkata.image.layer.Ownership.NATIVE);
+        TestImage.create().layer(TestLayer.create().compression(TestLayer.Compression.NONE)
+                .file("big", randomBytes(6 << 20), 0644, 0, 0)).push(registry, "test/full", "v1");
+        Path small = tmp.resolve("small");
+        Files.createDirectories(small);
+        exec("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString());
+        try {
+            ImageStore s = ImageStore.open(small.resolve("store"), RegistryOptions.builder().credentials(CredentialSource.none()).build());
+            assertThatThrownBy(() -> s.pull(registry.host() + "/test/full:v1", PullPolicy.ALWAYS, PullListener.none(), PULL))
+                    .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(Kind.STORE_FAILED))
+                    .hasMessageContaining("test/full").hasMessageContaining("full");
+            try (Stream<Path> blobs = Files.list(small.resolve("store/blobs/sha256"));
+                 Stream<Path> images = Files.list(small.resolve("store/images"));
+                 Stream<Path> scratch = Files.list(small.resolve("store/tmp"))) {
+                assertThat(blobs.toList()).isEmpty();
+                assertThat(images.toList()).isEmpty();
+                assertThat(scratch.toList()).isEmpty();
+            }
+        } finally {
+            exec("umount", small.toString());
+        }
+    }
+
+    private static void exec(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+
+    @Test
     void badReferencesAreTyped() {
         for (String bad : List.of("", "UPPER/case", "name:", "a@sha256:xyz", "a:b:c/d", "reg:port:9/x")) {
             assertThatThrownBy(() -> store().pull(bad, PullPolicy.IF_MISSING, PullListener.none(), PULL))
