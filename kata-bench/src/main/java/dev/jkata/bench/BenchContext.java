@@ -43,6 +43,11 @@ final class BenchContext implements AutoCloseable {
         this.scratch = Files.createTempDirectory(Path.of("/tmp"), "jkb-");
     }
 
+    /** The benchmarks' work directory (kept between runs: things built once live here). */
+    Path work() {
+        return work;
+    }
+
     synchronized GuestImage image(ImageForm form) {
         return images.computeIfAbsent(form, f -> GuestImageBuilder.create().cache(cache).progress(progress).form(f).build());
     }

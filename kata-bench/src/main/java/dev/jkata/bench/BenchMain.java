@@ -35,6 +35,9 @@ public final class BenchMain {
                     + " the time budget under TCG; --stdio-mib=256 measures the full size.");
         }
         try (BenchContext ctx = new BenchContext(options, Path.of("kata-bench/target/bench-work").toAbsolutePath())) {
+            if (options.runs("image")) {
+                guarded(report, "image", () -> new ImageBench(ctx, report).run());
+            }
             if (options.runs("start")) {
                 guarded(report, "start", () -> new StartBench(ctx, report).run());
             }

@@ -55,6 +55,12 @@ public final class LayerUnpacker {
     private final LayerFailures failures;
     private final Map<String, Attributes> directories = new HashMap<>();
     private final byte[] buffer = new byte[64 * 1024];
+    /**
+     * Parent names already resolved to real directories inside the root in this layer, so that a layer's many
+     * files in one directory are not each resolved component by component. Forgotten whenever a directory or a
+     * link is removed or a whiteout applied: only those change what a name resolves to.
+     */
+    private final Map<String, Path> verifiedParents = new java.util.HashMap<>();
     private long entries;
     private long bytesWritten;
     private long whiteouts;
@@ -154,6 +160,7 @@ public final class LayerUnpacker {
     }
 
     private void whiteout(String name, String base) throws IOException, LayerViolation {
+        verifiedParents.clear();
         String parent = EntryNames.parentName(name);
         if (base.equals(OPAQUE_MARKER)) {
             Path dir = RootedPath.resolveFollowingFinal(root, parent);
@@ -182,7 +189,7 @@ public final class LayerUnpacker {
             Path path = place(name);
             BasicFileAttributes existing = RootedPath.lstatOrNull(path);
             if (existing == null || !existing.isDirectory()) {
-                Trees.delete(path);
+                remove(path);
                 Files.createDirectory(path);
             }
             footprint.add(path);
@@ -251,7 +258,7 @@ public final class LayerUnpacker {
         if (source.startsWith(path)) {
             throw new LayerViolation("it is a hard link into the directory it would replace");
         }
-        Trees.delete(path);
+        remove(path);
         Files.createLink(path, source);
         footprint.add(path);
     }
@@ -267,12 +274,30 @@ public final class LayerUnpacker {
 
     /** The host path for a non-root entry, with its missing parents created. */
     private Path place(String name) throws IOException, LayerViolation {
+        String parent = EntryNames.parentName(name);
+        Path known = verifiedParents.get(parent);
+        if (known != null) {
+            return known.resolve(EntryNames.baseName(name));
+        }
         Path path = RootedPath.resolve(root, name);
         if (path.equals(root)) {
             throw new LayerViolation("it resolves to the image's root itself");
         }
         makeParents(path.getParent());
+        verifiedParents.put(parent, path.getParent());
         return path;
+    }
+
+    /** Removes what is at {@code path}; a directory or link going changes resolutions, so the cache goes too. */
+    private void remove(Path path) throws IOException {
+        BasicFileAttributes attributes = RootedPath.lstatOrNull(path);
+        if (attributes == null) {
+            return;
+        }
+        if (attributes.isDirectory() || attributes.isSymbolicLink()) {
+            verifiedParents.clear();
+        }
+        Trees.delete(path);
     }
 
     private Path placeNonDirectory(String name) throws IOException, LayerViolation {
@@ -280,7 +305,7 @@ public final class LayerUnpacker {
             throw new LayerViolation("it names the image's root but is not a directory");
         }
         Path path = place(name);
-        Trees.delete(path);
+        remove(path);
         return path;
     }
 
