@@ -9,11 +9,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Removal of whatever is at a path, a whole tree if it is a directory, never following symbolic links. */
-final class Trees {
+public final class Trees {
     private Trees() {}
 
     /** Removes the file, link or directory tree at {@code path}; nothing there is fine. */
-    static void delete(Path path) throws IOException {
+    public static void delete(Path path) throws IOException {
         BasicFileAttributes attributes = RootedPath.lstatOrNull(path);
         if (attributes == null) {
             return;

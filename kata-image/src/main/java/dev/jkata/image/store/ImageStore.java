@@ -12,6 +12,7 @@ import dev.jkata.image.layer.LayerCompression;
 import dev.jkata.image.layer.LayerStats;
 import dev.jkata.image.layer.LayerUnpacker;
 import dev.jkata.image.layer.Ownership;
+import dev.jkata.image.layer.Trees;
 import dev.jkata.image.manifest.Descriptor;
 import dev.jkata.image.manifest.ManifestDocument;
 import dev.jkata.image.manifest.Platform;
@@ -712,31 +713,9 @@ public final class ImageStore {
         return new ImageException(Kind.STORE_FAILED, image, what, e);
     }
 
+    /** Removes a tree without following links (an image's tree holds links a layer made). */
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
-                    throws IOException {
-                // an image may hold read-only directories; make them writable so their entries can go
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
-                Files.delete(f);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
+        Trees.delete(root);
     }
 
     static String sha256(byte[] bytes) {
