@@ -16,8 +16,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A real registry for tests: Debian's docker-registry (the CNCF distribution server) on 127.0.0.1 on a free port,
- * plain, with TLS from a CA the test makes, or with htpasswd Basic authentication. Its storage lives in a temp
- * directory; {@link #close()} stops the process and removes it.
+ * plain, with TLS from a CA the test makes, with htpasswd Basic authentication, or with Bearer tokens from a
+ * {@link TokenServer}. Its storage lives in a temp directory; {@link #close()} stops the process and removes it.
  */
 public final class RegistryServer implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/docker-registry");
@@ -36,20 +36,28 @@ public final class RegistryServer implements AutoCloseable {
 
     /** A plain-HTTP registry. */
     public static RegistryServer plain() throws IOException {
-        return start(false, null, null);
+        return start(false, null, null, null);
     }
 
     /** A registry serving HTTPS with a certificate for 127.0.0.1 signed by a CA of its own ({@link #caCertificate()}). */
     public static RegistryServer tls() throws IOException {
-        return start(true, null, null);
+        return start(true, null, null, null);
     }
 
     /** A plain-HTTP registry that wants Basic authentication as {@code user}:{@code password}. */
     public static RegistryServer basicAuth(String user, String password) throws IOException {
-        return start(false, user, password);
+        return start(false, user, password, null);
     }
 
-    private static RegistryServer start(boolean tls, String user, String password) throws IOException {
+    /**
+     * A plain-HTTP registry that wants Bearer tokens from {@code tokens}: its challenge names the token server's
+     * realm, service and issuer, and it trusts tokens signed by the key of the token server's certificate.
+     */
+    public static RegistryServer tokenAuth(TokenServer tokens) throws IOException {
+        return start(false, null, null, tokens);
+    }
+
+    private static RegistryServer start(boolean tls, String user, String password, TokenServer tokens) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: run scripts/setup-host.sh (it installs docker-registry)");
         }
@@ -68,6 +76,11 @@ public final class RegistryServer implements AutoCloseable {
             Path htpasswd = dir.resolve("htpasswd");
             run(List.of("htpasswd", "-Bbc", htpasswd.toString(), user, password));
             cfg.append("auth:\n  htpasswd:\n    realm: jkata-test\n    path: ").append(htpasswd).append('\n');
+        } else if (tokens != null) {
+            cfg.append("auth:\n  token:\n    realm: ").append(tokens.realm())
+                    .append("\n    service: ").append(tokens.service())
+                    .append("\n    issuer: ").append(tokens.issuer())
+                    .append("\n    rootcertbundle: ").append(tokens.certificate()).append('\n');
         }
         Path config = dir.resolve("config.yml");
         Files.writeString(config, cfg);
