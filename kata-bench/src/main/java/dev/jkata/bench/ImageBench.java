@@ -118,8 +118,8 @@ final class ImageBench {
                     again.pull(proxied, PullPolicy.IF_MISSING, PullListener.none(), Duration.ofMinutes(1));
                     int second = counter.blobRequests() - before - firstViaProxy;
                     report.add(Report.Row.withTarget(SECTION, "second start of a stored image: blob requests", second, "requests",
-                            Report.Target.valueAtMost(0, "requests"), "the same image under another name fetched its config only"
-                            + " (" + firstViaProxy + " request); then nothing"));
+                            Report.Target.valueAtMost(0, "requests"), "the same image pulled under another registry name made "
+                            + firstViaProxy + " blob requests (its manifest digest was already stored); then a second start made none"));
                 }
                 deleteTree(storeDir);
             }

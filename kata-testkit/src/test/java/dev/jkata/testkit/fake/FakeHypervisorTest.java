@@ -85,8 +85,9 @@ class FakeHypervisorTest extends FakeContract {
         sandbox.close();
         AtomicReference<Guest> launched = new AtomicReference<>();
         assertThatThrownBy(() -> Sandbox.builder().provider(provider(launched, false)).stateRoot(work)
-                .container(ContainerSpec.builder().user("nobody").build()).start())
-                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("numeric uid");
+                .container(ContainerSpec.builder().user("no-such-user").build()).start())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("no-such-user")
+                .hasMessageContaining("/etc/passwd does not have");
         assertThat(launched.get()).isNull();
         assertThat(work).isEmptyDirectory();
     }
