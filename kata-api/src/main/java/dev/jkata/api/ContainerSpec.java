@@ -24,9 +24,11 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
                             String workdir, String user, String hostname) {
 
     public ContainerSpec {
-        env = Map.copyOf(env);
-        Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(pullPolicy, "pullPolicy");
+        env = Specs.env(env, "env");
+        Specs.hostname(hostname, "hostname");
+        if (rootfs == null || image == null || pullPolicy == null) {
+            throw new InvalidConfigurationException(pullPolicy == null ? "pullPolicy" : "image", "must not be null");
+        }
         if (rootfs.isPresent() && image.isPresent()) {
             throw new InvalidConfigurationException("image", "a container's root file system comes from an image or a"
                     + " directory, not both; drop rootfs(" + rootfs.get() + ") or image(" + image.get() + ")");
@@ -41,8 +43,12 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
                 throw new InvalidConfigurationException("rootfs", r + " is not a directory; pass a directory holding the container's root file system");
             }
         });
-        Objects.requireNonNull(workdir, "workdir");
-        Objects.requireNonNull(user, "user");
+        if (workdir == null || (!workdir.isEmpty() && !workdir.startsWith("/"))) {
+            throw new InvalidConfigurationException("workdir", "must be an absolute path in the container, not '" + workdir + "'");
+        }
+        if (user == null) {
+            throw new InvalidConfigurationException("user", "must not be null; leave it unset for the image's user or root");
+        }
     }
 
     /** The default: the built-in busybox root file system, root user, cwd /. */
@@ -88,6 +94,7 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
         }
 
         public Builder env(String key, String value) {
+            Specs.envEntry(key, value, "env");
             env.put(key, value);
             return this;
         }

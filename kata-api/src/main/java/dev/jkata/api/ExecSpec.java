@@ -18,9 +18,18 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
 
     public static final MemorySize DEFAULT_CAPTURE_LIMIT = MemorySize.ofMiB(16);
 
+    /** The longest timeout accepted: ten years is "no limit" for any real job, and stays far from overflow. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(3650);
+
     public ExecSpec {
+        if (command == null || command.contains(null)) {
+            throw new InvalidConfigurationException("command", "must not be or contain null");
+        }
         command = List.copyOf(command);
-        env = Map.copyOf(env);
+        env = Specs.env(env, "env");
+        if (captureLimit == null || captureLimit.toBytes() <= 0) {
+            throw new InvalidConfigurationException("captureLimit", "must be a positive size such as MemorySize.ofMiB(16), not " + captureLimit);
+        }
         if (command.isEmpty() || command.get(0).isBlank()) {
             throw new InvalidConfigurationException("command", "must name a program to run, e.g. ExecSpec.builder(\"uname\", \"-a\")");
         }
@@ -31,8 +40,9 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
         });
         Objects.requireNonNull(user, "user");
         timeout.ifPresent(t -> {
-            if (t.isNegative() || t.isZero()) {
-                throw new InvalidConfigurationException("timeout", "must be positive, not " + t);
+            if (t.isNegative() || t.isZero() || t.compareTo(MAX_TIMEOUT) > 0) {
+                throw new InvalidConfigurationException("timeout", "must be positive and at most " + MAX_TIMEOUT.toDays()
+                        + " days, not " + t + "; leave it unset for no limit");
             }
         });
     }
@@ -60,7 +70,8 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
         }
 
         public Builder env(String key, String value) {
-            env.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            Specs.envEntry(key, value, "env");
+            env.put(key, value);
             return this;
         }
 

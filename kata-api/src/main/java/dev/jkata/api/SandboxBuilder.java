@@ -107,7 +107,8 @@ public final class SandboxBuilder {
 
     /** An environment variable for every process in the sandbox. */
     public SandboxBuilder env(String key, String value) {
-        env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        Specs.envEntry(key, value, "env");
+        env.put(key, value);
         return this;
     }
 
@@ -149,10 +150,10 @@ public final class SandboxBuilder {
         if (cpus < 1 || cpus > 64) {
             throw new InvalidConfigurationException("cpus", "must be between 1 and 64, not " + cpus);
         }
-        if (bootTimeout == null || bootTimeout.isNegative() || bootTimeout.isZero()) {
-            throw new InvalidConfigurationException("bootTimeout", "must be positive, not " + bootTimeout);
+        if (bootTimeout == null || bootTimeout.isNegative() || bootTimeout.isZero() || bootTimeout.toHours() > 24) {
+            throw new InvalidConfigurationException("bootTimeout", "must be positive and at most 24 hours, not " + bootTimeout);
         }
-        if (!List.of("auto", "kvm", "tcg").contains(accelerator)) {
+        if (accelerator == null || !List.of("auto", "kvm", "tcg").contains(accelerator)) {
             throw new InvalidConfigurationException("accelerator", "must be auto, kvm or tcg, not '" + accelerator + "'");
         }
         requireReadable("kernel", kernel);
@@ -160,13 +161,14 @@ public final class SandboxBuilder {
         if (kernelModules != null && !Files.isDirectory(kernelModules)) {
             throw new InvalidConfigurationException("kernel modules", kernelModules + " is not a directory");
         }
+        if (container == null) {
+            throw new InvalidConfigurationException("container", "must not be null; ContainerSpec.defaults() is the default");
+        }
         for (SandboxSpec.Share s : shares) {
-            if (!Files.isDirectory(s.hostPath())) {
+            if (s.hostPath() == null || !Files.isDirectory(s.hostPath())) {
                 throw new InvalidConfigurationException("share", s.hostPath() + " is not a directory on the host");
             }
-            if (!s.guestPath().startsWith("/")) {
-                throw new InvalidConfigurationException("share", "the guest path must be absolute, not '" + s.guestPath() + "'");
-            }
+            Specs.guestMountPoint(s.guestPath(), "share");
         }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot));

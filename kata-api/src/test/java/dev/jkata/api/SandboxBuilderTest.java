@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SandboxBuilderTest {
@@ -36,6 +37,34 @@ class SandboxBuilderTest {
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("share:");
         assertThatThrownBy(() -> Sandbox.builder().share(Path.of("/tmp"), "relative", true).toSpec())
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("absolute");
+    }
+
+    @Test
+    void nullsOverflowsAndBadNamesAreTypedErrorsNamingTheirField() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Map<String, java.util.function.Supplier<Object>> bad = new java.util.LinkedHashMap<>();
+        bad.put("share", () -> Sandbox.builder().share(null, "/mnt", true).toSpec());
+        bad.put("share ", () -> Sandbox.builder().share(tmp, "/../etc", true).toSpec());
+        bad.put("share  ", () -> Sandbox.builder().share(tmp, "/proc/x", true).toSpec());
+        bad.put("share   ", () -> Sandbox.builder().share(tmp, "/", true).toSpec());
+        bad.put("share    ", () -> Sandbox.builder().share(tmp, null, true).toSpec());
+        bad.put("accelerator", () -> Sandbox.builder().accelerator(null).toSpec());
+        bad.put("bootTimeout", () -> Sandbox.builder().bootTimeout(Duration.ofSeconds(Long.MAX_VALUE)).toSpec());
+        bad.put("env", () -> Sandbox.builder().env(null, "x"));
+        bad.put("env ", () -> Sandbox.builder().env("A=B", "x"));
+        bad.put("container", () -> Sandbox.builder().container(null).toSpec());
+        bad.put("env  ", () -> ContainerSpec.builder().env("K", null));
+        bad.put("hostname", () -> ContainerSpec.builder().hostname("not a host").build());
+        bad.put("hostname ", () -> ContainerSpec.builder().hostname("x".repeat(64)).build());
+        bad.put("workdir", () -> ContainerSpec.builder().workdir("relative").build());
+        bad.put("user", () -> ContainerSpec.builder().user(null).build());
+        bad.put("pullPolicy", () -> ContainerSpec.builder().pullPolicy(null).build());
+        bad.put("captureLimit", () -> ExecSpec.builder("ls").captureLimit(null).build());
+        bad.put("timeout", () -> ExecSpec.builder("ls").timeout(Duration.ofSeconds(Long.MAX_VALUE)).build());
+        bad.put("env   ", () -> ExecSpec.builder("ls").env("K", null));
+        bad.put("command", () -> ExecSpec.builder(java.util.Arrays.asList("ls", null)).build());
+        bad.forEach((field, call) -> assertThatThrownBy(call::get).as(field)
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith(field.trim() + ":"));
     }
 
     @Test
