@@ -32,12 +32,22 @@ public final class ContainerImages {
         if (s == null || !s.directory().equals(dir)) {
             synchronized (ContainerImages.class) {
                 if (store == null || !store.directory().equals(dir)) {
-                    store = ImageStore.open(dir, options());
+                    store = ownership().map(o -> ImageStore.open(dir, options(), o)).orElseGet(() -> ImageStore.open(dir, options()));
                 }
                 s = store;
             }
         }
         return s;
+    }
+
+    /** {@code kata.image.ownership}: {@code native} (chown, needs root) or {@code mapped-xattr}; default by user. */
+    static Optional<dev.jkata.image.layer.Ownership> ownership() {
+        return setting("kata.image.ownership").map(v -> switch (v) {
+            case "native" -> dev.jkata.image.layer.Ownership.NATIVE;
+            case "mapped-xattr" -> dev.jkata.image.layer.Ownership.MAPPED_XATTR;
+            default -> throw new dev.jkata.api.InvalidConfigurationException("kata.image.ownership",
+                    "must be native or mapped-xattr, not '" + v + "'");
+        });
     }
 
     public static Path storeDirectory() {

@@ -64,7 +64,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         image.rootfsImage().ifPresent(r -> cfg.nvdimm(true).nvdimmImage(r).memorySlots(1)
                 .maxMemory(spec.memory().plus(MemorySize.ofBytes(roundUp2MiB(size(r))))));
         for (GuestShare s : request.shares()) {
-            cfg.share(new SharedDir(s.hostPath(), s.tag(), s.readOnly()));
+            cfg.share(new SharedDir(s.hostPath(), s.tag(), s.readOnly(), s.mappedOwners()));
         }
         // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
         // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU

@@ -65,6 +65,7 @@ final class AgentSandbox implements Sandbox {
     private Path rootfsHostDir;
     private ContainerImage image;
     private ImageStore.Lease imageLease;
+    private boolean mappedOwners;
 
     private AgentSandbox(String id, SandboxSpec spec, StateDirectory state, GuestLauncher launcher) {
         this.id = id;
@@ -101,11 +102,12 @@ final class AgentSandbox implements Sandbox {
             imageLease = ContainerImages.store().use(local);
             image = ContainerImages.describe(cs.image().get(), local);
             rootfsHostDir = local.rootfs();
+            mappedOwners = local.mappedOwners();
         } else {
             rootfsHostDir = cs.rootfs().orElseGet(launcher::defaultRootfs);
         }
         defaults().user(cs.user()); // a bad user fails here, not after a guest has booted
-        shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true));
+        shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners));
         int n = 0;
         for (SandboxSpec.Share s : spec.shares()) {
             shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly()));
@@ -137,7 +139,7 @@ final class AgentSandbox implements Sandbox {
 
     /** What a container's processes get from the image (or the default root) beneath their own settings. */
     private ContainerDefaults defaults() {
-        return new ContainerDefaults(rootfsHostDir, java.util.Optional.ofNullable(image));
+        return new ContainerDefaults(rootfsHostDir, java.util.Optional.ofNullable(image), mappedOwners);
     }
 
     private AgentContainer newContainer(ContainerSpec cs) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * What a container's processes get when neither they nor the container say: the image's working directory and
  * user (else {@code /} and root). User names are looked up in the root file system's own /etc/passwd and /etc/group.
  */
-record ContainerDefaults(Path rootfs, Optional<ContainerImage> image) {
+record ContainerDefaults(Path rootfs, Optional<ContainerImage> image, boolean mappedOwners) {
 
     String workdir(String asked) {
         if (!asked.isEmpty()) {
@@ -28,6 +28,6 @@ record ContainerDefaults(Path rootfs, Optional<ContainerImage> image) {
         if (image.isEmpty() && u.matches("[0-9]+(:[0-9]+)?")) {
             return Users.parse(u);
         }
-        return ImageUsers.resolve(rootfs, u, image.map(ContainerImage::reference).orElse(rootfs.toString()));
+        return ImageUsers.resolve(rootfs, u, image.map(ContainerImage::reference).orElse(rootfs.toString()), mappedOwners);
     }
 }

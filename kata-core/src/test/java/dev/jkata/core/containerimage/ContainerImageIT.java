@@ -37,7 +37,7 @@ class ContainerImageIT {
                 .file("etc/group", "root:x:0:\napp:x:1001:\n")
                 .dir("data").file("data/deleted", "you should not see me\n").file("data/kept", "kept\n")
                 .dir("tmp").dir("proc").dir("sys").dir("dev").dir("root");
-        for (String applet : List.of("sh", "cat", "echo", "id", "pwd", "ls", "env", "sleep", "test", "true")) {
+        for (String applet : List.of("sh", "cat", "echo", "id", "pwd", "ls", "env", "sleep", "test", "true", "stat")) {
             base.symlink("bin/" + applet, "busybox");
         }
         return TestImage.create()
@@ -87,6 +87,40 @@ class ContainerImageIT {
             assertThat(gone.exitCode()).as("a file a later layer deleted is gone").isNotZero();
             ExecResult asRoot = sb.container().run(ExecSpec.builder("id", "-u").user("root").build());
             assertThat(asRoot.stdout().trim()).isEqualTo("0");
+        }
+    }
+
+    /**
+     * Unpacked the way a user who cannot chown unpacks (owners, modes and links in extended attributes; the host
+     * files are plain files of this user), the guest still sees the image's owners, its set-uid bit and its links,
+     * through 9p's mapped-xattr model.
+     */
+    @Test
+    void anImageUnpackedWithoutChownShowsItsOwnersInTheGuest() throws Exception {
+        Path mapped = Files.createTempDirectory("jkata-it-mapped");
+        String before = System.getProperty("kata.image.store");
+        System.setProperty("kata.image.store", mapped.toString());
+        System.setProperty("kata.image.ownership", "mapped-xattr");
+        try {
+            TestImage.create().layer(busyboxImage().layers().get(0))
+                    .layer(TestLayer.create().file("data/owned", "x\n".getBytes(), 0640, 1000, 1001)
+                            .file("data/suid", "y\n".getBytes(), 04755, 0, 0))
+                    .env("PATH=/bin").push(registry, "it/mapped", "1");
+            try (Sandbox sb = Sandbox.builder().image(registry.host() + "/it/mapped:1").start()) {
+                assertThat(sb.run("stat", "-c", "%u:%g %a", "/data/owned").stdout().trim()).isEqualTo("1000:1001 640");
+                assertThat(sb.run("stat", "-c", "%u:%g %a", "/data/suid").stdout().trim()).isEqualTo("0:0 4755");
+                assertThat(sb.run("sh", "-c", "test -L /bin/sh && echo link").stdout().trim()).isEqualTo("link");
+                assertThat(sb.run("cat", "/data/kept").stdout()).isEqualTo("kept\n");
+            }
+            Path host = Files.list(mapped.resolve("images")).findFirst().orElseThrow().resolve("rootfs");
+            assertThat(Files.isSymbolicLink(host.resolve("bin/sh"))).as("on the host the link is a plain file").isFalse();
+            assertThat((int) Files.getAttribute(host.resolve("data/suid"), "unix:mode") & 07777).isEqualTo(0600);
+        } finally {
+            System.clearProperty("kata.image.ownership");
+            System.setProperty("kata.image.store", before);
+            dev.jkata.image.store.ImageStore.open(mapped, dev.jkata.image.registry.RegistryOptions.defaults())
+                    .prune(java.time.Duration.ZERO, 0);
+            Files.walk(mapped).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 

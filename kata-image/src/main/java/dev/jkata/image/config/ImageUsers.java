@@ -23,11 +23,16 @@ public final class ImageUsers {
 
     /** {@code user} as {uid, gid}; {@code image} names the image in errors. */
     public static int[] resolve(Path rootfs, String user, String image) {
+        return resolve(rootfs, user, image, false);
+    }
+
+    /** As {@link #resolve(Path, String, String)}; {@code linksAsFiles} for a root unpacked with mapped owners. */
+    public static int[] resolve(Path rootfs, String user, String image, boolean linksAsFiles) {
         String[] parts = user.split(":", -1);
         if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {
             throw bad(image, user, "is not user, uid, user:group or uid:gid");
         }
-        List<String[]> passwd = table(rootfs, "etc/passwd", image);
+        List<String[]> passwd = table(rootfs, "etc/passwd", image, linksAsFiles);
         int uid;
         int gid;
         Optional<String[]> entry;
@@ -46,7 +51,7 @@ public final class ImageUsers {
             if (isNumber(parts[1])) {
                 gid = number(parts[1], image, user);
             } else {
-                List<String[]> group = table(rootfs, "etc/group", image);
+                List<String[]> group = table(rootfs, "etc/group", image, linksAsFiles);
                 String[] g = group.stream().filter(e -> e.length > 2 && e[0].equals(parts[1])).findFirst()
                         .orElseThrow(() -> bad(image, user, "names group '" + parts[1] + "', which the image's /etc/group does not have"));
                 gid = number(g[2], image, user);
@@ -55,9 +60,9 @@ public final class ImageUsers {
         return new int[] {uid, gid};
     }
 
-    private static List<String[]> table(Path rootfs, String file, String image) {
+    private static List<String[]> table(Path rootfs, String file, String image, boolean linksAsFiles) {
         try {
-            Path p = RootedPath.resolveFollowingFinal(rootfs, file);
+            Path p = RootedPath.resolve(rootfs, file, true, linksAsFiles);
             if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 return List.of();
             }

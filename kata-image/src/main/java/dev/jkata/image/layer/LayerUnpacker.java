@@ -163,7 +163,7 @@ public final class LayerUnpacker {
         verifiedParents.clear();
         String parent = EntryNames.parentName(name);
         if (base.equals(OPAQUE_MARKER)) {
-            Path dir = RootedPath.resolveFollowingFinal(root, parent);
+            Path dir = RootedPath.resolve(root, parent, true, ownership.linksAsFiles());
             BasicFileAttributes attributes = RootedPath.lstatOrNull(dir);
             if (attributes != null && attributes.isDirectory()) {
                 footprint.clearLower(dir);
@@ -179,7 +179,8 @@ public final class LayerUnpacker {
         if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
             throw new LayerViolation("it is a whiteout of '" + hidden + "', which names no file");
         }
-        footprint.removeLower(RootedPath.resolve(root, parent.isEmpty() ? hidden : parent + "/" + hidden));
+        footprint.removeLower(RootedPath.resolve(root, parent.isEmpty() ? hidden : parent + "/" + hidden, false,
+                ownership.linksAsFiles()));
         whiteouts++;
     }
 
@@ -234,14 +235,19 @@ public final class LayerUnpacker {
         }
         Attributes attributes = attributesOf(entry);
         Path path = placeNonDirectory(name);
-        Files.createSymbolicLink(path, path.getFileSystem().getPath(target));
+        if (ownership.linksAsFiles()) {
+            Files.write(path, target.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } else {
+            Files.createSymbolicLink(path, path.getFileSystem().getPath(target));
+        }
         footprint.add(path);
         finish(path, Ownership.FileType.SYMLINK, attributes);
     }
 
     private void hardLink(String name, TarArchiveEntry entry) throws IOException, LayerViolation {
         String targetName = EntryNames.normalise(entry.getLinkName(), "the hard link's target");
-        Path source = RootedPath.resolve(root, targetName);
+        Path source = RootedPath.resolve(root, targetName, false, ownership.linksAsFiles());
         BasicFileAttributes target = targetName.isEmpty() ? null : RootedPath.lstatOrNull(source);
         if (target == null || !target.isRegularFile()) {
             throw new LayerViolation("it is a hard link to " + EntryNames.quote(entry.getLinkName())
@@ -279,7 +285,7 @@ public final class LayerUnpacker {
         if (known != null) {
             return known.resolve(EntryNames.baseName(name));
         }
-        Path path = RootedPath.resolve(root, name);
+        Path path = RootedPath.resolve(root, name, false, ownership.linksAsFiles());
         if (path.equals(root)) {
             throw new LayerViolation("it resolves to the image's root itself");
         }
@@ -294,7 +300,7 @@ public final class LayerUnpacker {
         if (attributes == null) {
             return;
         }
-        if (attributes.isDirectory() || attributes.isSymbolicLink()) {
+        if (attributes.isDirectory() || attributes.isSymbolicLink() || ownership.linksAsFiles()) {
             verifiedParents.clear();
         }
         Trees.delete(path);
@@ -363,7 +369,7 @@ public final class LayerUnpacker {
         for (Map.Entry<String, Attributes> dir : pending) {
             failures.entering(dir.getKey().isEmpty() ? "./" : dir.getKey() + "/");
             try {
-                Path path = RootedPath.resolve(root, dir.getKey());
+                Path path = RootedPath.resolve(root, dir.getKey(), false, ownership.linksAsFiles());
                 BasicFileAttributes attributes = RootedPath.lstatOrNull(path);
                 if (attributes != null && attributes.isDirectory()) {
                     finish(path, Ownership.FileType.DIRECTORY, dir.getValue());

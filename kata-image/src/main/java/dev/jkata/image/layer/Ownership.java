@@ -22,6 +22,13 @@ public interface Ownership {
      */
     Ownership KEEP_CALLER = StandardOwnership.KEEP_CALLER;
 
+    /**
+     * Needs no privilege: owners, modes (set-uid included) and file types go into {@code user.virtfs.*} extended
+     * attributes as QEMU's 9p {@code mapped-xattr} model reads them, symbolic links become files holding their
+     * target, and the host files stay the caller's, readable by the caller only. See {@link MappedXattr}.
+     */
+    Ownership MAPPED_XATTR = StandardOwnership.MAPPED_XATTR;
+
     /** What a file given to {@link #apply} is. */
     enum FileType { REGULAR, DIRECTORY, SYMLINK }
 
@@ -32,6 +39,11 @@ public interface Ownership {
      * @param mode the permission bits from the layer, {@code 07777} at most
      */
     void apply(Path path, FileType type, long uid, long gid, int mode) throws IOException;
+
+    /** Whether symbolic links are stored as regular files holding their target (and read back so when resolving). */
+    default boolean linksAsFiles() {
+        return false;
+    }
 
     /** {@link #NATIVE} when this process runs with effective uid 0, else {@link #KEEP_CALLER}. */
     static Ownership forThisProcess() {

@@ -35,7 +35,16 @@ public final class RootedPath {
      * @throws FileSystemLoopException if more than {@value #MAX_LINK_HOPS} links are followed
      */
     public static Path resolve(Path root, String name) throws IOException {
-        return walk(root, name, false);
+        return walk(root, name, false, false);
+    }
+
+    /**
+     * As {@link #resolve(Path, String)} or {@link #resolveFollowingFinal(Path, String)}; with {@code linksAsFiles}
+     * a regular file that {@link MappedXattr} marks as a link is followed as one (a tree unpacked with
+     * {@link Ownership#MAPPED_XATTR}).
+     */
+    public static Path resolve(Path root, String name, boolean followFinal, boolean linksAsFiles) throws IOException {
+        return walk(root, name, followFinal, linksAsFiles);
     }
 
     /**
@@ -45,12 +54,12 @@ public final class RootedPath {
      * @throws FileSystemLoopException if more than {@value #MAX_LINK_HOPS} links are followed
      */
     public static Path resolveFollowingFinal(Path root, String name) throws IOException {
-        return walk(root, name, true);
+        return walk(root, name, true, false);
     }
 
     private record Step(String name, boolean directory) {}
 
-    private static Path walk(Path root, String name, boolean followFinal) throws IOException {
+    private static Path walk(Path root, String name, boolean followFinal, boolean linksAsFiles) throws IOException {
         Path base = root.toAbsolutePath().normalize();
         Deque<String> pending = new ArrayDeque<>(components(name));
         List<Step> done = new ArrayList<>();
@@ -70,11 +79,12 @@ public final class RootedPath {
             boolean parentIsDirectory = done.isEmpty() || done.get(done.size() - 1).directory();
             Path here = join(base, done).resolve(part);
             BasicFileAttributes attributes = parentIsDirectory ? lstatOrNull(here) : null;
-            if (attributes != null && attributes.isSymbolicLink()) {
+            boolean mappedLink = linksAsFiles && attributes != null && attributes.isRegularFile() && MappedXattr.isLink(here);
+            if (attributes != null && (attributes.isSymbolicLink() || mappedLink)) {
                 if (++hops > MAX_LINK_HOPS) {
                     throw new FileSystemLoopException(name);
                 }
-                String target = Files.readSymbolicLink(here).toString();
+                String target = mappedLink ? MappedXattr.readLink(here) : Files.readSymbolicLink(here).toString();
                 if (target.startsWith("/")) {
                     done.clear();
                 }

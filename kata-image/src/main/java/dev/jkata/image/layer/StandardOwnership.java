@@ -17,6 +17,23 @@ enum StandardOwnership implements Ownership {
             }
         }
     },
+    MAPPED_XATTR {
+        @Override
+        public void apply(Path path, FileType type, long uid, long gid, int mode) throws IOException {
+            int kind = switch (type) {
+                case REGULAR -> MappedXattr.S_IFREG;
+                case DIRECTORY -> MappedXattr.S_IFDIR;
+                case SYMLINK -> MappedXattr.S_IFLNK;
+            };
+            MappedXattr.write(path, uid, gid, kind | (type == FileType.SYMLINK ? 0777 : mode & 07777));
+            setMode(path, type == FileType.DIRECTORY ? 0700 : 0600);
+        }
+
+        @Override
+        public boolean linksAsFiles() {
+            return true;
+        }
+    },
     KEEP_CALLER {
         @Override
         public void apply(Path path, FileType type, long uid, long gid, int mode) throws IOException {

@@ -82,9 +82,19 @@ public final class ImageStore {
         this.ownership = ownership;
     }
 
-    /** Opens (creating, mode 0700) the store at {@code dir} and sweeps what dead pulls left in its scratch space. */
+    /**
+     * Opens (creating, mode 0700) the store at {@code dir} and sweeps what dead pulls left in its scratch space.
+     * Images are unpacked with real owners as root, else with owners in extended attributes
+     * ({@link Ownership#MAPPED_XATTR}), which the guest sees through 9p's mapped-xattr model.
+     */
     public static ImageStore open(Path dir, RegistryOptions options) {
-        ImageStore s = new ImageStore(dir.toAbsolutePath(), options, Ownership.forThisProcess());
+        Ownership own = Ownership.forThisProcess();
+        return open(dir, options, own == Ownership.NATIVE ? own : Ownership.MAPPED_XATTR);
+    }
+
+    /** As {@link #open(Path, RegistryOptions)}, unpacking new images with {@code ownership}. */
+    public static ImageStore open(Path dir, RegistryOptions options, Ownership ownership) {
+        ImageStore s = new ImageStore(dir.toAbsolutePath(), options, ownership);
         try {
             for (String sub : List.of("blobs/sha256", "images", "refs", "locks", "tmp")) {
                 Files.createDirectories(s.dir.resolve(sub));
@@ -250,6 +260,7 @@ public final class ImageStore {
                     .map(l -> JSON.getNodeFactory().textNode(l.digest())).toList());
             meta.put("unpackedBytes", bytes);
             meta.put("source", image);
+            meta.put("ownership", ownership.linksAsFiles() ? "mapped-xattr" : "native");
             Files.write(scratch.resolve("image.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
             Files.createFile(scratch.resolve("last-used"));
             Files.move(scratch, dir.resolve("images").resolve(mhex), StandardCopyOption.ATOMIC_MOVE);
@@ -433,7 +444,7 @@ public final class ImageStore {
             String manifestDigest = n.path("manifestDigest").asText();
             Instant used = Files.getLastModifiedTime(d.resolve("last-used")).toInstant();
             return Optional.of(new LocalImage(referencesTo(manifestDigest), manifestDigest, d.resolve("rootfs"), config,
-                    layers, n.path("unpackedBytes").asLong(), used));
+                    layers, n.path("unpackedBytes").asLong(), used, "mapped-xattr".equals(n.path("ownership").asText())));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ignoring a damaged image in the store ({}): {}; kata image rm or prune removes it", d, e.getMessage());
             return Optional.empty();

@@ -16,9 +16,11 @@ import java.util.List;
  * @param layers the layer digests, bottom first
  * @param unpackedBytes the bytes of regular files in the root
  * @param lastUsed when a sandbox last started from it (or it was pulled)
+ * @param mappedOwners whether owners, modes and links are recorded in extended attributes (unpacked without the
+ *        right to chown; share it with 9p's mapped-xattr model) rather than being the files' own
  */
 public record LocalImage(List<String> references, String manifestDigest, Path rootfs, ImageConfig config,
-                         List<String> layers, long unpackedBytes, Instant lastUsed) {
+                         List<String> layers, long unpackedBytes, Instant lastUsed, boolean mappedOwners) {
     public LocalImage {
         references = List.copyOf(references);
         layers = List.copyOf(layers);

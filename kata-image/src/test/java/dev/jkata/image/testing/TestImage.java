@@ -34,6 +34,11 @@ public final class TestImage {
         return new TestImage();
     }
 
+    /** The layers so far, bottom first. */
+    public List<TestLayer> layers() {
+        return List.copyOf(layers);
+    }
+
     public TestImage layer(TestLayer l) {
         layers.add(l);
         return this;

@@ -222,7 +222,7 @@ public record QemuConfig(
         d.add(new VirtioSerialPort("agent0", paths.agentSocket(), AGENT_PORT_NAME));
         for (int i = 0; i < sharedDirs.size(); i++) {
             SharedDir s = sharedDirs.get(i);
-            d.add(new NinePShare("fsdev" + i, s.hostDir(), s.mountTag(), s.readOnly()));
+            d.add(new NinePShare("fsdev" + i, s.hostDir(), s.mountTag(), s.readOnly(), s.mappedOwners()));
         }
         d.addAll(extraDevices);
         return List.copyOf(d);
