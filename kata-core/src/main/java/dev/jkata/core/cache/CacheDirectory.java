@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Entries are built in a private temporary directory beside their final place and published with one
  * atomic rename, under a per-entry file lock so two JVMs never build the same entry twice at once. A reader
- * therefore sees a whole entry or none; a crash leaves only a {@code .tmp-} directory that a later build
- * sweeps.
+ * therefore sees a whole entry or none; a crash leaves only a {@code .tmp-} or {@code .scratch-} directory that a
+ * later build sweeps. Waiting for another builder is bounded ({@code kata.cache.lockTimeout}, default 30 minutes)
+ * and can be interrupted: the waiter then gets a typed error saying who to wait for.
  *
  * <p>Location: system property {@code kata.cache.dir}, else {@code $KATA_CACHE_DIR}, else
  * {@code $XDG_CACHE_HOME/jkata}, else {@code ~/.cache/jkata}.
@@ -40,10 +41,33 @@ public final class CacheDirectory {
     private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> JVM_LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** How long a start waits for another thread or JVM building the same entry. */
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(30);
+
     private final Path root;
+    private final Duration lockTimeout;
 
     public CacheDirectory(Path root) {
+        this(root, lockTimeoutSetting());
+    }
+
+    /** A cache whose waits for another builder end after {@code lockTimeout}. */
+    public CacheDirectory(Path root, Duration lockTimeout) {
         this.root = root.toAbsolutePath().normalize();
+        this.lockTimeout = lockTimeout;
+    }
+
+    private static Duration lockTimeoutSetting() {
+        String v = System.getProperty("kata.cache.lockTimeout");
+        if (v == null || v.isBlank()) {
+            return DEFAULT_LOCK_TIMEOUT;
+        }
+        try {
+            return v.matches("[0-9]+") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+        } catch (RuntimeException e) {
+            throw new dev.jkata.api.InvalidConfigurationException("kata.cache.lockTimeout",
+                    "must be seconds or an ISO-8601 duration such as PT30M, not '" + v + "'");
+        }
     }
 
     /** The default location for this user, as documented on the class. */
@@ -88,13 +112,22 @@ public final class CacheDirectory {
         Path target = dir.resolve(key);
         java.util.concurrent.locks.ReentrantLock jvmLock =
                 JVM_LOCKS.computeIfAbsent(target, t -> new java.util.concurrent.locks.ReentrantLock());
-        jvmLock.lock();
+        Instant deadline = Instant.now().plus(lockTimeout);
+        try {
+            if (!jvmLock.tryLock(lockTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw stillBuilding(target, "another thread of this JVM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KataException(KataErrorReason.TIMEOUT, "interrupted while waiting for the cache entry " + target
+                    + " that another thread is building", e);
+        }
         try {
             Files.createDirectories(dir);
             sweepStale(dir);
             try (FileChannel lockFile = FileChannel.open(dir.resolve("." + key + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = lockFile.lock()) {
+                 FileLock lock = fileLock(lockFile, target, deadline)) {
                 if (Files.isDirectory(target)) {
                     return target; // another JVM built it while we waited
                 }
@@ -119,6 +152,34 @@ public final class CacheDirectory {
         }
     }
 
+    /** The file lock, waited for with back-off until {@code deadline}; interruptible. */
+    private FileLock fileLock(FileChannel channel, Path target, Instant deadline) throws IOException {
+        long pause = 20;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw stillBuilding(target, "another jkata process");
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KataException(KataErrorReason.TIMEOUT, "interrupted while waiting for the cache entry " + target
+                        + " that another process is building", e);
+            }
+            pause = Math.min(1000, pause * 2);
+        }
+    }
+
+    private KataException stillBuilding(Path target, String who) {
+        return new KataException(KataErrorReason.TIMEOUT, who + " has been building the cache entry " + target
+                + " for over " + lockTimeout.toMinutes() + " min (" + lockTimeout + "); wait for it, stop it, or raise"
+                + " -Dkata.cache.lockTimeout");
+    }
+
     private static boolean isNoSpace(IOException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("No space left") || m.contains("Disk quota");
@@ -137,7 +198,8 @@ public final class CacheDirectory {
     private static void sweepStale(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             Instant cutoff = Instant.now().minus(STALE_TMP);
-            s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).forEach(p -> {
+            s.filter(p -> p.getFileName().toString().startsWith(".tmp-") || p.getFileName().toString().startsWith(".scratch-"))
+                    .forEach(p -> {
                 try {
                     if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
                         LOG.info("Removing an abandoned cache build {}", p);

@@ -71,4 +71,73 @@ class CacheDirectoryTest {
         assertThat(Digest.start("x").add("a", "1").hex()).isEqualTo(Digest.start("x").add("a", "1").hex());
         assertThat(Digest.start("x").add("ab", "").hex()).isNotEqualTo(Digest.start("x").add("a", "b").hex());
     }
+
+    @Test
+    void waitingForAnotherProcesssBuildEndsAtTheTimeoutWithATypedError() throws Exception {
+        Path kind = java.nio.file.Files.createDirectories(dir.resolve("k"));
+        Path lockFile = kind.resolve(".held.lock");
+        // a POSIX record lock held by another process, as another JVM's build would hold it
+        Process holder = new ProcessBuilder("/usr/bin/python3", "-c", "import fcntl,sys,time\n"
+                + "f=open(sys.argv[1],'w')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\ntime.sleep(60)",
+                lockFile.toString()).start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(6))).isEqualTo("locked");
+            CacheDirectory cache = new CacheDirectory(dir, java.time.Duration.ofMillis(500));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> cache.getOrBuild("k", "held", into -> { }))
+                    .isInstanceOfSatisfying(dev.jkata.api.KataException.class,
+                            e -> assertThat(e.reason()).isEqualTo(dev.jkata.api.KataErrorReason.TIMEOUT))
+                    .hasMessageContaining("another jkata process").hasMessageContaining("kata.cache.lockTimeout");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(new CacheDirectory(dir).getOrBuild("k", "held", into -> java.nio.file.Files.writeString(into.resolve("f"), "v"))
+                .resolve("f")).hasContent("v");
+    }
+
+    @Test
+    void waitingForAnotherThreadsBuildCanBeInterrupted() throws Exception {
+        CacheDirectory cache = new CacheDirectory(dir);
+        java.util.concurrent.CountDownLatch building = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Path> first = CompletableFuture.supplyAsync(() -> cache.getOrBuild("k", "slow", into -> {
+            building.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        building.await();
+        java.util.concurrent.atomic.AtomicReference<Throwable> second = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                cache.getOrBuild("k", "slow", into -> { });
+            } catch (Throwable t) {
+                second.set(t);
+            }
+        });
+        waiter.start();
+        Thread.sleep(200);
+        waiter.interrupt();
+        waiter.join(5_000);
+        assertThat(waiter.isAlive()).isFalse();
+        assertThat(second.get()).isInstanceOf(dev.jkata.api.KataException.class).hasMessageContaining("interrupted");
+        release.countDown();
+        assertThat(first.join()).isDirectory();
+    }
+
+    @Test
+    void scratchLeftByADeadBuildIsSwept() throws Exception {
+        Path kind = java.nio.file.Files.createDirectories(dir.resolve("k"));
+        Path old = java.nio.file.Files.createDirectories(kind.resolve(".scratch-12345"));
+        java.nio.file.Files.writeString(old.resolve("x"), "left by a kernel fetch that died");
+        java.nio.file.Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(1))));
+        Path young = java.nio.file.Files.createDirectories(kind.resolve(".scratch-67890"));
+        new CacheDirectory(dir).getOrBuild("k", "other", into -> { });
+        assertThat(old).doesNotExist();
+        assertThat(young).as("a live build's scratch").isDirectory();
+    }
 }
