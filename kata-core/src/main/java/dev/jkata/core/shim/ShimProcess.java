@@ -2,6 +2,7 @@ package dev.jkata.core.shim;
 
 import dev.jkata.api.ExecProcess;
 import dev.jkata.api.ExitStatus;
+import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
 import java.io.IOException;
@@ -54,9 +55,18 @@ public final class ShimProcess implements ExecProcess {
         this.errPump = daemon("kata-stderr-" + id, () -> pump(true, stderr));
         this.waiter = daemon("kata-wait-" + id, () -> {
             try {
-                exit.complete(ExitStatus.of(channel.awaitExit()));
-            } catch (RuntimeException e) {
+                int code = channel.awaitExit();
+                if (code < 0 || code > 255) {
+                    // the status is the guest's word: out of range is a broken or hostile agent, not our bug
+                    throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, "the agent reported exit status " + code
+                            + " for process " + id + ", outside 0..255; the guest is misbehaving");
+                }
+                exit.complete(ExitStatus.of(code));
+            } catch (KataException e) {
                 exit.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                exit.completeExceptionally(new KataException(KataErrorReason.AGENT_FAILED, "waiting for process " + id
+                        + " failed: " + e, e));
             }
         });
         outPump.start();
@@ -108,14 +118,17 @@ public final class ShimProcess implements ExecProcess {
     @Override
     public ExitStatus waitFor(Duration timeout) throws InterruptedException {
         try {
-            return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            // saturated: a timeout of centuries means no limit, not an overflow
+            long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
+            return exit.get(nanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new KataTimeoutException("process " + id + " is still running", timeout);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KataException k) {
                 throw k;
             }
-            throw new IllegalStateException(e.getCause());
+            throw new KataException(KataErrorReason.AGENT_FAILED, "waiting for process " + id + " failed: " + e.getCause(),
+                    e.getCause());
         }
     }
 

@@ -162,4 +162,18 @@ class ShimProcessTest {
         assertThat(ch.lastSignal).isEqualTo(9);
         assertThat(p.onExit().get(5, TimeUnit.SECONDS).signal()).isEqualTo(9);
     }
+
+    @Test
+    void anExitStatusOutOfRangeIsTheGuestsFaultAndTyped() throws Exception {
+        ScriptedChannel ch = new ScriptedChannel();
+        ch.status = 1000;
+        ShimProcess p = new ShimProcess("e5", ch);
+        ch.exited.countDown();
+        ch.out.offer(new byte[0]);
+        assertThatThrownBy(() -> p.waitFor(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOfSatisfying(dev.jkata.api.KataException.class,
+                        e -> assertThat(e.reason()).isEqualTo(dev.jkata.api.KataErrorReason.PROTOCOL_VIOLATION))
+                .hasMessageContaining("exit status 1000");
+        p.close();
+    }
 }
