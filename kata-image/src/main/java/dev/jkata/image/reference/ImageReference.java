@@ -108,7 +108,7 @@ public record ImageReference(String registry, String repository, Optional<String
     /** True for a registry on this machine's loopback, which may be spoken to over plain HTTP. */
     public boolean isLoopback() {
         String host = registry.replaceFirst(":[0-9]+$", "");
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        return host.equals("localhost") || host.matches("127(?:\\.[0-9]{1,3}){3}") || host.equals("[::1]");
     }
 
     /** This reference pinned to {@code manifestDigest}, keeping its tag for display. */
