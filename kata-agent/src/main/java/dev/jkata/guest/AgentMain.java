@@ -49,9 +49,28 @@ public final class AgentMain {
             return;
         }
         GuestAgent agent = GuestAgent.forGuest(config);
+        startForwarding();
         System.out.println(ConsoleLogging.PREFIX + "ready in " + (System.currentTimeMillis() - jvmStart) + " ms, uptime "
                 + uptime() + " s, VmRSS " + rssKiB() + " kB, serving " + config.port());
         agent.servePort(port);
+    }
+
+    /** Serves the forwarding port (published ports, allow-listed egress) on a thread of its own, when the VM has one. */
+    private static void startForwarding() {
+        java.util.Optional<Path> path = VirtioPort.byName(dev.jkata.agent.forward.ForwardRequest.PORT_NAME);
+        if (path.isEmpty()) {
+            System.out.println(ConsoleLogging.PREFIX + "no forwarding port: published ports and allow-lists are off");
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                new dev.jkata.guest.network.ForwardServer().servePort(VirtioPort.open(path.get(), Duration.ofSeconds(1)));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.out.println(ConsoleLogging.PREFIX + "forwarding port " + path.get() + " failed: " + e);
+            }
+        }, "forward-port");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

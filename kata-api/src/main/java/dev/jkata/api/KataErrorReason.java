@@ -14,6 +14,8 @@ public enum KataErrorReason {
     IMAGE_BUILD_FAILED,
     /** A container image could not be fetched, verified or unpacked (see the image module's exception for which). */
     IMAGE_FAILED,
+    /** A sandbox's network could not be set up: a host port already in use, a destination that does not resolve. */
+    NETWORK_FAILED,
     /** The hypervisor could not start, or exited unexpectedly. */
     HYPERVISOR_FAILED,
     /** The requested accelerator cannot be used on this host. */

@@ -1,5 +1,6 @@
 package dev.jkata.api;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,6 +51,19 @@ public interface Sandbox extends AutoCloseable {
 
     /** The containers alive in this sandbox. */
     List<Container> containers();
+
+    /**
+     * Where the host reaches published {@code guestPort} (see {@link SandboxBuilder#publish(int)}); with an ephemeral
+     * host port, the port the host chose.
+     *
+     * @throws InvalidConfigurationException for field {@code guestPort} when that port was not published
+     */
+    InetSocketAddress publishedAddress(int guestPort);
+
+    /** The host port published {@code guestPort} is reachable on (on {@link #publishedAddress(int)}'s address). */
+    default int hostPort(int guestPort) {
+        return publishedAddress(guestPort).getPort();
+    }
 
     /** How long the VM took from launch until its agent answered. */
     Duration bootTime();

@@ -31,6 +31,8 @@ public final class SandboxBuilder {
     private ContainerSpec container = ContainerSpec.defaults();
     private Path stateRoot;
     private SandboxProvider provider;
+    private Network network = Network.none();
+    private final List<PublishedPort> ports = new ArrayList<>();
 
     SandboxBuilder() {}
 
@@ -130,6 +132,37 @@ public final class SandboxBuilder {
         return this;
     }
 
+    /** What the guest may reach: {@link Network#none()} (the default), {@link Network#nat()}, or NAT with an allow-list. */
+    public SandboxBuilder network(Network network) {
+        if (network == null) {
+            throw new InvalidConfigurationException("network", "must not be null; Network.none() is the default");
+        }
+        this.network = network;
+        return this;
+    }
+
+    /** Publishes {@code guestPort} on an ephemeral port of the host's 127.0.0.1: see {@link Sandbox#hostPort(int)}. */
+    public SandboxBuilder publish(int guestPort) {
+        return publish(PublishedPort.of(guestPort));
+    }
+
+    /** Publishes a guest port on the host address and port given. */
+    public SandboxBuilder publish(PublishedPort port) {
+        if (port == null) {
+            throw new InvalidConfigurationException("publish", "must not be null");
+        }
+        for (PublishedPort p : ports) {
+            if (p.guestPort() == port.guestPort()) {
+                throw new InvalidConfigurationException("publish", "guest port " + port.guestPort() + " is published twice");
+            }
+            if (p.hostPort() != 0 && p.hostPort() == port.hostPort()) {
+                throw new InvalidConfigurationException("publish", "host port " + port.hostPort() + " is given twice");
+            }
+        }
+        ports.add(port);
+        return this;
+    }
+
     /** Where sandboxes keep their state directories (default: $XDG_RUNTIME_DIR/jkata or /run/jkata). */
     public SandboxBuilder stateRoot(Path dir) {
         this.stateRoot = dir;
@@ -171,7 +204,8 @@ public final class SandboxBuilder {
             Specs.guestMountPoint(s.guestPath(), "share");
         }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
-                nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot));
+                nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
+                network, ports);
     }
 
     private static void requireReadable(String field, Path p) {

@@ -15,14 +15,19 @@ import java.util.Optional;
  * @param initrd a prebuilt guest initrd, or empty to build (or reuse from the cache) the default image
  * @param nvdimm whether the guest root file system is an ext4 image mapped as an NVDIMM
  * @param accelerator "auto", "kvm" or "tcg"
+ * @param network what the guest may reach ({@link Network#none()} by default)
+ * @param ports guest ports published on the host, at most one per guest port
  */
 public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
                           MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
-                          Duration bootTimeout, String accelerator, ContainerSpec container, Optional<Path> stateRoot) {
+                          Duration bootTimeout, String accelerator, ContainerSpec container, Optional<Path> stateRoot,
+                          Network network, List<PublishedPort> ports) {
 
     public SandboxSpec {
         shares = List.copyOf(shares);
         env = Map.copyOf(env);
+        java.util.Objects.requireNonNull(network, "network");
+        ports = List.copyOf(ports);
     }
 
     /**

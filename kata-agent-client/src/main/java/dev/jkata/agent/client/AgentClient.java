@@ -200,8 +200,32 @@ public final class AgentClient implements AutoCloseable {
     }
 
     public void createSandbox(String sandboxId, String hostname) {
+        createSandbox(sandboxId, hostname, java.util.List.of());
+    }
+
+    /** CreateSandbox with resolver lines ({@code nameserver 10.0.2.3}) for the guest's resolv.conf. */
+    public void createSandbox(String sandboxId, String hostname, java.util.List<String> dns) {
         call("CreateSandbox", s -> s.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(sandboxId)
-                .setHostname(hostname).build()));
+                .setHostname(hostname).addAllDns(dns).build()));
+    }
+
+    /** Kata's UpdateInterface: the guest finds the interface by MAC address (else name) and sets it as given. */
+    public dev.jkata.agent.proto.Interface updateInterface(dev.jkata.agent.proto.Interface iface) {
+        return call("UpdateInterface", s -> s.updateInterface(
+                dev.jkata.agent.proto.UpdateInterfaceRequest.newBuilder().setInterface(iface).build()));
+    }
+
+    /** Kata's UpdateRoutes: each route added or replaced. */
+    public void updateRoutes(java.util.List<dev.jkata.agent.proto.Route> routes) {
+        call("UpdateRoutes", s -> s.updateRoutes(dev.jkata.agent.proto.UpdateRoutesRequest.newBuilder()
+                .setRoutes(dev.jkata.agent.proto.Routes.newBuilder().addAllRoutes(routes)).build()));
+    }
+
+    /** Kata's CopyFile, for a small file in one part: {@code content} written to {@code guestPath} (under /run). */
+    public void copyFile(String guestPath, byte[] content, int mode) {
+        call("CopyFile", s -> s.copyFile(dev.jkata.agent.proto.CopyFileRequest.newBuilder().setPath(guestPath)
+                .setFileSize(content.length).setFileMode(mode).setDirMode(0755).setOffset(0)
+                .setData(ByteString.copyFrom(content)).build()));
     }
 
     public void destroySandbox() {

@@ -24,4 +24,25 @@ public final class FakeGuestOs implements GuestOs {
 
     @Override
     public synchronized void sync() { syncs++; }
+
+    private final java.util.List<dev.jkata.agent.proto.Interface> interfaces = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<dev.jkata.agent.proto.Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The interfaces UpdateInterface set, in order. */
+    public java.util.List<dev.jkata.agent.proto.Interface> interfaces() { return java.util.List.copyOf(interfaces); }
+
+    /** The routes UpdateRoutes set, in order. */
+    public java.util.List<dev.jkata.agent.proto.Route> routes() { return java.util.List.copyOf(routes); }
+
+    @Override
+    public dev.jkata.agent.proto.Interface updateInterface(dev.jkata.agent.proto.Interface iface) {
+        interfaces.add(iface);
+        return iface;
+    }
+
+    @Override
+    public java.util.List<dev.jkata.agent.proto.Route> updateRoutes(java.util.List<dev.jkata.agent.proto.Route> r) {
+        routes.addAll(r);
+        return r;
+    }
 }

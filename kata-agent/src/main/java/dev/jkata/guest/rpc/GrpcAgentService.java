@@ -103,6 +103,10 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
     public void createSandbox(CreateSandboxRequest req, StreamObserver<Empty> observer) {
         Rpcs.unary(observer, () -> {
             sandbox.create(req.getHostname(), req.getSandboxId(), storages(req.getStoragesList()));
+            if (req.getDnsCount() > 0) {
+                dev.jkata.guest.network.ResolvConf.write(fileCopier.root().resolve("sandbox").resolve("resolv.conf"),
+                        req.getDnsList());
+            }
             return EMPTY;
         });
     }
@@ -113,6 +117,21 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
             sandbox.destroy();
             return EMPTY;
         });
+    }
+
+    // ---- network -------------------------------------------------------------------------------
+
+    @Override
+    public void updateInterface(dev.jkata.agent.proto.UpdateInterfaceRequest req,
+                                StreamObserver<dev.jkata.agent.proto.Interface> observer) {
+        Rpcs.unary(observer, () -> os.updateInterface(req.getInterface()));
+    }
+
+    @Override
+    public void updateRoutes(dev.jkata.agent.proto.UpdateRoutesRequest req,
+                             StreamObserver<dev.jkata.agent.proto.Routes> observer) {
+        Rpcs.unary(observer, () -> dev.jkata.agent.proto.Routes.newBuilder()
+                .addAllRoutes(os.updateRoutes(req.getRoutes().getRoutesList())).build());
     }
 
     // ---- containers ----------------------------------------------------------------------------

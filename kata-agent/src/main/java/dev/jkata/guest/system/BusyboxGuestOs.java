@@ -3,8 +3,20 @@ package dev.jkata.guest.system;
 import java.time.Instant;
 import java.util.List;
 
-/** The real {@link GuestOs}: busybox {@code hostname}, {@code date -s @SECONDS} and {@code sync}. */
+/** The real {@link GuestOs}: busybox {@code hostname}, {@code date -s @SECONDS}, {@code sync} and {@code ip}. */
 public final class BusyboxGuestOs implements GuestOs {
+    private final dev.jkata.guest.network.GuestNetwork network =
+            new dev.jkata.guest.network.GuestNetwork(java.nio.file.Path.of("/sys/class/net"), Commands::run);
+
+    @Override
+    public dev.jkata.agent.proto.Interface updateInterface(dev.jkata.agent.proto.Interface iface) {
+        return network.updateInterface(iface);
+    }
+
+    @Override
+    public List<dev.jkata.agent.proto.Route> updateRoutes(List<dev.jkata.agent.proto.Route> routes) {
+        return network.updateRoutes(routes);
+    }
 
     @Override
     public void setHostname(String hostname) {

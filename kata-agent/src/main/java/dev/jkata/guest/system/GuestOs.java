@@ -14,6 +14,12 @@ public interface GuestOs {
     /** Sets the guest's wall clock. */
     void setClock(Instant time);
 
+    /** Configures one network interface as Kata's UpdateInterface asks, and returns it as configured. */
+    dev.jkata.agent.proto.Interface updateInterface(dev.jkata.agent.proto.Interface iface);
+
+    /** Adds or replaces routes as Kata's UpdateRoutes asks. */
+    java.util.List<dev.jkata.agent.proto.Route> updateRoutes(java.util.List<dev.jkata.agent.proto.Route> routes);
+
     /** Flushes file system buffers, before the host powers the VM off. */
     void sync();
 }

@@ -54,6 +54,28 @@ public final class VirtioPort implements Closeable {
         return new VirtioPort(path, new RandomAccessFile(path.toFile(), "rw"));
     }
 
+    /**
+     * The device node of the port named {@code name}: {@code /dev/virtio-ports/NAME} when init linked it, else the
+     * {@code /dev/vportNpM} whose sysfs name matches; empty when this guest has no such port.
+     */
+    public static java.util.Optional<Path> byName(String name) {
+        Path linked = Path.of("/dev/virtio-ports").resolve(name);
+        if (Files.exists(linked)) {
+            return java.util.Optional.of(linked);
+        }
+        try (java.util.stream.Stream<Path> ports = Files.list(Path.of("/sys/class/virtio-ports"))) {
+            for (Path p : (Iterable<Path>) ports::iterator) {
+                Path n = p.resolve("name");
+                if (Files.isReadable(n) && Files.readString(n).trim().equals(name)) {
+                    return java.util.Optional.of(Path.of("/dev").resolve(p.getFileName().toString()));
+                }
+            }
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.empty();
+    }
+
     public Path path() { return path; }
 
     /** A fresh view of the port's input for one session: it waits for the host, then reads until the host goes. */

@@ -15,6 +15,18 @@ public interface Guest {
     Path agentSocket();
 
     /**
+     * The UNIX socket of the guest's forwarding port (published ports and an allow-listed network travel there),
+     * or empty when this guest has none (a fake).
+     */
+    default Optional<Path> forwardSocket() { return Optional.empty(); }
+
+    /** Whether the guest has a NAT network device (Kata's UpdateInterface then finds it by {@link #macAddress()}). */
+    default boolean hasNatDevice() { return false; }
+
+    /** The MAC address of the guest's NAT network device. */
+    default String macAddress() { return ""; }
+
+    /**
      * The directory in the guest under which the agent mounts shared storages ({@code <this>/<tag>}); the
      * container root file system share is mounted at {@code <this>/containers}.
      */

@@ -21,9 +21,9 @@ public record GuestKernel(Path vmlinuz, Optional<Path> modulesDir, String versio
 
     /**
      * Drivers a guest uses when its kernel has them: virtio_balloon, whose free page reporting hands the RAM the
-     * guest frees back to the host.
+     * guest frees back to the host; virtio_net, for a sandbox with a NAT network.
      */
-    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon");
+    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon", "virtio_net");
 
     public GuestKernel {
         if (!Files.isReadable(vmlinuz)) {

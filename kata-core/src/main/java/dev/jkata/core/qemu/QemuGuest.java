@@ -24,8 +24,13 @@ final class QemuGuest implements Guest {
     private final String form;
     private final CacheDirectory cache;
     private final ConsoleForwarder console;
+    private final Path forwardSocket;
+    private final String mac;
 
-    QemuGuest(QemuVm vm, String sandboxId, long launchedAt, String form, CacheDirectory cache) {
+    QemuGuest(QemuVm vm, String sandboxId, long launchedAt, String form, CacheDirectory cache, Path forwardSocket,
+              String mac) {
+        this.forwardSocket = forwardSocket;
+        this.mac = mac;
         this.vm = vm;
         this.sandboxId = sandboxId;
         this.launchedAt = launchedAt;
@@ -39,6 +44,15 @@ final class QemuGuest implements Guest {
 
     @Override
     public String sharedRoot() { return SHARED_ROOT; }
+
+    @Override
+    public Optional<Path> forwardSocket() { return Optional.of(forwardSocket); }
+
+    @Override
+    public boolean hasNatDevice() { return mac != null; }
+
+    @Override
+    public String macAddress() { return mac == null ? "" : mac; }
 
     @Override
     public Duration sinceLaunch() { return Duration.ofNanos(System.nanoTime() - launchedAt); }

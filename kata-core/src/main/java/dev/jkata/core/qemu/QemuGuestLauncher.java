@@ -20,7 +20,10 @@ import dev.jkata.qemu.QemuHypervisor;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.config.SharedDir;
+import dev.jkata.agent.forward.ForwardRequest;
+import dev.jkata.qemu.device.UserNetwork;
 import dev.jkata.qemu.device.VirtioBalloon;
+import dev.jkata.qemu.device.VirtioSerialPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +35,8 @@ import java.util.Optional;
  * QEMU's end of the virtio-serial port {@code agent.channel.0}; each share is a virtio-9p device.
  */
 public final class QemuGuestLauncher implements GuestLauncher {
+    /** The forwarding port's socket in the run directory (short: a UNIX socket path has 107 bytes). */
+    static final String FORWARD_SOCKET = "fwd.sock";
     private final CacheDirectory cache;
     private final Progress progress;
 
@@ -69,9 +74,23 @@ public final class QemuGuestLauncher implements GuestLauncher {
         // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
         // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU
         cfg.device(VirtioBalloon.reportingFreePages());
+        // published ports and an allow-listed network travel on a port of their own, never on the agent's channel
+        Path forward = request.runDir().resolve(FORWARD_SOCKET).toAbsolutePath();
+        cfg.device(new VirtioSerialPort("fwd0", forward, ForwardRequest.PORT_NAME));
+        String mac = null;
+        if (spec.network().isNat() && !spec.network().isRestricted()) {
+            mac = macFor(request.sandboxId());
+            cfg.device(new UserNetwork("net0", mac));
+        }
         long launchedAt = System.nanoTime();
         return new QemuGuest(QemuHypervisor.create().launch(cfg.build()), request.sandboxId(), launchedAt,
-                image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd", cache);
+                image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd", cache, forward, mac);
+    }
+
+    /** A locally administered MAC address (02:...) derived from the sandbox id, so that logs and the guest agree. */
+    static String macFor(String sandboxId) {
+        int h = sandboxId.hashCode();
+        return String.format("02:6b:%02x:%02x:%02x:%02x", (h >>> 24) & 0xff, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff);
     }
 
     private GuestImage image(SandboxSpec spec) {

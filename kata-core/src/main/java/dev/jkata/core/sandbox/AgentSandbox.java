@@ -22,6 +22,7 @@ import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.guest.GuestShare;
+import dev.jkata.core.network.SandboxNetwork;
 import dev.jkata.core.state.Reaper;
 import dev.jkata.core.state.StateDirectory;
 import dev.jkata.core.state.StateRoot;
@@ -66,6 +67,7 @@ final class AgentSandbox implements Sandbox {
     private ContainerImage image;
     private ImageStore.Lease imageLease;
     private boolean mappedOwners;
+    private SandboxNetwork network;
 
     private AgentSandbox(String id, SandboxSpec spec, StateDirectory state, GuestLauncher launcher) {
         this.id = id;
@@ -107,6 +109,7 @@ final class AgentSandbox implements Sandbox {
             rootfsHostDir = cs.rootfs().orElseGet(launcher::defaultRootfs);
         }
         defaults().user(cs.user()); // a bad user fails here, not after a guest has booted
+        network = SandboxNetwork.prepare(spec, id); // so do a host port in use and an allowed name that does not resolve
         shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners));
         int n = 0;
         for (SandboxSpec.Share s : spec.shares()) {
@@ -123,7 +126,9 @@ final class AgentSandbox implements Sandbox {
         agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
                 () -> guest.failure().map(f -> "the guest died while booting: " + f).orElse(null));
         Duration ready = guest.sinceLaunch();
-        agent.createSandbox(id, spec.container().hostname());
+        agent.createSandbox(id, spec.container().hostname(), network.dns());
+        network.start(guest, agent);
+        userMounts.addAll(network.mounts());
         defaultContainer = newContainer(spec.container());
         bootTime = guest.sinceLaunch();
         move(SandboxState.RUNNING);
@@ -261,8 +266,21 @@ final class AgentSandbox implements Sandbox {
         }
     }
 
+    @Override
+    public java.net.InetSocketAddress publishedAddress(int guestPort) {
+        requireRunning("publishedAddress");
+        return network.publishedAddress(guestPort);
+    }
+
     /** Closes the agent client, stops the guest (politely for {@code grace} first), removes the state directory. */
     private void teardown(RuntimeException collect, Duration grace) {
+        if (network != null) {
+            try {
+                network.close(); // the host's ports are free at once, before the guest has stopped
+            } catch (RuntimeException e) {
+                collect.addSuppressed(e);
+            }
+        }
         if (agent != null) {
             try {
                 agent.close();

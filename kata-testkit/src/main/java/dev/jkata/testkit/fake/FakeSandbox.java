@@ -2,6 +2,7 @@ package dev.jkata.testkit.fake;
 
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
@@ -65,6 +66,11 @@ public final class FakeSandbox implements Sandbox {
     }
 
     static FakeSandbox start(SandboxSpec spec, Optional<Path> workRoot) {
+        if (spec.network().isNat() || !spec.ports().isEmpty()) {
+            throw new InvalidConfigurationException(spec.ports().isEmpty() ? "network" : "publish", "the HOST fake runs"
+                    + " host processes on the host's own network and cannot give them a network or publish their ports;"
+                    + " use a real sandbox for networking");
+        }
         long t0 = System.nanoTime();
         String id = "fake-" + randomHex();
         Path dir;
@@ -131,6 +137,12 @@ public final class FakeSandbox implements Sandbox {
     @Override
     public List<Container> containers() {
         return List.copyOf(containers.values());
+    }
+
+    /** The HOST fake publishes nothing (see {@link #start}). */
+    @Override
+    public java.net.InetSocketAddress publishedAddress(int guestPort) {
+        throw new InvalidConfigurationException("guestPort", "port " + guestPort + " is not published: the HOST fake publishes no ports");
     }
 
     @Override

@@ -1,0 +1,157 @@
+package dev.jkata.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a sandbox's guest may reach on the network. Immutable; the factories and {@link #allow} validate.
+ *
+ * <ul>
+ *   <li>{@link #none()}, the default: no network device; the guest has only its loopback. Published ports still
+ *       work: they are carried on the host's own channel to the agent, not over a guest network.</li>
+ *   <li>{@link #nat()}: user-mode NAT; the guest reaches what the host reaches, the host's own loopback at
+ *       {@value #HOST_ADDRESS} ({@value #HOST_NAME}).</li>
+ *   <li>{@code nat().allow("repo.example:443", "10.1.2.0/24:5432")}: the guest reaches those destinations and no
+ *       others. The guest then has no network device at all: each connection it makes to an allowed address is
+ *       taken by the agent and handed to the host, which checks it against this list and connects. Names are
+ *       resolved on the host when the sandbox starts; UDP, raw IP, other ports and DNS have nowhere to go.</li>
+ * </ul>
+ */
+public final class Network {
+    /** Where the guest reaches the host's own loopback, under NAT and an allow-list alike. */
+    public static final String HOST_ADDRESS = "10.0.2.2";
+    /** The name the guest's /etc/hosts gives {@link #HOST_ADDRESS}. */
+    public static final String HOST_NAME = "host.kata.internal";
+
+    private static final Network NONE = new Network(false, List.of(), false);
+    private static final Network NAT = new Network(true, List.of(), false);
+
+    private final boolean nat;
+    private final List<Destination> allowed;
+    private final boolean restricted;
+
+    private Network(boolean nat, List<Destination> allowed, boolean restricted) {
+        this.nat = nat;
+        this.allowed = List.copyOf(allowed);
+        this.restricted = restricted;
+    }
+
+    /** No network device: only loopback in the guest. */
+    public static Network none() { return NONE; }
+
+    /** User-mode NAT: the guest reaches what the host reaches. */
+    public static Network nat() { return NAT; }
+
+    /**
+     * This NAT restricted to {@code destinations} (added to any allowed before): each is {@code host:port},
+     * where host is a name, an IPv4 address or an IPv4 network in CIDR form ({@code 10.1.2.0/24}), and port is
+     * 1 to 65535. {@code 127.0.0.1:PORT} or {@code host.kata.internal:PORT} is a port on the host's loopback.
+     *
+     * @throws InvalidConfigurationException for field {@code network} naming an entry that does not parse, or
+     *                                       when this is {@link #none()}
+     */
+    public Network allow(String... destinations) {
+        if (!nat) {
+            throw new InvalidConfigurationException("network", "none() allows nothing; use nat().allow(...)");
+        }
+        Objects.requireNonNull(destinations, "destinations");
+        if (destinations.length == 0) {
+            throw new InvalidConfigurationException("network", "allow() needs at least one host:port");
+        }
+        List<Destination> all = new ArrayList<>(allowed);
+        for (String d : destinations) {
+            all.add(Destination.parse(d));
+        }
+        return new Network(true, all, true);
+    }
+
+    /** Whether the guest has a network beyond its loopback. */
+    public boolean isNat() { return nat; }
+
+    /** Whether the guest reaches only {@link #allowed()}. */
+    public boolean isRestricted() { return restricted; }
+
+    /** The allowed destinations of a restricted network, in the order given. */
+    public List<Destination> allowed() { return allowed; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Network n && n.nat == nat && n.restricted == restricted && n.allowed.equals(allowed);
+    }
+
+    @Override
+    public int hashCode() { return Objects.hash(nat, restricted, allowed); }
+
+    @Override
+    public String toString() {
+        return !nat ? "none" : restricted ? "nat, allowing " + allowed : "nat";
+    }
+
+    /**
+     * One allowed destination.
+     *
+     * @param host         a DNS name or an IPv4 address (the network's address when {@code prefixLength < 32})
+     * @param prefixLength 32 for one address or a name, fewer bits for a CIDR network
+     * @param port         the TCP port, 1 to 65535
+     */
+    public record Destination(String host, int prefixLength, int port) {
+        private static final java.util.regex.Pattern IPV4 =
+                java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+        private static final java.util.regex.Pattern NAME =
+                java.util.regex.Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+        public Destination {
+            if (host == null || !(IPV4.matcher(host).matches() || NAME.matcher(host).matches())) {
+                throw new InvalidConfigurationException("network", "'" + host + "' is neither an IPv4 address nor a host name");
+            }
+            if (prefixLength < 0 || prefixLength > 32 || prefixLength < 32 && !IPV4.matcher(host).matches()) {
+                throw new InvalidConfigurationException("network", "a /" + prefixLength + " network needs an IPv4 address"
+                        + " and 0 to 32 bits, not " + host);
+            }
+            if (port < 1 || port > 65535) {
+                throw new InvalidConfigurationException("network", "port " + port + " of " + host + " is not 1 to 65535");
+            }
+        }
+
+        /** Parses {@code host:port} or {@code a.b.c.d/bits:port}, naming the entry when it does not parse. */
+        public static Destination parse(String text) {
+            if (text == null) {
+                throw new InvalidConfigurationException("network", "an allowed destination must not be null");
+            }
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || text.startsWith("[")) {
+                throw new InvalidConfigurationException("network", "'" + text + "' is not host:port (IPv4 or a name;"
+                        + " IPv6 destinations are not supported)");
+            }
+            String host = text.substring(0, colon);
+            int port = number(text.substring(colon + 1), text);
+            int bits = 32;
+            int slash = host.indexOf('/');
+            if (slash >= 0) {
+                bits = number(host.substring(slash + 1), text);
+                host = host.substring(0, slash);
+            }
+            try {
+                return new Destination(host, bits, port);
+            } catch (InvalidConfigurationException e) {
+                throw new InvalidConfigurationException("network", "'" + text + "': " + e.getMessage().substring("network: ".length()));
+            }
+        }
+
+        private static int number(String digits, String entry) {
+            if (!digits.matches("[0-9]{1,5}")) {
+                throw new InvalidConfigurationException("network", "'" + entry + "' is not host:port: '" + digits + "' is not a number");
+            }
+            return Integer.parseInt(digits);
+        }
+
+        /** Whether {@link #host()} is a literal address or network rather than a name. */
+        public boolean isAddress() { return IPV4.matcher(host).matches(); }
+
+        @Override
+        public String toString() {
+            return host + (prefixLength < 32 ? "/" + prefixLength : "") + ":" + port;
+        }
+    }
+}

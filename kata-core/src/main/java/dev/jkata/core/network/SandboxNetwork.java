@@ -1,0 +1,155 @@
+package dev.jkata.core.network;
+
+import dev.jkata.agent.client.AgentClient;
+import dev.jkata.agent.client.BindMount;
+import dev.jkata.agent.forward.ForwardRequest;
+import dev.jkata.agent.proto.IPAddress;
+import dev.jkata.agent.proto.Interface;
+import dev.jkata.agent.proto.Route;
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.api.Network;
+import dev.jkata.api.SandboxSpec;
+import dev.jkata.core.guest.Guest;
+import dev.jkata.qemu.device.UserNetwork;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One sandbox's network, host side. {@link #prepare} resolves the allow-list and binds the published ports before
+ * the VM boots; {@link #start} configures the guest once its agent answers (Kata's UpdateInterface and UpdateRoutes,
+ * the hosts file by CopyFile) and opens the forwarding channel; {@link #mounts()} are the files every container gets
+ * (/etc/hosts, /etc/resolv.conf). {@link #close()} frees the ports at once.
+ */
+public final class SandboxNetwork implements AutoCloseable {
+    /** Where the agent keeps the sandbox's network files (CopyFile writes under /run/kata-containers). */
+    static final String GUEST_DIR = "/run/kata-containers/sandbox";
+    private static final String DEVICE = "eth0";
+
+    private final Network network;
+    private final String sandboxId;
+    private final String hostname;
+    private final EgressPolicy policy;
+    private final PublishedPorts ports;
+    private final EgressGateway gateway;
+    private ForwardChannel channel;
+
+    private SandboxNetwork(Network network, String sandboxId, String hostname, EgressPolicy policy, PublishedPorts ports) {
+        this.network = network;
+        this.sandboxId = sandboxId;
+        this.hostname = hostname;
+        this.policy = policy;
+        this.ports = ports;
+        this.gateway = new EgressGateway(policy, sandboxId);
+    }
+
+    /** Resolves and binds everything the host needs, failing with a typed error before any VM exists. */
+    public static SandboxNetwork prepare(SandboxSpec spec, String sandboxId) {
+        EgressPolicy policy = EgressPolicy.resolve(spec.network(), sandboxId);
+        PublishedPorts ports = PublishedPorts.bind(spec.ports(), sandboxId);
+        return new SandboxNetwork(spec.network(), sandboxId, spec.container().hostname(), policy, ports);
+    }
+
+    /** The resolver lines CreateSandbox carries: slirp's resolver under NAT; none for an allow-list (names are in /etc/hosts). */
+    public List<String> dns() {
+        if (!network.isNat()) {
+            return List.of();
+        }
+        return network.isRestricted()
+                ? List.of("# no resolver: this sandbox reaches only its allow-list, whose names are in /etc/hosts")
+                : List.of("nameserver " + UserNetwork.DNS);
+    }
+
+    /** Configures the guest's side and starts carrying connections. */
+    public void start(Guest guest, AgentClient agent) {
+        boolean needsChannel = !ports.isEmpty() || network.isRestricted();
+        if (needsChannel) {
+            Path socket = guest.forwardSocket().orElseThrow(() -> new InvalidConfigurationException(
+                    ports.isEmpty() ? "network" : "publish", "this guest (" + guest.describe() + ") has no forwarding"
+                    + " port, so it can publish no ports and carry no allow-list; use a QEMU sandbox"));
+            channel = ForwardChannel.connect(socket, gateway::handle, sandboxId);
+        }
+        if (network.isNat() && !network.isRestricted()) {
+            if (!guest.hasNatDevice()) {
+                throw new InvalidConfigurationException("network", "this guest (" + guest.describe() + ") has no network device");
+            }
+            agent.updateInterface(Interface.newBuilder().setName(DEVICE).setHwAddr(guest.macAddress()).setMtu(1500)
+                    .addIPAddresses(ipv4(UserNetwork.GUEST, UserNetwork.PREFIX)).build());
+            agent.updateRoutes(List.of(Route.newBuilder().setGateway(UserNetwork.GATEWAY).setDevice(DEVICE).build()));
+        }
+        if (network.isRestricted()) {
+            Interface.Builder lo = Interface.newBuilder().setName("lo").addIPAddresses(ipv4("127.0.0.1", 8));
+            for (String cidr : policy.guestAddresses()) {
+                String[] p = cidr.split("/");
+                lo.addIPAddresses(ipv4(p[0], Integer.parseInt(p[1])));
+            }
+            agent.updateInterface(lo.build());
+            for (ForwardRequest listen : policy.listens()) {
+                try {
+                    channel.open(listen).close();
+                } catch (IOException e) {
+                    throw new KataException(KataErrorReason.NETWORK_FAILED, "network: the guest cannot take connections"
+                            + " to " + listen.address() + ":" + listen.port() + ": " + e.getMessage(), sandboxId, e);
+                }
+            }
+        }
+        if (network.isNat()) {
+            agent.copyFile(GUEST_DIR + "/hosts", hosts().getBytes(StandardCharsets.US_ASCII), 0644);
+        }
+        if (channel != null) {
+            ports.start(channel);
+        }
+    }
+
+    private String hosts() {
+        StringBuilder b = new StringBuilder("127.0.0.1\tlocalhost\n");
+        if (!hostname.isEmpty()) {
+            b.append("127.0.1.1\t").append(hostname).append('\n');
+        }
+        b.append(Network.HOST_ADDRESS).append('\t').append(Network.HOST_NAME).append('\n');
+        policy.hostsLines().forEach(l -> b.append(l).append('\n'));
+        return b.toString();
+    }
+
+    /** The network files each container mounts over its own: none without a network. */
+    public List<BindMount> mounts() {
+        List<BindMount> m = new ArrayList<>();
+        if (network.isNat()) {
+            m.add(new BindMount(GUEST_DIR + "/hosts", "/etc/hosts", true));
+            m.add(new BindMount(GUEST_DIR + "/resolv.conf", "/etc/resolv.conf", true));
+        }
+        return m;
+    }
+
+    /** Where the host reaches published {@code guestPort}. */
+    public InetSocketAddress publishedAddress(int guestPort) {
+        return ports.address(guestPort);
+    }
+
+    /** Connections the allow-list refused so far. */
+    public long refusedConnections() { return gateway.refused(); }
+
+    private static IPAddress ipv4(String address, int prefix) {
+        return IPAddress.newBuilder().setAddress(address).setMask(Integer.toString(prefix)).build();
+    }
+
+    /** Frees the published ports and ends every carried connection. Idempotent. */
+    @Override
+    public void close() {
+        ports.close();
+        gateway.close();
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxNetwork[" + network + ", ports " + (ports.isEmpty() ? "none" : "published") + "]";
+    }
+}
