@@ -102,7 +102,7 @@ public final class Network {
                 java.util.regex.Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
         public Destination {
-            if (host == null || !(IPV4.matcher(host).matches() || NAME.matcher(host).matches())) {
+            if (host == null || !(IPV4.matcher(host).matches() || NAME.matcher(host).matches() && !host.matches("[0-9.]+"))) {
                 throw new InvalidConfigurationException("network", "'" + host + "' is neither an IPv4 address nor a host name");
             }
             if (prefixLength < 0 || prefixLength > 32 || prefixLength < 32 && !IPV4.matcher(host).matches()) {

@@ -44,24 +44,24 @@ public final class GuestNetwork {
         if (want.getIPAddressesCount() > MAX_ADDRESSES) {
             throw AgentException.invalid("at most " + MAX_ADDRESSES + " addresses per interface, not " + want.getIPAddressesCount());
         }
+        if (want.getMtu() != 0 && (want.getMtu() < 68 || want.getMtu() > 65535)) {
+            throw AgentException.invalid("MTU " + want.getMtu() + " is not 68 to 65535");
+        }
         String dev = find(want);
         String name = want.getName().isEmpty() ? dev : want.getName();
-        if (!name.equals(dev)) {
-            ip.apply(List.of("ip", "link", "set", "dev", dev, "down"));
-            ip.apply(List.of("ip", "link", "set", "dev", dev, "name", name));
-        }
         List<String> addresses = new ArrayList<>();
         for (IPAddress a : want.getIPAddressesList()) {
             addresses.add(cidr(a));
+        }
+        if (!name.equals(dev)) {
+            ip.apply(List.of("ip", "link", "set", "dev", dev, "down"));
+            ip.apply(List.of("ip", "link", "set", "dev", dev, "name", name));
         }
         ip.apply(List.of("ip", "addr", "flush", "dev", name));
         for (String a : addresses) {
             ip.apply(List.of("ip", "addr", "add", a, "dev", name));
         }
         if (want.getMtu() > 0) {
-            if (want.getMtu() < 68 || want.getMtu() > 65535) {
-                throw AgentException.invalid("MTU " + want.getMtu() + " is not 68 to 65535");
-            }
             ip.apply(List.of("ip", "link", "set", "dev", name, "mtu", Long.toString(want.getMtu())));
         }
         ip.apply(List.of("ip", "link", "set", "dev", name, "up"));
@@ -73,6 +73,7 @@ public final class GuestNetwork {
         if (routes.size() > MAX_ROUTES) {
             throw AgentException.invalid("at most " + MAX_ROUTES + " routes, not " + routes.size());
         }
+        List<List<String>> commands = new ArrayList<>();
         for (Route r : routes) {
             List<String> cmd = new ArrayList<>(List.of("ip", "route", "replace"));
             cmd.add(r.getDest().isEmpty() || r.getDest().equals("default") ? "default" : destination(r.getDest()));
@@ -91,8 +92,9 @@ public final class GuestNetwork {
                 }
                 cmd.addAll(List.of("scope", Integer.toString(r.getScope())));
             }
-            ip.apply(cmd);
+            commands.add(cmd);
         }
+        commands.forEach(ip::apply);
         return routes;
     }
 

@@ -62,7 +62,9 @@ final class EgressPolicy {
             for (String a : addresses) {
                 Rule r = rule(a, d.port());
                 rules.add(r);
-                hosts.add(dotted(r.guestNet()) + "\t" + d.host());
+                if (!d.host().equals("localhost")) { // the guest's localhost stays its own
+                    hosts.add(dotted(r.guestNet()) + "\t" + d.host());
+                }
             }
         }
         return new EgressPolicy(rules, new ArrayList<>(hosts));
