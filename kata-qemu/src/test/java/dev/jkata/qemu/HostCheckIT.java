@@ -17,7 +17,9 @@ class HostCheckIT {
         assertThat(r.ninePSupported()).isTrue();
         assertThat(r.virtioSerialSupported()).isTrue();
         assertThat(r.checks()).extracting(CheckItem::name)
-                .contains("qemu", "accelerator", "virtio-9p", "virtio-serial", "nvdimm", "seccomp", "setpriv", "memory");
+                .contains("qemu", "accelerator", "virtio-9p", "virtio-serial", "nvdimm", "network", "network-nat", "seccomp", "setpriv", "memory");
+        assertThat(r.checks()).filteredOn(c -> c.name().equals("network-nat")).extracting(CheckItem::status)
+                .as("Debian's QEMU has slirp").containsOnly(dev.jkata.qemu.check.CheckStatus.OK);
         assertThat(r.toJson()).contains("\"accelerator\"");
     }
 }

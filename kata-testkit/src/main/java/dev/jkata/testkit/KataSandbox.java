@@ -56,6 +56,18 @@ public @interface KataSandbox {
      */
     String image() default "";
 
+    /**
+     * Guest ports to publish on ephemeral ports of the host's 127.0.0.1; {@code sandbox.hostPort(80)} says where (as
+     * Testcontainers' getMappedPort). See {@link Wait} for waiting until a server answers.
+     */
+    int[] publish() default {};
+
+    /** {@code none} (the default: only loopback) or {@code nat} (the guest reaches what the host reaches). */
+    String network() default "none";
+
+    /** With {@code network = "nat"}, the only destinations the guest may reach, each {@code host:port}. */
+    String[] allow() default {};
+
     /** Environment variables for every process in the sandbox, each as {@code KEY=VALUE}. */
     String[] env() default {};
 

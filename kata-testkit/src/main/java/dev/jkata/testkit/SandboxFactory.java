@@ -93,6 +93,22 @@ final class SandboxFactory {
         if (!a.image().isEmpty()) {
             b.image(a.image());
         }
+        for (int port : a.publish()) {
+            b.publish(port);
+        }
+        dev.jkata.api.Network net = switch (a.network()) {
+            case "none" -> dev.jkata.api.Network.none();
+            case "nat" -> dev.jkata.api.Network.nat();
+            default -> throw new InvalidConfigurationException("@KataSandbox(network) of " + owner,
+                    "'" + a.network() + "' is not none or nat");
+        };
+        if (a.allow().length > 0) {
+            if (!net.isNat()) {
+                throw new InvalidConfigurationException("@KataSandbox(allow) of " + owner, "needs network = \"nat\"");
+            }
+            net = net.allow(a.allow());
+        }
+        b.network(net);
         for (String kv : a.env()) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

@@ -74,6 +74,18 @@ final class RunCommand implements Callable<Integer> {
             description = "When to pull the image: missing (default), always, never.")
     String pull;
 
+    @Option(names = {"-p", "--publish"}, paramLabel = "[ADDR:]HOST:GUEST",
+            description = "Publish a guest port on the host (8080:80, 127.0.0.1:8080:80, :80 or 80 for any free port).")
+    List<String> publish = List.of();
+
+    @Option(names = "--network", defaultValue = "none", paramLabel = "MODE",
+            description = "none (default: no device, only loopback) or nat (the guest reaches what the host reaches).")
+    String network;
+
+    @Option(names = "--allow", paramLabel = "HOST:PORT",
+            description = "With nat, allow only these destinations (repo.example:443, 10.1.2.0/24:5432, 127.0.0.1:8080).")
+    List<String> allow = List.of();
+
     @Option(names = "--rootfs", description = "A host directory to use as the container's root file system (default: busybox).")
     Path rootfs;
 
@@ -118,6 +130,10 @@ final class RunCommand implements Callable<Integer> {
             ContainerImages.pull(image, policy, new TerminalPullProgress(io.err(), io.stdinIsTerminal()));
             b.container(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER).build());
         }
+        b.network(network(network, allow));
+        for (String p : publish) {
+            b.publish(dev.jkata.api.PublishedPort.parse(p));
+        }
         for (String s : shares) {
             Share share = Share.parse(s);
             b.share(share.host(), share.guest(), share.readOnly());
@@ -128,6 +144,11 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Sandbox sb = b.start()) {
             io.err().printf("    sandbox %s up in %.1f s%n", sb.id(), (System.nanoTime() - t0) / 1e9);
+            for (String p : publish) {
+                int guestPort = dev.jkata.api.PublishedPort.parse(p).guestPort();
+                java.net.InetSocketAddress a = sb.publishedAddress(guestPort);
+                io.err().printf("    guest port %d is published on %s:%d%n", guestPort, a.getAddress().getHostAddress(), a.getPort());
+            }
             io.err().flush();
             List<String> argv = sb.container().image().map(i -> i.commandWith(command)).orElse(command);
             if (argv.isEmpty()) {
@@ -161,6 +182,21 @@ final class RunCommand implements Callable<Integer> {
                 return st.code();
             }
         }
+    }
+
+    static dev.jkata.api.Network network(String mode, List<String> allow) {
+        dev.jkata.api.Network n = switch (mode) {
+            case "none" -> dev.jkata.api.Network.none();
+            case "nat" -> dev.jkata.api.Network.nat();
+            default -> throw new dev.jkata.api.InvalidConfigurationException("network", "'" + mode + "' is not none or nat");
+        };
+        if (!allow.isEmpty()) {
+            if (!n.isNat()) {
+                throw new dev.jkata.api.InvalidConfigurationException("network", "--allow needs --network nat");
+            }
+            n = n.allow(allow.toArray(String[]::new));
+        }
+        return n;
     }
 
     static PullPolicy pullPolicy(String text) {

@@ -30,4 +30,46 @@ class RunCommandIT {
         assertThat(out.toString()).startsWith(want + "  -");
         assertThat(err.toString()).contains("from-e /tmp");
     }
+
+    /** The issue's own scenario: {@code kata run -p HOST:80 -- httpd ...}, and the host's HTTP client gets the page. */
+    @Test
+    void aPublishedPortServesThePageToTheHost() throws Exception {
+        int hostPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            hostPort = probe.getLocalPort();
+        }
+        java.io.PipedOutputStream stdin = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(stdin);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Stdio io = new Stdio(in, new PrintStream(out, true), new PrintStream(err, true), false);
+        java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                KataCli.execute(io, "run", "-p", hostPort + ":80", "--", "sh", "-c",
+                        "mkdir -p /tmp/www && echo 'a page from the VM' > /tmp/www/index.html && httpd -p 80 -h /tmp/www"
+                                + " && read line && echo \"stopping on $line\""));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = null;
+        for (int i = 0; i < 600 && body == null && !run.isDone(); i++) {
+            try {
+                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + hostPort + "/")).timeout(java.time.Duration.ofSeconds(10)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    body = r.body();
+                }
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        stdin.write("request\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        stdin.close();
+        int code = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(body).as("stderr: %s", err).isEqualTo("a page from the VM\n");
+        assertThat(code).as("stderr: %s", err).isZero();
+        assertThat(out.toString()).contains("stopping on request");
+        assertThat(err.toString()).contains("guest port 80 is published on 127.0.0.1:" + hostPort);
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.bind(new java.net.InetSocketAddress("127.0.0.1", hostPort)); // free again once kata run ended
+        }
+    }
 }

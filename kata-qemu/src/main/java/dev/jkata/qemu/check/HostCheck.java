@@ -71,6 +71,7 @@ public final class HostCheck {
         Optional<String> version = Optional.empty();
         List<String> devices = List.of();
         boolean sandbox = false;
+        boolean slirp = false;
         if (qemu.isEmpty()) {
             checks.add(CheckItem.fail("qemu", QemuBinary.NAME + " not found on PATH or in /usr/bin; install it with: "
                     + QemuBinary.INSTALL));
@@ -86,6 +87,8 @@ public final class HostCheck {
             HostCommand.Result d = HostCommand.run(List.of(bin, "-device", "help"), commandTimeout);
             devices = d.succeeded() ? deviceNames(d.output()) : List.of();
             sandbox = SeccompProbe.supports(qemu.get());
+            HostCommand.Result n = HostCommand.run(List.of(bin, "-netdev", "help"), commandTimeout);
+            slirp = n.succeeded() && n.output().lines().anyMatch(l -> l.trim().equals("user"));
         }
         boolean nineP = devices.contains("virtio-9p-pci");
         boolean nvdimm = devices.contains("nvdimm");
@@ -102,6 +105,11 @@ public final class HostCheck {
                     : CheckItem.fail("virtio-serial", "QEMU lacks virtio-serial-pci or virtserialport, needed for the agent channel"));
             checks.add(nvdimm ? CheckItem.ok("nvdimm", "QEMU has nvdimm (rootfs image mapped from the host)")
                     : CheckItem.warn("nvdimm", "QEMU lacks nvdimm; only initrd guest images can be used"));
+            checks.add(CheckItem.ok("network", "published ports and allow-listed networks (carried on a virtio-serial port"
+                    + " of their own: nothing to install)"));
+            checks.add(slirp ? CheckItem.ok("network-nat", "QEMU has user-mode networking (slirp): Network.nat() works")
+                    : CheckItem.warn("network-nat", "QEMU lacks user-mode networking (-netdev user): Network.nat() without"
+                    + " an allow-list cannot be used; install Debian's qemu-system-x86, which has it"));
             checks.add(sandbox ? CheckItem.ok("seccomp", "QEMU accepts -sandbox " + dev.jkata.qemu.device.Seccomp.POLICY)
                     : CheckItem.warn("seccomp", "QEMU does not accept -sandbox on; VMs run without QEMU's seccomp filter"));
         }
