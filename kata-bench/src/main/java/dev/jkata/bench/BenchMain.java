@@ -38,6 +38,9 @@ public final class BenchMain {
             if (options.runs("image")) {
                 guarded(report, "image", () -> new ImageBench(ctx, report).run());
             }
+            if (options.runs("network")) {
+                guarded(report, "network", () -> new NetworkBench(ctx, report).run());
+            }
             if (options.runs("start")) {
                 guarded(report, "start", () -> new StartBench(ctx, report).run());
             }

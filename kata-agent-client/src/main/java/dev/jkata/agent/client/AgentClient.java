@@ -94,7 +94,9 @@ public final class AgentClient implements AutoCloseable {
         EventLoopGroup loop = null;
         try {
             transport = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket));
-            session = YamuxSession.client(transport, YamuxConfig.builder().name("agent").build());
+            // the agent opens no streams to the host: any it opens is refused at once, holding nothing
+            session = YamuxSession.client(transport, YamuxConfig.builder().name("agent").acceptBacklog(0)
+                    .maxInboundStreams(0).build());
             loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kata-agent-grpc", true),
                     LocalIoHandler.newFactory());
             connector = YamuxConnector.bind(session, loop);
@@ -260,8 +262,12 @@ public final class AgentClient implements AutoCloseable {
 
     /** Blocks until the process exits; its status, 128+N for signal N. */
     public int waitProcess(String containerId, String execId) {
-        return longPoll("WaitProcess", s -> s.waitProcess(WaitProcessRequest.newBuilder().setContainerId(containerId)
-                .setExecId(execId).build())).getStatus();
+        try {
+            return longPoll("WaitProcess", s -> s.waitProcess(WaitProcessRequest.newBuilder().setContainerId(containerId)
+                    .setExecId(execId).build())).getStatus();
+        } catch (StatusRuntimeException e) {
+            throw AgentErrors.map("WaitProcess", e, config.longPollDeadline(), false);
+        }
     }
 
     /** Up to {@code max} bytes of stdout; an empty array at the end of the stream. */
@@ -278,9 +284,7 @@ public final class AgentClient implements AutoCloseable {
         ReadStreamRequest r = ReadStreamRequest.newBuilder().setContainerId(containerId).setExecId(execId).setLen(max).build();
         String op = out ? "ReadStdout" : "ReadStderr";
         try {
-            AgentServiceGrpc.AgentServiceBlockingStub s =
-                    agent.withDeadlineAfter(config.longPollDeadline().toMillis(), TimeUnit.MILLISECONDS);
-            ReadStreamResponse resp = out ? s.readStdout(r) : s.readStderr(r);
+            ReadStreamResponse resp = longPoll(op, s -> out ? s.readStdout(r) : s.readStderr(r));
             if (resp.getData().size() > max) {
                 throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, op + " returned " + resp.getData().size()
                         + " bytes, more than the " + max + " asked for");
@@ -290,7 +294,7 @@ public final class AgentClient implements AutoCloseable {
             if (AgentErrors.isEndOfStream(e)) {
                 return new byte[0];
             }
-            throw AgentErrors.map(op, e, config.longPollDeadline());
+            throw AgentErrors.map(op, e, config.longPollDeadline(), false);
         }
     }
 
@@ -332,18 +336,39 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private <T> T call(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
+        long t0 = System.nanoTime();
         try {
             return f.apply(agent.withDeadlineAfter(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS));
         } catch (StatusRuntimeException e) {
-            throw AgentErrors.map(op, e, config.callDeadline());
+            throw AgentErrors.map(op, e, config.callDeadline(), ownDeadlinePassed(t0, config.callDeadline()));
         }
     }
 
+    /**
+     * Whether a DEADLINE_EXCEEDED is the host's own deadline running out, rather than a status the guest sent
+     * before it (which the guest may do to pass for a timeout).
+     */
+    private static boolean ownDeadlinePassed(long startedNanos, Duration deadline) {
+        return System.nanoTime() - startedNanos >= deadline.toNanos() - TimeUnit.MILLISECONDS.toNanos(20);
+    }
+
+    /**
+     * A call that waits for the guest (WaitProcess, ReadStdout): when its own deadline runs out with no answer, it is
+     * asked again, so that waiting has no ceiling; closing the sandbox ends it sooner.
+     */
     private <T> T longPoll(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
-        try {
-            return f.apply(agent.withDeadlineAfter(config.longPollDeadline().toMillis(), TimeUnit.MILLISECONDS));
-        } catch (StatusRuntimeException e) {
-            throw AgentErrors.map(op, e, config.longPollDeadline());
+        while (true) {
+            long t0 = System.nanoTime();
+            try {
+                return f.apply(agent.withDeadlineAfter(config.longPollDeadline().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (StatusRuntimeException e) {
+                boolean ours = ownDeadlinePassed(t0, config.longPollDeadline());
+                if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED && ours && !session.isClosed()) {
+                    LOG.debug("{} waited {} without an answer; asking again", op, config.longPollDeadline());
+                    continue;
+                }
+                throw e;
+            }
         }
     }
 

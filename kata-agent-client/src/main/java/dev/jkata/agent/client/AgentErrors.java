@@ -7,20 +7,42 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 
-/** The one place gRPC statuses from the agent become this library's typed exceptions. */
+/**
+ * The one place gRPC statuses from the agent become this library's typed exceptions. The guest is hostile: its
+ * status picks only among the agent's own reasons (a refusal is AGENT_FAILED, never the INVALID_CONFIGURATION kept
+ * for the caller's own mistakes), and its description is cut to {@value #MAX_DESCRIPTION} printable characters.
+ */
 final class AgentErrors {
+    static final int MAX_DESCRIPTION = 512;
+
     private AgentErrors() {}
 
-    static KataException map(String operation, StatusRuntimeException e, Duration deadline) {
+    /** The guest's text, made safe for a message and a log line: printable, one line, bounded. */
+    static String describe(String guestText) {
+        if (guestText == null) {
+            return "";
+        }
+        String t = guestText.length() > MAX_DESCRIPTION ? guestText.substring(0, MAX_DESCRIPTION) + "..." : guestText;
+        return t.replaceAll("[\\p{Cntrl}\\p{Cf}\\u2028\\u2029]", "?");
+    }
+
+    /**
+     * @param ownDeadlinePassed whether the host's own deadline for the call had run out: a DEADLINE_EXCEEDED before
+     *                          that was sent by the guest, and is the agent's failure, not a timeout
+     */
+    static KataException map(String operation, StatusRuntimeException e, Duration deadline, boolean ownDeadlinePassed) {
         Status s = e.getStatus();
-        String what = operation + " failed: " + s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+        String what = operation + " failed: " + s.getCode() + (s.getDescription() == null ? "" : ": " + describe(s.getDescription()));
         return switch (s.getCode()) {
-            case DEADLINE_EXCEEDED -> new KataTimeoutException("the agent did not answer " + operation, deadline, e);
+            case DEADLINE_EXCEEDED -> ownDeadlinePassed
+                    ? new KataTimeoutException("the agent did not answer " + operation, deadline, e)
+                    : new KataException(KataErrorReason.AGENT_FAILED, what + " (sent by the agent, before the host's"
+                    + " deadline of " + deadline.toMillis() + " ms)", e);
             case NOT_FOUND -> new KataException(KataErrorReason.NOT_FOUND, what, e);
             case UNAVAILABLE, CANCELLED -> new KataException(KataErrorReason.AGENT_FAILED,
                     what + " (the agent connection is gone: the VM stopped or the sandbox is closing)", e);
             case INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, OUT_OF_RANGE ->
-                    new KataException(KataErrorReason.INVALID_CONFIGURATION, what, e);
+                    new KataException(KataErrorReason.AGENT_FAILED, "the agent refused: " + what, e);
             case RESOURCE_EXHAUSTED -> new KataException(KataErrorReason.PROTOCOL_VIOLATION,
                     what + " (a message over the size limit)", e);
             default -> new KataException(KataErrorReason.AGENT_FAILED, what, e);

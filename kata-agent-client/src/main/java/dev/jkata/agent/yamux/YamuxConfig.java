@@ -54,11 +54,12 @@ public record YamuxConfig(
             throw new InvalidConfigurationException("maxStreamWindow",
                     "must be at least the initial window " + initialStreamWindow + ", was " + maxStreamWindow);
         }
-        if (acceptBacklog < 1) {
-            throw new InvalidConfigurationException("acceptBacklog", "must be at least 1, was " + acceptBacklog);
+        if (acceptBacklog < 0) {
+            throw new InvalidConfigurationException("acceptBacklog", "must be at least 0, was " + acceptBacklog);
         }
-        if (maxInboundStreams < 1) {
-            throw new InvalidConfigurationException("maxInboundStreams", "must be at least 1, was " + maxInboundStreams);
+        if (maxInboundStreams < 0) {
+            throw new InvalidConfigurationException("maxInboundStreams", "must be at least 0 (0: refuse every stream the"
+                    + " peer opens), was " + maxInboundStreams);
         }
         positive("connectionWriteTimeout", connectionWriteTimeout);
         positive("streamWriteTimeout", streamWriteTimeout);

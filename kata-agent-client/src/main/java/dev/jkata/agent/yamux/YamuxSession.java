@@ -300,6 +300,10 @@ public final class YamuxSession implements Closeable {
         } catch (RuntimeException e) {
             LOG.error("yamux session {}: internal error in the reader", config.name(), e);
             fail(new YamuxSessionClosedException("internal error in the yamux reader: " + e, e), GoAwayCode.INTERNAL_ERROR);
+        } catch (Error e) {
+            // out of memory, a stack overflow: the session cannot go on, and its waiters must learn so now
+            fail(new YamuxSessionClosedException("the yamux reader died: " + e, e), GoAwayCode.INTERNAL_ERROR);
+            throw e;
         }
     }
 

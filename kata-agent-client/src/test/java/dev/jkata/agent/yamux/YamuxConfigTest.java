@@ -29,7 +29,7 @@ class YamuxConfigTest {
 
     @Test
     void rejectsNonPositiveBoundsAndTimeouts() {
-        assertThatThrownBy(() -> YamuxConfig.builder().acceptBacklog(0).build())
+        assertThatThrownBy(() -> YamuxConfig.builder().acceptBacklog(-1).build())
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("acceptBacklog"));
         assertThatThrownBy(() -> YamuxConfig.builder().streamWriteTimeout(Duration.ZERO).build())
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("streamWriteTimeout"));

@@ -192,6 +192,42 @@ class YamuxHostilePeerTest {
     }
 
     @Test
+    void aSessionThatTakesNoStreamsResetsEveryOneThePeerOpensAndHoldsNone() throws Exception {
+        client(YamuxConfig.builder().acceptBacklog(0).maxInboundStreams(0).build());
+        peer.startReading();
+        byte[] window = new byte[256 * 1024];
+        for (int id = 2; id <= 64; id += 2) {
+            peer.send(FrameHeader.data(id, FrameHeader.SYN, window.length), window);
+        }
+        for (int id = 2; id <= 64; id += 2) {
+            RawPeer.Frame refused = peer.next(WAIT);
+            assertThat(refused.header()).isEqualTo(FrameHeader.windowUpdate(id, FrameHeader.RST, 0));
+        }
+        assertThat(session.streamCount()).isZero();
+        assertThat(session.isClosed()).isFalse();
+        assertThat(session.accept(Duration.ofMillis(100))).isEmpty();
+    }
+
+    @Test
+    void anErrorInTheReaderFailsTheSessionForItsWaiters() throws Exception {
+        java.io.InputStream dying = new java.io.InputStream() {
+            @Override
+            public int read() {
+                throw new OutOfMemoryError("injected");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw new OutOfMemoryError("injected");
+            }
+        };
+        YamuxSession s = YamuxSession.client(dying, java.io.OutputStream.nullOutputStream(), () -> { },
+                YamuxConfig.builder().build());
+        assertThat(s.awaitClosed(WAIT)).as("the session fails rather than leaving waiters to their timeouts").isTrue();
+        assertThat(s.closeReason()).hasValueSatisfying(r -> assertThat(r).hasMessageContaining("reader died"));
+    }
+
+    @Test
     void openingAStreamTwiceIsAProtocolViolation() throws Exception {
         client(YamuxConfig.defaults());
         peer.send(FrameHeader.windowUpdate(2, FrameHeader.SYN, 0));
