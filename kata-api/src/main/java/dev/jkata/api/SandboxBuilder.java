@@ -33,6 +33,7 @@ public final class SandboxBuilder {
     private SandboxProvider provider;
     private Network network = Network.none();
     private final List<PublishedPort> ports = new ArrayList<>();
+    private boolean publishExposed;
 
     SandboxBuilder() {}
 
@@ -163,6 +164,15 @@ public final class SandboxBuilder {
         return this;
     }
 
+    /**
+     * Publishes every TCP port the container image declares (its ExposedPorts) that is not published already, each on
+     * an ephemeral port of 127.0.0.1, as {@code docker run -P} does; without an image, nothing more.
+     */
+    public SandboxBuilder publishExposedPorts() {
+        this.publishExposed = true;
+        return this;
+    }
+
     /** Where sandboxes keep their state directories (default: $XDG_RUNTIME_DIR/jkata or /run/jkata). */
     public SandboxBuilder stateRoot(Path dir) {
         this.stateRoot = dir;
@@ -205,7 +215,7 @@ public final class SandboxBuilder {
         }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
-                network, ports);
+                network, ports, publishExposed);
     }
 
     private static void requireReadable(String field, Path p) {

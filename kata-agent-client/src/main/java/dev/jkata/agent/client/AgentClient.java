@@ -201,6 +201,25 @@ public final class AgentClient implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Whether the agent answers a health check with SERVING within {@code timeout}: before a close spends RPCs on a
+     * guest that may have stopped answering.
+     */
+    public boolean answers(Duration timeout) {
+        if (session.isClosed()) {
+            return false;
+        }
+        try {
+            return check(timeout.toNanos()).get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).getStatus()
+                    == HealthCheckResponse.ServingStatus.SERVING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public void createSandbox(String sandboxId, String hostname) {
         createSandbox(sandboxId, hostname, java.util.List.of());
     }
@@ -298,9 +317,20 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands stdin bytes to the agent, which takes what its queue has room for (perhaps fewer than {@code len}) and
+     * waits for room while the process does not read: a long poll, asked again at its deadline, since a write the
+     * agent did not answer took nothing.
+     */
     public int writeStdin(String containerId, String execId, byte[] data, int off, int len) {
-        int n = call("WriteStdin", s -> s.writeStdin(WriteStreamRequest.newBuilder().setContainerId(containerId)
-                .setExecId(execId).setData(ByteString.copyFrom(data, off, len)).build())).getLen();
+        WriteStreamRequest req = WriteStreamRequest.newBuilder().setContainerId(containerId)
+                .setExecId(execId).setData(ByteString.copyFrom(data, off, len)).build();
+        int n;
+        try {
+            n = longPoll("WriteStdin", s -> s.writeStdin(req)).getLen();
+        } catch (StatusRuntimeException e) {
+            throw AgentErrors.map("WriteStdin", e, config.longPollDeadline(), false);
+        }
         if (n < 0 || n > len) {
             throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, "WriteStdin reported " + n + " of " + len + " bytes written");
         }

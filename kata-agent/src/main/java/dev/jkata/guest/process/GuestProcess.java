@@ -39,6 +39,10 @@ public final class GuestProcess {
     private long pid;
     private boolean stdinClosed;
     private boolean terminalEofSent;
+    private StdinFeeder feeder;
+
+    /** What a process's stdin holds that it has not read yet, at most. */
+    static final int STDIN_QUEUE = 1 << 20;
 
     /** A process not yet started, whose stdout and stderr buffers hold at most {@code bufferCapacity} bytes each. */
     public GuestProcess(String execId, int bufferCapacity) {
@@ -61,8 +65,9 @@ public final class GuestProcess {
                 throw AgentException.precondition("process " + execId + " was already started");
             }
             process = launched;
+            feeder = new StdinFeeder(launched.getOutputStream(), STDIN_QUEUE, "proc-" + shortId() + "-in");
             if (stdinClosed) {
-                closeQuietly(launched.getOutputStream());
+                feeder.close();
             }
         }
         String name = "proc-" + shortId();
@@ -193,26 +198,29 @@ public final class GuestProcess {
     }
 
     /**
-     * Writes all of {@code data} to the process's stdin, waiting for the process to start and for the pipe
-     * to take it (a process that does not read its stdin blocks the writer).
+     * Queues as much of {@code data} for the process's stdin as fits ({@value #STDIN_QUEUE} bytes at most wait),
+     * after the process started, and returns how much: the host sends the rest again. A process that does not read
+     * makes this wait for room; a cancelled call has taken nothing.
      */
     public int writeStdin(byte[] data) {
         OutputStream stdin = awaitStdin();
         if (stdin == null) {
             return writeTerminal(data);
         }
-        synchronized (stdinLock) {
-            try {
-                stdin.write(data);
-                stdin.flush();
-                return data.length;
-            } catch (IOException e) {
-                if (exit.isDone() || stdinClosed()) {
-                    throw AgentException.precondition("the stdin of process " + execId + " is closed: "
-                            + (exit.isDone() ? "the process exited" : "CloseStdin was called"));
-                }
-                throw AgentException.internal("writing the stdin of process " + execId + ": " + e.getMessage(), e);
+        StdinFeeder f;
+        synchronized (this) {
+            f = feeder;
+        }
+        try {
+            return f.offer(data);
+        } catch (InterruptedException e) {
+            throw AgentException.interrupted("writing the stdin of process " + execId);
+        } catch (IOException e) {
+            if (exit.isDone() || stdinClosed()) {
+                throw AgentException.precondition("the stdin of process " + execId + " is closed: "
+                        + (exit.isDone() ? "the process exited" : "CloseStdin was called"));
             }
+            throw AgentException.internal("writing the stdin of process " + execId + ": " + e.getMessage(), e);
         }
     }
 
@@ -242,10 +250,12 @@ public final class GuestProcess {
             }
             return;
         }
-        if (p != null) {
-            synchronized (stdinLock) {
-                closeQuietly(p.getOutputStream());
-            }
+        StdinFeeder f;
+        synchronized (this) {
+            f = feeder;
+        }
+        if (p != null && f != null) {
+            f.close(); // at once: the queued bytes go in first, without this call waiting for a reader
         }
     }
 

@@ -150,8 +150,13 @@ public final class AgentHarness implements AutoCloseable {
     }
 
     public int writeStdin(String cid, String execId, byte[] data) {
-        return agent.writeStdin(WriteStreamRequest.newBuilder().setContainerId(cid).setExecId(execId)
-                .setData(ByteString.copyFrom(data)).build()).getLen();
+        // as a host does: the agent takes what its stdin queue has room for, and the rest is sent again
+        int done = 0;
+        do {
+            done += agent.writeStdin(WriteStreamRequest.newBuilder().setContainerId(cid).setExecId(execId)
+                    .setData(ByteString.copyFrom(data, done, data.length - done)).build()).getLen();
+        } while (done < data.length);
+        return done;
     }
 
     /** One ReadStdout/ReadStderr; {@code null} at the end of the stream (status UNKNOWN "EOF"). */

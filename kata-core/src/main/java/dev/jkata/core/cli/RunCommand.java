@@ -78,6 +78,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Publish a guest port on the host (8080:80, 127.0.0.1:8080:80, :80 or 80 for any free port).")
     List<String> publish = List.of();
 
+    @Option(names = {"-P", "--publish-all"}, description = "Publish every TCP port the image exposes, each on a free port.")
+    boolean publishAll;
+
     @Option(names = "--network", defaultValue = "none", paramLabel = "MODE",
             description = "none (default: no device, only loopback) or nat (the guest reaches what the host reaches).")
     String network;
@@ -131,6 +134,9 @@ final class RunCommand implements Callable<Integer> {
             b.container(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER).build());
         }
         b.network(network(network, allow));
+        if (publishAll) {
+            b.publishExposedPorts();
+        }
         for (String p : publish) {
             b.publish(dev.jkata.api.PublishedPort.parse(p));
         }
@@ -144,8 +150,16 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Sandbox sb = b.start()) {
             io.err().printf("    sandbox %s up in %.1f s%n", sb.id(), (System.nanoTime() - t0) / 1e9);
-            for (String p : publish) {
-                int guestPort = dev.jkata.api.PublishedPort.parse(p).guestPort();
+            java.util.Set<Integer> shown = new java.util.TreeSet<>();
+            publish.forEach(p -> shown.add(dev.jkata.api.PublishedPort.parse(p).guestPort()));
+            if (publishAll) {
+                sb.container().image().ifPresent(i -> i.exposedPorts().forEach(e -> {
+                    if (e.matches("[0-9]{1,5}(/tcp)?")) {
+                        shown.add(Integer.parseInt(e.replace("/tcp", "")));
+                    }
+                }));
+            }
+            for (int guestPort : shown) {
                 java.net.InetSocketAddress a = sb.publishedAddress(guestPort);
                 io.err().printf("    guest port %d is published on %s:%d%n", guestPort, a.getAddress().getHostAddress(), a.getPort());
             }

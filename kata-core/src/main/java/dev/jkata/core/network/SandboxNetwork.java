@@ -50,8 +50,13 @@ public final class SandboxNetwork implements AutoCloseable {
 
     /** Resolves and binds everything the host needs, failing with a typed error before any VM exists. */
     public static SandboxNetwork prepare(SandboxSpec spec, String sandboxId) {
+        return prepare(spec, spec.ports(), sandboxId);
+    }
+
+    /** As {@link #prepare(SandboxSpec, String)}, publishing {@code published} (the spec's and perhaps an image's). */
+    public static SandboxNetwork prepare(SandboxSpec spec, List<dev.jkata.api.PublishedPort> published, String sandboxId) {
         EgressPolicy policy = EgressPolicy.resolve(spec.network(), sandboxId);
-        PublishedPorts ports = PublishedPorts.bind(spec.ports(), sandboxId);
+        PublishedPorts ports = PublishedPorts.bind(published, sandboxId);
         return new SandboxNetwork(spec.network(), sandboxId, spec.container().hostname(), policy, ports);
     }
 
@@ -124,6 +129,28 @@ public final class SandboxNetwork implements AutoCloseable {
             m.add(new BindMount(GUEST_DIR + "/resolv.conf", "/etc/resolv.conf", true));
         }
         return m;
+    }
+
+    /**
+     * The spec's ports and, when asked for, the image's TCP ExposedPorts ({@code 80/tcp}, {@code 8080}) not published
+     * already, each on an ephemeral port of 127.0.0.1.
+     */
+    public static List<dev.jkata.api.PublishedPort> withExposed(SandboxSpec spec, java.util.Collection<String> exposed) {
+        List<dev.jkata.api.PublishedPort> all = new ArrayList<>(spec.ports());
+        if (!spec.publishExposed()) {
+            return all;
+        }
+        for (String e : new java.util.TreeSet<>(exposed)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,5})(/tcp)?").matcher(e);
+            if (!m.matches()) {
+                continue; // udp, sctp, or junk from the image: nothing a published TCP port can carry
+            }
+            int port = Integer.parseInt(m.group(1));
+            if (port >= 1 && port <= 65535 && all.stream().noneMatch(p -> p.guestPort() == port)) {
+                all.add(dev.jkata.api.PublishedPort.of(port));
+            }
+        }
+        return all;
     }
 
     /** Where the host reaches published {@code guestPort}. */

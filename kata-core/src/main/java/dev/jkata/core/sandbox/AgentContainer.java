@@ -8,6 +8,7 @@ import dev.jkata.api.ExecProcess;
 import dev.jkata.api.ExecSpec;
 import dev.jkata.core.shim.ShimProcess;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,9 +80,34 @@ final class AgentContainer implements Container {
         sandbox.removeContainer(this);
     }
 
-    void closeProcesses() {
-        for (ShimProcess p : live) {
-            p.close();
+    /**
+     * Closes every live process at once, each on a thread of its own, within {@code budget} in all; the ones still
+     * closing then are abandoned (the VM's stop ends them). When the agent does not answer, all are abandoned at once.
+     */
+    void closeProcesses(boolean agentAnswers, java.time.Duration budget) {
+        List<ShimProcess> all = List.copyOf(live);
+        if (!agentAnswers) {
+            all.forEach(ShimProcess::abandon);
+            return;
+        }
+        List<Thread> closers = new java.util.ArrayList<>();
+        for (ShimProcess p : all) {
+            Thread t = new Thread(p::close, "kata-close-" + p.id());
+            t.setDaemon(true);
+            t.start();
+            closers.add(t);
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        for (int i = 0; i < closers.size(); i++) {
+            try {
+                closers.get(i).join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closers.get(i).isAlive()) {
+                all.get(i).abandon();
+                closers.get(i).interrupt();
+            }
         }
     }
 }

@@ -50,6 +50,10 @@ final class AgentSandbox implements Sandbox {
     private static final String ROOTFS_TAG = "kataShared";
     /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    /** How long close() waits for the agent's health answer before it treats the guest as gone. */
+    private static final Duration HEALTH_ON_CLOSE = Duration.ofSeconds(2);
+    /** What closing every process may take together, before the ones left are abandoned to the VM's stop. */
+    private static final Duration PROCESSES_ON_CLOSE = Duration.ofSeconds(10);
 
     private final String id;
     private final SandboxSpec spec;
@@ -109,11 +113,13 @@ final class AgentSandbox implements Sandbox {
             rootfsHostDir = cs.rootfs().orElseGet(launcher::defaultRootfs);
         }
         defaults().user(cs.user()); // a bad user fails here, not after a guest has booted
-        network = SandboxNetwork.prepare(spec, id); // so do a host port in use and an allowed name that does not resolve
+        // so do a host port in use and an allowed name that does not resolve
+        network = SandboxNetwork.prepare(spec, SandboxNetwork.withExposed(spec,
+                image == null ? java.util.Set.of() : image.exposedPorts()), id);
         shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners));
         int n = 0;
         for (SandboxSpec.Share s : spec.shares()) {
-            shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly()));
+            shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly(), writableSafely(s)));
         }
         guest = launcher.launch(new GuestRequest(id, spec, state.path(), shares));
         for (int i = 0; i < spec.shares().size(); i++) {
@@ -135,6 +141,26 @@ final class AgentSandbox implements Sandbox {
         LOG.info("Sandbox {} running in {} ms: agent answered after {} ms, sandbox and default container {} ms ({}, {}, {} vCPU)",
                 id, bootTime.toMillis(), ready.toMillis(), bootTime.minus(ready).toMillis(), guest.describe(),
                 spec.memory(), spec.cpus());
+    }
+
+    /**
+     * Whether a share is writable and kept from the guest's modes, owners and file types: under 9p's mapped-xattr
+     * model what the guest writes lands on the host as plain files of this user (0600, directories 0700), its set-uid
+     * bits, device nodes, FIFOs and symbolic links recorded only in {@code user.virtfs.*} attributes, so nothing the
+     * guest leaves in a share can be run set-uid, opened as a FIFO or followed out of it on the host. A file system
+     * without user attributes cannot hold that; the share then keeps the guest's modes, said at WARN.
+     */
+    private static boolean writableSafely(SandboxSpec.Share s) {
+        if (s.readOnly()) {
+            return false;
+        }
+        if (dev.jkata.core.host.UserXattrs.supported(s.hostPath())) {
+            return true;
+        }
+        LOG.warn("The writable share {} is on a file system without user extended attributes: files the guest writes"
+                + " there keep the modes it gives them (set-uid bits included); share a directory on ext4, xfs or btrfs"
+                + " to have them recorded in attributes instead", s.hostPath());
+        return false;
     }
 
     /** Where the agent mounts storage {@code tag}: the guest decides the parent. */
@@ -240,17 +266,24 @@ final class AgentSandbox implements Sandbox {
             return;
         }
         KataException failure = new KataException(KataErrorReason.IO, "closing sandbox " + id + " failed", id, null);
+        boolean guestDied = guest != null && guest.failure().isPresent();
+        // a guest that does not answer a health check at once gets no more RPCs: each would wait out its deadline
+        boolean answers = agent != null && !guestDied && agent.answers(HEALTH_ON_CLOSE);
+        if (agent != null && !guestDied && !answers) {
+            LOG.warn("Sandbox {}: the agent did not answer within {} ms; closing without it", id, HEALTH_ON_CLOSE.toMillis());
+        }
         for (AgentContainer c : containers.values()) {
             try {
-                c.closeProcesses();
+                c.closeProcesses(answers, PROCESSES_ON_CLOSE);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }
         }
-        Duration grace = STOP_GRACE;
-        if (guest != null && guest.failure().isPresent()) {
+        // a guest that does not answer has nothing a polite power-off would save: shares are written through
+        Duration grace = answers ? STOP_GRACE : Duration.ZERO;
+        if (guestDied) {
             guest.keepDiagnostics();
-        } else if (agent != null) {
+        } else if (answers) {
             try {
                 agent.destroySandbox();
                 // the agent has removed every container and synced: the guest holds nothing that waiting would save

@@ -147,6 +147,21 @@ public final class ShimProcess implements ExecProcess {
         channel.resize(columns, rows);
     }
 
+    /**
+     * Lets go of the process without a word to the agent, for a guest that has stopped answering: readers see the
+     * end of its output, waiters an AGENT_FAILED, and its threads end; the VM's stop ends the process itself.
+     */
+    public void abandon() {
+        closed.set(true);
+        stdout.discard();
+        stderr.discard();
+        exit.completeExceptionally(new KataException(KataErrorReason.AGENT_FAILED, "process " + id
+                + " was let go: its sandbox closed while the agent did not answer"));
+        outPump.interrupt();
+        errPump.interrupt();
+        waiter.interrupt();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

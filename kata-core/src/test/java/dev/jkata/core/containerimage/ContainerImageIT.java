@@ -71,10 +71,11 @@ class ContainerImageIT {
 
     @Test
     void anImagesConfigAppliesInTheGuest() throws Exception {
-        try (Sandbox sb = Sandbox.builder().image(ref).start()) {
+        try (Sandbox sb = Sandbox.builder().image(ref).publishExposedPorts().start()) {
             ContainerImage img = sb.container().image().orElseThrow();
             assertThat(img.labels()).containsEntry("org.example.team", "ci");
             assertThat(img.exposedPorts()).contains("80/tcp");
+            assertThat(sb.hostPort(80)).as("the image's ExposedPorts, published on request").isPositive();
 
             ExecResult id = sb.run("id", "-u");
             assertThat(id.stdout().trim()).as("the image's User 'app', resolved through its /etc/passwd").isEqualTo("1000");

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class SandboxIT {
     static Path stateRoot;
     static Path shared;
+    static Path out;
     static Sandbox sandbox;
 
     @BeforeAll
@@ -46,8 +47,10 @@ class SandboxIT {
         stateRoot = Files.createTempDirectory("kata-it-state");
         shared = Files.createTempDirectory("kata-it-share");
         Files.writeString(shared.resolve("hello.txt"), "from the host\n");
+        // a writable share under the build directory: /tmp may be a tmpfs without user attributes
+        out = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "kata-it-out");
         sandbox = Sandbox.builder().memory(MemorySize.ofMiB(512)).cpus(2).env("SANDBOX_WIDE", "yes")
-                .share(shared, "/mnt/host", true).stateRoot(stateRoot).start();
+                .share(shared, "/mnt/host", true).share(out, "/mnt/out", false).stateRoot(stateRoot).start();
         System.out.printf("[sandbox] %s booted in %d ms%n", sandbox.id(), sandbox.bootTime().toMillis());
     }
 
@@ -59,6 +62,9 @@ class SandboxIT {
             sandbox.close();
             assertThat(sandbox.state()).isEqualTo(SandboxState.STOPPED);
             Leaks.assertNoneLeft(stateRoot, id);
+        }
+        if (out != null) {
+            dev.jkata.core.host.FileTrees.delete(out);
         }
     }
 
@@ -99,6 +105,22 @@ class SandboxIT {
         assertThat(r.stdout()).isEqualTo("from the host\n");
         assertThat(r.exitCode()).isNotZero();
         assertThat(shared.resolve("new.txt")).doesNotExist();
+    }
+
+    /** Issue 16 M9: what a guest leaves in a writable share cannot be run set-uid, opened as a FIFO or followed. */
+    @Test
+    void aWritableShareKeepsTheGuestsModesLinksAndFifosOffTheHost() throws Exception {
+        ExecResult r = sandbox.run("sh", "-c", "cd /mnt/out && cp /bin/busybox suid && chmod 4755 suid && mkfifo fifo"
+                + " && ln -s /etc/passwd link && echo result > result.txt && stat -c '%A %n' suid fifo link");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).as("the guest sees what it made").contains("-rwsr-xr-x suid").contains("prw").contains("lrwx");
+        assertThat(out.resolve("result.txt")).hasContent("result\n");
+        for (String name : new String[] {"suid", "fifo", "link", "result.txt"}) {
+            Path p = out.resolve(name);
+            assertThat(Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("%s is a plain file on the host", name).isTrue();
+            assertThat((int) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777)
+                    .as("%s's mode on the host", name).isEqualTo(0600);
+        }
     }
 
     @Test

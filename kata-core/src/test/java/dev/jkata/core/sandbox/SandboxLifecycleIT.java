@@ -50,6 +50,35 @@ class SandboxLifecycleIT {
         Leaks.assertNoneLeft(stateRoot, idB);
     }
 
+    /**
+     * Issue 16 M1: a guest that stops answering (its QEMU frozen with SIGSTOP, so even its transport stays open) with
+     * five processes running. close() does not spend each process's RPC deadlines: it asks once, lets the processes go,
+     * and kills the VM; their readers and waiters learn so at once.
+     */
+    @Test
+    void aFrozenGuestWithLiveProcessesClosesWithinABudget() throws Exception {
+        String id;
+        java.util.List<dev.jkata.api.ExecProcess> procs = new java.util.ArrayList<>();
+        Sandbox sb = Sandbox.builder().stateRoot(stateRoot).start();
+        id = sb.id();
+        for (int i = 0; i < 5; i++) {
+            procs.add(sb.exec(dev.jkata.api.ExecSpec.builder("sleep", "600").build()));
+        }
+        assertThat(sb.run("true").exitCode()).isZero();
+        ProcessHandle qemu = Leaks.qemuChildren().get(0);
+        new ProcessBuilder("kill", "-STOP", Long.toString(qemu.pid())).start().waitFor();
+        long t0 = System.nanoTime();
+        sb.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        System.out.printf("[sandbox] close() of a frozen guest with 5 processes took %d ms%n", took.toMillis());
+        assertThat(took).as("close() of a frozen guest").isLessThan(Duration.ofSeconds(20));
+        for (dev.jkata.api.ExecProcess p : procs) {
+            assertThatThrownBy(() -> p.waitFor(Duration.ofSeconds(5))).isInstanceOf(dev.jkata.api.KataException.class)
+                    .isNotInstanceOf(KataTimeoutException.class);
+        }
+        Leaks.assertNoneLeft(stateRoot, id);
+    }
+
     @Test
     void aBootTimeoutLeavesNothingBehind() throws Exception {
         assertThatThrownBy(() -> Sandbox.builder().bootTimeout(Duration.ofMillis(300)).stateRoot(stateRoot).start())
