@@ -66,6 +66,25 @@ public final class Network {
         return new Network(true, all, true);
     }
 
+    /**
+     * The network a command line or an annotation names: {@code none} or {@code nat}, restricted to {@code allowed}
+     * when any are given (which {@code none} refuses).
+     */
+    public static Network of(String mode, String... allowed) {
+        Network n = switch (mode == null ? "" : mode) {
+            case "none" -> none();
+            case "nat" -> nat();
+            default -> throw new InvalidConfigurationException("network", "'" + mode + "' is not none or nat");
+        };
+        if (allowed.length == 0) {
+            return n;
+        }
+        if (!n.isNat()) {
+            throw new InvalidConfigurationException("network", "an allow-list needs the nat network, not none");
+        }
+        return n.allow(allowed);
+    }
+
     /** Whether the guest has a network beyond its loopback. */
     public boolean isNat() { return nat; }
 

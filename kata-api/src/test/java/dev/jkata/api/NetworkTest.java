@@ -52,6 +52,15 @@ class NetworkTest {
     }
 
     @Test
+    void aModeNameAndAnAllowListMakeANetwork() {
+        assertThat(Network.of("none")).isEqualTo(Network.none());
+        assertThat(Network.of("nat")).isEqualTo(Network.nat());
+        assertThat(Network.of("nat", "a.example:1")).isEqualTo(Network.nat().allow("a.example:1"));
+        assertThatThrownBy(() -> Network.of("bridge")).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("bridge");
+        assertThatThrownBy(() -> Network.of("none", "a.example:1")).isInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
     void publishedPortsParseDockersForms() {
         assertThat(PublishedPort.parse("80")).isEqualTo(new PublishedPort(80, "127.0.0.1", 0));
         assertThat(PublishedPort.parse("8080:80")).isEqualTo(new PublishedPort(80, "127.0.0.1", 8080));

@@ -96,19 +96,11 @@ final class SandboxFactory {
         for (int port : a.publish()) {
             b.publish(port);
         }
-        dev.jkata.api.Network net = switch (a.network()) {
-            case "none" -> dev.jkata.api.Network.none();
-            case "nat" -> dev.jkata.api.Network.nat();
-            default -> throw new InvalidConfigurationException("@KataSandbox(network) of " + owner,
-                    "'" + a.network() + "' is not none or nat");
-        };
-        if (a.allow().length > 0) {
-            if (!net.isNat()) {
-                throw new InvalidConfigurationException("@KataSandbox(allow) of " + owner, "needs network = \"nat\"");
-            }
-            net = net.allow(a.allow());
+        try {
+            b.network(dev.jkata.api.Network.of(a.network(), a.allow()));
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException("@KataSandbox(network, allow) of " + owner, e.getMessage());
         }
-        b.network(net);
         for (String kv : a.env()) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

@@ -34,6 +34,16 @@ public record ForwardReply(String error) {
         throw new ForwardProtocolException("not a forward reply: '" + line + "'");
     }
 
+    /** Answers {@code stream} with an error and closes it; resets it when even that fails. */
+    public static void refuse(YamuxStream stream, String why) {
+        try {
+            error(why).write(stream.getOutputStream());
+            stream.close();
+        } catch (IOException | RuntimeException e) {
+            stream.reset();
+        }
+    }
+
     public void write(OutputStream out) throws IOException {
         Lines.write(out, isOk() ? "OK" : "ERR " + error);
     }

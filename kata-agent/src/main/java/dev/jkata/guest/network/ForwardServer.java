@@ -95,7 +95,7 @@ public final class ForwardServer implements Closeable {
     private void connect(ForwardRequest req, YamuxStream stream) {
         if (connections.incrementAndGet() > MAX_CONNECTIONS) {
             connections.decrementAndGet();
-            refuse(stream, "too many connections");
+            ForwardReply.refuse(stream, "too many connections");
             return;
         }
         Socket s = new Socket();
@@ -105,7 +105,7 @@ public final class ForwardServer implements Closeable {
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);
             connections.decrementAndGet();
-            refuse(stream, "cannot connect to " + req.address() + ":" + req.port() + " in the guest: " + e.getMessage());
+            ForwardReply.refuse(stream, "cannot connect to " + req.address() + ":" + req.port() + " in the guest: " + e.getMessage());
             return;
         }
         splice(s, stream, "fwd-in-" + req.port());
@@ -125,7 +125,7 @@ public final class ForwardServer implements Closeable {
             stream.close();
         } catch (IOException | RuntimeException e) {
             closeQuietly(ss);
-            refuse(stream, "cannot listen on " + req.address() + ":" + req.port() + ": " + e.getMessage());
+            ForwardReply.refuse(stream, "cannot listen on " + req.address() + ":" + req.port() + ": " + e.getMessage());
             return;
         }
         ServerSocket listener = ss;
@@ -187,14 +187,6 @@ public final class ForwardServer implements Closeable {
     /** Connections carried now, both ways together. */
     public int connections() { return connections.get(); }
 
-    private static void refuse(YamuxStream stream, String why) {
-        try {
-            ForwardReply.error(why).write(stream.getOutputStream());
-            stream.close();
-        } catch (IOException | RuntimeException e) {
-            stream.reset();
-        }
-    }
 
     private void endSession() {
         current = null;

@@ -133,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
             ContainerImages.pull(image, policy, new TerminalPullProgress(io.err(), io.stdinIsTerminal()));
             b.container(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER).build());
         }
-        b.network(network(network, allow));
+        b.network(dev.jkata.api.Network.of(network, allow.toArray(String[]::new)));
         if (publishAll) {
             b.publishExposedPorts();
         }
@@ -196,21 +196,6 @@ final class RunCommand implements Callable<Integer> {
                 return st.code();
             }
         }
-    }
-
-    static dev.jkata.api.Network network(String mode, List<String> allow) {
-        dev.jkata.api.Network n = switch (mode) {
-            case "none" -> dev.jkata.api.Network.none();
-            case "nat" -> dev.jkata.api.Network.nat();
-            default -> throw new dev.jkata.api.InvalidConfigurationException("network", "'" + mode + "' is not none or nat");
-        };
-        if (!allow.isEmpty()) {
-            if (!n.isNat()) {
-                throw new dev.jkata.api.InvalidConfigurationException("network", "--allow needs --network nat");
-            }
-            n = n.allow(allow.toArray(String[]::new));
-        }
-        return n;
     }
 
     static PullPolicy pullPolicy(String text) {

@@ -55,14 +55,14 @@ final class EgressGateway {
             refused.incrementAndGet();
             LOG.debug("Sandbox {}: refused a connection to {}:{} (not in the network's allow-list)", sandboxId,
                     req.address(), req.port());
-            refuse(stream, "refused by the sandbox's network policy");
+            ForwardReply.refuse(stream, "refused by the sandbox's network policy");
             return;
         }
         if (closed || active.incrementAndGet() > MAX_CONNECTIONS) {
             if (!closed) {
                 active.decrementAndGet();
             }
-            refuse(stream, "too many connections");
+            ForwardReply.refuse(stream, "too many connections");
             return;
         }
         Socket s = new Socket();
@@ -77,7 +77,7 @@ final class EgressGateway {
                 // never connected
             }
             LOG.debug("Sandbox {}: cannot connect to {}: {}", sandboxId, target.get(), e.getMessage());
-            refuse(stream, "cannot connect: " + e.getMessage());
+            ForwardReply.refuse(stream, "cannot connect: " + e.getMessage());
             return;
         }
         Splice splice = Splice.of(s, stream, "kata-egress-" + req.port(), done -> {
@@ -91,14 +91,6 @@ final class EgressGateway {
         }
     }
 
-    private static void refuse(YamuxStream stream, String why) {
-        try {
-            ForwardReply.error(why).write(stream.getOutputStream());
-            stream.close();
-        } catch (IOException | RuntimeException e) {
-            stream.reset();
-        }
-    }
 
     /** Connections refused so far. */
     long refused() { return refused.get(); }
