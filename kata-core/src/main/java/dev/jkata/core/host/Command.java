@@ -87,20 +87,52 @@ public final class Command {
             throw new KataException(KataErrorReason.MISSING_HOST_DEPENDENCY,
                     "cannot run '" + argv.get(0) + "': " + e.getMessage(), e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        // on threads of their own: a pipe read blocks, and must not take a thread of the caller's common pool
+        CompletableFuture<String> out = drainOnThread(p.getInputStream(), "kata-cmd-out");
+        CompletableFuture<String> err = drainOnThread(p.getErrorStream(), "kata-cmd-err");
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(p);
                 throw new KataTimeoutException("'" + String.join(" ", argv) + "' did not finish", timeout);
             }
-            return new Result(argv, p.exitValue(), out.join(), err.join());
+            return new Result(argv, p.exitValue(), afterExit(out, p), afterExit(err, p));
         } catch (InterruptedException e) {
             kill(p);
             Thread.currentThread().interrupt();
             throw new KataException(KataErrorReason.IO, "interrupted while running " + argv.get(0), e);
         }
     }
+
+    private static CompletableFuture<String> drainOnThread(InputStream in, String name) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(drain(in));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /**
+     * The output once the tool exited, waited for at most {@value #AFTER_EXIT_SECONDS} s: a child it left in the
+     * background may hold the pipe open for as long as it lives, and must not hold the caller too.
+     */
+    private static String afterExit(CompletableFuture<String> output, Process p) throws InterruptedException {
+        try {
+            return output.get(AFTER_EXIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            return "";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "";
+        }
+    }
+
+    private static final int AFTER_EXIT_SECONDS = 10;
 
     private static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
