@@ -14,4 +14,4 @@ exec java -Xmx1g \
   -Dorg.slf4j.simpleLogger.defaultLogLevel="${KATA_LOG:-warn}" \
   -Dorg.slf4j.simpleLogger.log.dev.jkata.progress=info \
   -Dorg.slf4j.simpleLogger.showThreadName=false -Dorg.slf4j.simpleLogger.levelInBrackets=true \
-  -cp "kata-bench/target/kata-bench-0.1.0-SNAPSHOT.jar:$(cat "$cp_file")" dev.jkata.bench.BenchMain "$@"
+  -cp "kata-bench/target/kata-bench-0.1.0-SNAPSHOT.jar:$(cat "$cp_file")" "${KATA_BENCH_MAIN:-dev.jkata.bench.BenchMain}" "$@"
