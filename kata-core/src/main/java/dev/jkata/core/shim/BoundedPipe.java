@@ -15,7 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * so a reader on another thread sees its output end rather than fail.
  */
 final class BoundedPipe extends InputStream {
-    private final byte[] ring;
+    /** What a pipe starts with: most processes write little, and an idle exec should hold little. */
+    static final int INITIAL = 64 * 1024;
+
+    private final int capacity;
+    private byte[] ring;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
@@ -27,7 +31,28 @@ final class BoundedPipe extends InputStream {
     private IOException failure;
 
     BoundedPipe(int capacity) {
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
+        this.ring = new byte[Math.min(capacity, INITIAL)];
+    }
+
+    /** Bytes allocated now: grows with what is buffered, up to the capacity. */
+    int allocated() {
+        lock.lock();
+        try {
+            return ring.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Doubles the ring (up to the capacity), keeping the buffered bytes in order from index 0. */
+    private void grow() {
+        byte[] bigger = new byte[(int) Math.min(capacity, 2L * ring.length)];
+        int first = Math.min(size, ring.length - head);
+        System.arraycopy(ring, head, bigger, 0, first);
+        System.arraycopy(ring, 0, bigger, first, size - first);
+        ring = bigger;
+        head = 0;
     }
 
     /**
@@ -39,6 +64,9 @@ final class BoundedPipe extends InputStream {
         lock.lock();
         try {
             while (len > 0) {
+                if (size == ring.length && ring.length < capacity) {
+                    grow();
+                }
                 while (size == ring.length && !readerClosed && !discarded) {
                     notFull.await();
                 }
