@@ -23,6 +23,7 @@ public final class SandboxBuilder {
     private Path initrd;
     private boolean nvdimm;
     private MemorySize memory = MemorySize.ofMiB(512);
+    private boolean template = true;
     private int cpus = 1;
     private final List<SandboxSpec.Share> shares = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -173,6 +174,20 @@ public final class SandboxBuilder {
         return this;
     }
 
+    /**
+     * Whether the sandbox starts as a clone of its configuration's VM template (on by default): a guest booted once,
+     * its agent warmed, saved to the cache and mapped copy-on-write by every later sandbox of that configuration, so
+     * that a start costs a fraction of a cold boot. The first start of a configuration builds the template, a little
+     * more than one cold start. Clones share the template's memory until they write to it: the kernel's and the
+     * agent's address layout included (never anything of a user's: templates hold no sandbox's data), and the random
+     * pool is reseeded before user code runs. {@code false} boots this sandbox cold; {@code -Dkata.templates=false}
+     * boots every sandbox of the JVM cold.
+     */
+    public SandboxBuilder template(boolean template) {
+        this.template = template;
+        return this;
+    }
+
     /** Where sandboxes keep their state directories (default: $XDG_RUNTIME_DIR/jkata or /run/jkata). */
     public SandboxBuilder stateRoot(Path dir) {
         this.stateRoot = dir;
@@ -215,7 +230,7 @@ public final class SandboxBuilder {
         }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
-                network, ports, publishExposed);
+                network, ports, publishExposed, template);
     }
 
     private static void requireReadable(String field, Path p) {

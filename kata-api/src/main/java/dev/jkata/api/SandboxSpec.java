@@ -18,11 +18,12 @@ import java.util.Optional;
  * @param network what the guest may reach ({@link Network#none()} by default)
  * @param ports guest ports published on the host, at most one per guest port
  * @param publishExposed whether the container image's ExposedPorts (TCP) are published too, each on an ephemeral port
+ * @param template whether the sandbox starts as a clone of its configuration's VM template ({@link SandboxBuilder#template})
  */
 public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
                           MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
                           Duration bootTimeout, String accelerator, ContainerSpec container, Optional<Path> stateRoot,
-                          Network network, List<PublishedPort> ports, boolean publishExposed) {
+                          Network network, List<PublishedPort> ports, boolean publishExposed, boolean template) {
 
     public SandboxSpec {
         shares = List.copyOf(shares);

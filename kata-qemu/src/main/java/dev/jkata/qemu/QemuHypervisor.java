@@ -168,7 +168,12 @@ public final class QemuHypervisor {
         }
         vm.attachQmp(qmp);
         QmpStatus status = qmp.queryStatus();
-        if (!status.running()) {
+        if (vm.config().incoming()) {
+            if (!status.status().equals("inmigrate")) {
+                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "QEMU reports status '" + status.status()
+                        + "' right after start, not waiting for the saved state (inmigrate)");
+            }
+        } else if (!status.running()) {
             throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "QEMU reports status '" + status.status()
                     + "' right after start, not running");
         }

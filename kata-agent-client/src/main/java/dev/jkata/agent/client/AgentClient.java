@@ -249,6 +249,18 @@ public final class AgentClient implements AutoCloseable {
                 .setData(ByteString.copyFrom(content)).build()));
     }
 
+    /** Kata's SetGuestDateTime: the guest's wall clock set to {@code time} (a clone's clock is its template's). */
+    public void setGuestDateTime(java.time.Instant time) {
+        call("SetGuestDateTime", s -> s.setGuestDateTime(dev.jkata.agent.proto.SetGuestDateTimeRequest.newBuilder()
+                .setSec(time.getEpochSecond()).setUsec(time.getNano() / 1000).build()));
+    }
+
+    /** Kata's ReseedRandomDev: {@code seed} mixed into the guest kernel's random pool, which is reseeded from it. */
+    public void reseedRandomDev(byte[] seed) {
+        call("ReseedRandomDev", s -> s.reseedRandomDev(dev.jkata.agent.proto.ReseedRandomDevRequest.newBuilder()
+                .setData(ByteString.copyFrom(seed)).build()));
+    }
+
     public void destroySandbox() {
         call("DestroySandbox", s -> s.destroySandbox(DestroySandboxRequest.newBuilder().build()));
     }

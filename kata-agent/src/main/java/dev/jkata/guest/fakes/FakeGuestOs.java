@@ -9,6 +9,13 @@ public final class FakeGuestOs implements GuestOs {
     private volatile String hostname = "";
     private volatile Instant clock;
     private volatile int syncs;
+    private volatile byte[] seed = new byte[0];
+
+    /** The last bytes {@link #reseedRandom} was given. */
+    public byte[] seed() { return seed.clone(); }
+
+    @Override
+    public void reseedRandom(byte[] seed) { this.seed = seed.clone(); }
 
     public String hostname() { return hostname; }
 

@@ -306,6 +306,21 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
         });
     }
 
+    /** The most seed bytes ReseedRandomDev takes (the kernel's input pool holds 256 bits; more adds nothing). */
+    static final int MAX_SEED_BYTES = 4096;
+
+    @Override
+    public void reseedRandomDev(dev.jkata.agent.proto.ReseedRandomDevRequest req, StreamObserver<Empty> observer) {
+        Rpcs.unary(observer, () -> {
+            int n = req.getData().size();
+            if (n == 0 || n > MAX_SEED_BYTES) {
+                throw AgentException.invalid("data must hold 1 to " + MAX_SEED_BYTES + " bytes, held " + n);
+            }
+            os.reseedRandom(req.getData().toByteArray());
+            return EMPTY;
+        });
+    }
+
     @Override
     public void copyFile(CopyFileRequest req, StreamObserver<Empty> observer) {
         Rpcs.unary(observer, () -> {

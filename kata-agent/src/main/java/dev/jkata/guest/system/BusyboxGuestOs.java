@@ -19,6 +19,11 @@ public final class BusyboxGuestOs implements GuestOs {
     }
 
     @Override
+    public void reseedRandom(byte[] seed) {
+        RandomPool.reseed(seed);
+    }
+
+    @Override
     public void setHostname(String hostname) {
         Commands.run(List.of("hostname", hostname));
     }

@@ -20,6 +20,9 @@ public interface GuestOs {
     /** Adds or replaces routes as Kata's UpdateRoutes asks. */
     java.util.List<dev.jkata.agent.proto.Route> updateRoutes(java.util.List<dev.jkata.agent.proto.Route> routes);
 
+    /** Mixes {@code seed} into the kernel's random pool and reseeds its generator from it at once. */
+    void reseedRandom(byte[] seed);
+
     /** Flushes file system buffers, before the host powers the VM off. */
     void sync();
 }

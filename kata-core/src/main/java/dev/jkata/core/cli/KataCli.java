@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kata", mixinStandardHelpOptions = true, version = "jkata 0.1.0",
         description = "Run commands in containers isolated by lightweight QEMU virtual machines.",
-        subcommands = {RunCommand.class, CheckCommand.class, ImageCommand.class, GuestImageCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, ImageCommand.class, GuestImageCommand.class, TemplateCommand.class})
 public final class KataCli {
     static final int USAGE = 2;
     static final int FAILED = 125;

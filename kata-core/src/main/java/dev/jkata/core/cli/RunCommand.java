@@ -98,6 +98,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--accel", defaultValue = "auto", description = "auto, kvm or tcg (default ${DEFAULT-VALUE}).")
     String accelerator;
 
+    @Option(names = "--no-template", description = "Boot the guest cold instead of cloning its configuration's VM template.")
+    boolean noTemplate;
+
     @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command and its arguments (after --); with --image,"
             + " they follow the image's entrypoint, and none runs the image's default command.")
     List<String> command = List.of();
@@ -113,7 +116,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SandboxBuilder b = Sandbox.builder().memory(MemorySize.parse(memory)).cpus(cpus).accelerator(accelerator);
+        SandboxBuilder b = Sandbox.builder().memory(MemorySize.parse(memory)).cpus(cpus).accelerator(accelerator)
+                .template(!noTemplate);
         if (nvdimm) {
             b.nvdimm();
         }

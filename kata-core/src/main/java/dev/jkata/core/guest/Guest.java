@@ -45,6 +45,23 @@ public interface Guest {
     void keepDiagnostics();
 
     /**
+     * Whether this guest was cloned from a VM template: its clock and random pool are then its template's until the
+     * sandbox sets them (SetGuestDateTime, ReseedRandomDev), before any user code runs.
+     */
+    default boolean cloned() { return false; }
+
+    /**
+     * Saves this guest, a template launched by {@link GuestTemplating#launchTemplate}, as the device state in
+     * {@code file}, once its agent has no host session; the guest is stopped afterwards, to be {@link #stop}ped.
+     *
+     * @return the bytes written
+     * @throws UnsupportedOperationException for a guest that is not a template
+     */
+    default long saveTemplate(Path file) {
+        throw new UnsupportedOperationException(this + " is not a VM template");
+    }
+
+    /**
      * Stops the guest: politely first, by force after {@code grace}. Idempotent; afterwards no process, thread or
      * socket of the guest is left.
      */

@@ -18,4 +18,9 @@ public interface GuestLauncher {
      * it cannot serve).
      */
     Guest launch(GuestRequest request);
+
+    /** How this launcher clones guests from VM templates, or empty when it cannot (a fake). */
+    default java.util.Optional<GuestTemplating> templating() {
+        return java.util.Optional.empty();
+    }
 }

@@ -30,8 +30,8 @@ public final class DebianKernelFetcher {
     static final String META_PACKAGE = "linux-image-amd64";
     /** The uncompressed kernel QEMU boots through PVH, when the package's bzImage yields one. */
     static final String VMLINUX = "vmlinux";
-    /** Bumped when what an entry holds changes (2: virtio_balloon, and vmlinux for PVH boot; 3: virtio_net). */
-    private static final int FORMAT = 3;
+    /** Bumped when what an entry holds changes (2: virtio_balloon, and vmlinux for PVH boot; 3: virtio_net; 4: virtio_rng). */
+    private static final int FORMAT = 4;
 
     private final CacheDirectory cache;
     private final Progress progress;

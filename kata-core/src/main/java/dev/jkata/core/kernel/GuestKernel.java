@@ -21,9 +21,10 @@ public record GuestKernel(Path vmlinuz, Optional<Path> modulesDir, String versio
 
     /**
      * Drivers a guest uses when its kernel has them: virtio_balloon, whose free page reporting hands the RAM the
-     * guest frees back to the host; virtio_net, for a sandbox with a NAT network.
+     * guest frees back to the host; virtio_net, for a sandbox with a NAT network; virtio_rng, which feeds the
+     * kernel's random pool from the host's.
      */
-    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon", "virtio_net");
+    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon", "virtio_net", "virtio_rng");
 
     public GuestKernel {
         if (!Files.isReadable(vmlinuz)) {

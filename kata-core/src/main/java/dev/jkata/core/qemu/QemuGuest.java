@@ -26,9 +26,11 @@ final class QemuGuest implements Guest {
     private final ConsoleForwarder console;
     private final Path forwardSocket;
     private final String mac;
+    private final boolean cloned;
 
     QemuGuest(QemuVm vm, String sandboxId, long launchedAt, String form, CacheDirectory cache, Path forwardSocket,
-              String mac) {
+              String mac, boolean cloned) {
+        this.cloned = cloned;
         this.forwardSocket = forwardSocket;
         this.mac = mac;
         this.vm = vm;
@@ -66,6 +68,9 @@ final class QemuGuest implements Guest {
     @Override
     public String describe() { return form; }
 
+    @Override
+    public boolean cloned() { return cloned; }
+
     /** A failed VM's console log is kept in the cache's logs directory. */
     @Override
     public void keepDiagnostics() {
@@ -81,6 +86,39 @@ final class QemuGuest implements Guest {
         } catch (IOException e) {
             LOG.debug("cannot keep the console log: {}", e.getMessage());
         }
+    }
+
+    /**
+     * What our agent logs when its host session has ended and it waits for the next (kata-agent's YamuxAgentServer):
+     * a template is saved only after it, so that a clone's agent never sees the template's session.
+     */
+    static final String AGENT_AWAITS_HOST = "waiting for the host to connect again";
+    /** How long a template's agent may take to notice that the host went away. */
+    private static final Duration AGENT_DETACH = Duration.ofSeconds(15);
+    /** Saving a template's device state (a few hundred KiB) takes well under a second. */
+    private static final Duration SAVE_DEADLINE = Duration.ofSeconds(30);
+
+    @Override
+    public long saveTemplate(Path file) {
+        long end = System.nanoTime() + AGENT_DETACH.toNanos();
+        while (vm.consoleTail(40).stream().noneMatch(l -> l.contains(AGENT_AWAITS_HOST))) {
+            if (!vm.isAlive()) {
+                throw new dev.jkata.api.KataException(dev.jkata.api.KataErrorReason.HYPERVISOR_FAILED,
+                        "the template VM exited before it was saved: " + failure().orElse(""));
+            }
+            if (System.nanoTime() > end) {
+                throw new dev.jkata.api.KataTimeoutException("the template's agent did not let its host session go",
+                        AGENT_DETACH);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.jkata.api.KataException(dev.jkata.api.KataErrorReason.HYPERVISOR_FAILED,
+                        "interrupted while saving a template", e);
+            }
+        }
+        return dev.jkata.qemu.migration.DeviceState.save(vm, file, SAVE_DEADLINE);
     }
 
     @Override

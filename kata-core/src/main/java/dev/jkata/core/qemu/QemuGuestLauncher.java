@@ -10,13 +10,20 @@ import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.guest.GuestShare;
+import dev.jkata.core.guest.GuestTemplating;
 import dev.jkata.core.image.BusyboxRootfs;
 import dev.jkata.core.image.GuestImage;
 import dev.jkata.core.image.GuestImageBuilder;
 import dev.jkata.core.image.ImageForm;
 import dev.jkata.core.kernel.GuestKernel;
 import dev.jkata.core.progress.Progress;
+import dev.jkata.qemu.QemuBinary;
 import dev.jkata.qemu.QemuHypervisor;
+import dev.jkata.qemu.QemuVm;
+import dev.jkata.qemu.config.RamFile;
+import dev.jkata.qemu.device.VirtioRng;
+import dev.jkata.qemu.migration.DeviceState;
+import java.time.Duration;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.config.SharedDir;
@@ -58,6 +65,79 @@ public final class QemuGuestLauncher implements GuestLauncher {
 
     @Override
     public Guest launch(GuestRequest request) {
+        Prepared p = prepare(request);
+        long launchedAt = System.nanoTime();
+        return p.guest(QemuHypervisor.create().launch(p.config.build()), request, launchedAt, false);
+    }
+
+    @Override
+    public Optional<GuestTemplating> templating() {
+        return Optional.of(templating);
+    }
+
+    private final GuestTemplating templating = new GuestTemplating() {
+        @Override
+        public CacheDirectory cache() {
+            return cache;
+        }
+
+        @Override
+        public String templateKey(GuestRequest request) {
+            Prepared p = prepare(request);
+            QemuHypervisor hv = QemuHypervisor.create();
+            QemuConfig cfg = p.config.build();
+            return TemplateKeys.of(cfg, hv.acceleratorProbe().resolve(cfg.accelerator()).accelerator(),
+                    request.runDir(), QemuBinary.locate().path());
+        }
+
+        @Override
+        public Guest launchTemplate(GuestRequest request, Path ramFile) {
+            Prepared p = prepare(request);
+            long launchedAt = System.nanoTime();
+            return p.guest(QemuHypervisor.create().launch(p.config.ramFile(RamFile.template(ramFile)).build()), request,
+                    launchedAt, false);
+        }
+
+        @Override
+        public Guest launchClone(GuestRequest request, Path ramFile, Path stateFile) {
+            Prepared p = prepare(request);
+            long launchedAt = System.nanoTime();
+            QemuVm vm = QemuHypervisor.create().launch(p.config.ramFile(RamFile.clone(ramFile)).incoming(true).build());
+            try {
+                DeviceState.load(vm, stateFile, RESTORE_DEADLINE);
+            } catch (RuntimeException e) {
+                vm.stop(Duration.ZERO);
+                throw e;
+            }
+            return p.guest(vm, request, launchedAt, true);
+        }
+    };
+
+    /** The device state of our guests loads in well under a second; this bounds a broken or hostile one. */
+    private static final Duration RESTORE_DEADLINE = Duration.ofSeconds(30);
+
+    /** A request's QEMU config, all but how its RAM is held, and what its guest object needs. */
+    private final class Prepared {
+        final QemuConfig.Builder config;
+        final GuestImage image;
+        final Path forward;
+        final String mac;
+
+        Prepared(QemuConfig.Builder config, GuestImage image, Path forward, String mac) {
+            this.config = config;
+            this.image = image;
+            this.forward = forward;
+            this.mac = mac;
+        }
+
+        QemuGuest guest(QemuVm vm, GuestRequest request, long launchedAt, boolean cloned) {
+            String form = image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd";
+            return new QemuGuest(vm, request.sandboxId(), launchedAt, cloned ? form + ", cloned from its template" : form,
+                    cache, forward, mac, cloned);
+        }
+    }
+
+    private Prepared prepare(GuestRequest request) {
         SandboxSpec spec = request.spec();
         GuestImage image = image(spec);
         requireRoomFor(image, spec.memory());
@@ -74,24 +154,22 @@ public final class QemuGuestLauncher implements GuestLauncher {
         // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
         // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU
         cfg.device(VirtioBalloon.reportingFreePages());
+        // the kernel's random pool fed from the host's: a clone's pool is reseeded before user code, and fed after
+        cfg.device(VirtioRng.fromHost());
         // published ports and an allow-listed network travel on a port of their own, never on the agent's channel
         Path forward = request.runDir().resolve(FORWARD_SOCKET).toAbsolutePath();
         cfg.device(new VirtioSerialPort("fwd0", forward, ForwardRequest.PORT_NAME));
         String mac = null;
         if (spec.network().isNat() && !spec.network().isRestricted()) {
-            mac = macFor(request.sandboxId());
+            // one address for every guest: each has a user-mode network of its own, and a template's clones share it
+            mac = NAT_MAC;
             cfg.device(new UserNetwork("net0", mac));
         }
-        long launchedAt = System.nanoTime();
-        return new QemuGuest(QemuHypervisor.create().launch(cfg.build()), request.sandboxId(), launchedAt,
-                image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd", cache, forward, mac);
+        return new Prepared(cfg, image, forward, mac);
     }
 
-    /** A locally administered MAC address (02:...) derived from the sandbox id, so that logs and the guest agree. */
-    static String macFor(String sandboxId) {
-        int h = sandboxId.hashCode();
-        return String.format("02:6b:%02x:%02x:%02x:%02x", (h >>> 24) & 0xff, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff);
-    }
+    /** The MAC address of a NAT guest's network device: locally administered (02:...), alone on its own network. */
+    static final String NAT_MAC = "02:6b:61:74:61:01";
 
     private GuestImage image(SandboxSpec spec) {
         if (spec.initrd().isPresent() && spec.nvdimm()) {

@@ -24,6 +24,7 @@ import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.network.SandboxNetwork;
 import dev.jkata.core.state.Reaper;
+import dev.jkata.core.template.Templates;
 import dev.jkata.core.state.StateDirectory;
 import dev.jkata.core.state.StateRoot;
 import dev.jkata.image.store.ImageStore;
@@ -47,7 +48,7 @@ import org.slf4j.MDC;
 final class AgentSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
     /** The container root file system's share, by the tag Kata's runtime gives it. */
-    private static final String ROOTFS_TAG = "kataShared";
+    static final String ROOTFS_TAG = "kataShared";
     /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How long close() waits for the agent's health answer before it treats the guest as gone. */
@@ -121,7 +122,9 @@ final class AgentSandbox implements Sandbox {
         for (SandboxSpec.Share s : spec.shares()) {
             shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly(), writableSafely(s)));
         }
-        guest = launcher.launch(new GuestRequest(id, spec, state.path(), shares));
+        GuestRequest request = new GuestRequest(id, spec, state.path(), shares);
+        guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
+                : launcher.launch(request);
         for (int i = 0; i < spec.shares().size(); i++) {
             SandboxSpec.Share s = spec.shares().get(i);
             userMounts.add(new BindMount(sharedPath(shares.get(i + 1).tag()), s.guestPath(), s.readOnly()));
@@ -132,6 +135,11 @@ final class AgentSandbox implements Sandbox {
         agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
                 () -> guest.failure().map(f -> "the guest died while booting: " + f).orElse(null));
         Duration ready = guest.sinceLaunch();
+        if (guest.cloned()) {
+            // a clone wakes with its template's clock and random pool: both are its own before any user code runs
+            agent.setGuestDateTime(java.time.Instant.now());
+            agent.reseedRandomDev(seed());
+        }
         agent.createSandbox(id, spec.container().hostname(), network.dns());
         network.start(guest, agent);
         userMounts.addAll(network.mounts());
@@ -161,6 +169,15 @@ final class AgentSandbox implements Sandbox {
                 + " there keep the modes it gives them (set-uid bits included); share a directory on ext4, xfs or btrfs"
                 + " to have them recorded in attributes instead", s.hostPath());
         return false;
+    }
+
+    private static final java.security.SecureRandom SEEDS = new java.security.SecureRandom();
+
+    /** 64 bytes for the guest's random pool: twice what its generator's key holds. */
+    private static byte[] seed() {
+        byte[] b = new byte[64];
+        SEEDS.nextBytes(b);
+        return b;
     }
 
     /** Where the agent mounts storage {@code tag}: the guest decides the parent. */
@@ -250,6 +267,9 @@ final class AgentSandbox implements Sandbox {
 
     @Override
     public Duration bootTime() { return bootTime; }
+
+    /** Whether this sandbox's guest was cloned from its configuration's VM template. */
+    boolean cloned() { return guest != null && guest.cloned(); }
 
     /** Tears down after a failed start, attaching secondary failures to the first. */
     private void fail(RuntimeException cause) {

@@ -7,6 +7,8 @@ import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.device.BaseOptions;
 import dev.jkata.qemu.device.CpuAccelerator;
 import dev.jkata.qemu.device.DirectKernelBoot;
+import dev.jkata.qemu.device.FileBackedRam;
+import dev.jkata.qemu.device.Incoming;
 import dev.jkata.qemu.device.Machine;
 import dev.jkata.qemu.device.Memory;
 import dev.jkata.qemu.device.NinePShare;
@@ -58,6 +60,9 @@ import java.util.regex.Pattern;
  * @param tcgTranslationCache TCG's translation block cache size (unused under KVM)
  * @param paths               where the VM's sockets, log and pid file live
  * @param extraDevices        more devices, rendered last
+ * @param ramFile             the guest's RAM on a host file (VM templates and their clones), or QEMU's own memory
+ * @param incoming            whether QEMU starts stopped, waiting for a saved device state ({@code -incoming defer});
+ *                            only a clone, whose RAM is a template's file mapped privately, starts this way
  */
 public record QemuConfig(
         Optional<String> name,
@@ -75,7 +80,9 @@ public record QemuConfig(
         boolean sandbox,
         MemorySize tcgTranslationCache,
         RunPaths paths,
-        List<QemuDevice> extraDevices) {
+        List<QemuDevice> extraDevices,
+        Optional<RamFile> ramFile,
+        boolean incoming) {
 
     /** The virtio-serial port the guest agent listens on. */
     public static final String AGENT_PORT_NAME = "agent.channel.0";
@@ -95,6 +102,8 @@ public record QemuConfig(
      */
     public static final MemorySize DEFAULT_TCG_TRANSLATION_CACHE = MemorySize.ofMiB(96);
 
+    /** The object id of a file-backed RAM. */
+    private static final String RAM_BACKEND = "ram0";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._-]{1,31}");
     private static final long MIB = 1L << 20;
@@ -165,6 +174,26 @@ public record QemuConfig(
         require(paths != null, "runDir", "is required");
         require(extraDevices != null, "extraDevices", "is required");
         extraDevices = List.copyOf(extraDevices);
+        Objects.requireNonNull(ramFile, "ramFile");
+        if (ramFile.isPresent()) {
+            Path dir = ramFile.get().path().getParent();
+            require(dir != null && Files.isDirectory(dir), "ramFile", "the directory of " + ramFile.get().path()
+                    + " does not exist");
+        }
+        if (incoming) {
+            require(ramFile.isPresent() && !ramFile.get().shared(), "incoming",
+                    "a VM that starts from a saved state needs its template's RAM file, mapped privately");
+            Path ram = ramFile.get().path();
+            requireReadableFile(ram, "ramFile");
+            long size;
+            try {
+                size = Files.size(ram);
+            } catch (IOException e) {
+                throw new InvalidConfigurationException("ramFile", "cannot read the size of " + ram + ": " + e);
+            }
+            require(size == memory.toBytes(), "ramFile", ram + " holds " + size + " bytes, not the "
+                    + memory.toBytes() + " of memory " + memory + ": it belongs to another configuration");
+        }
     }
 
     public static Builder builder() {
@@ -190,6 +219,8 @@ public record QemuConfig(
         b.tcgTranslationCache = tcgTranslationCache;
         b.paths = paths;
         b.extraDevices.addAll(extraDevices);
+        b.ramFile = ramFile.orElse(null);
+        b.incoming = incoming;
         return b;
     }
 
@@ -205,10 +236,14 @@ public record QemuConfig(
         }
         List<QemuDevice> d = new ArrayList<>();
         name.ifPresent(n -> d.add(new VmName(n)));
-        d.add(new Machine(machine.qemuName(), nvdimm.isPresent()));
+        d.add(new Machine(machine.qemuName(), nvdimm.isPresent(), ramFile.map(r -> RAM_BACKEND)));
         d.add(new CpuAccelerator(resolved, tcgTranslationCache));
         d.add(new Smp(cpus));
         d.add(new Memory(memory, memorySlots, maxMemory));
+        ramFile.ifPresent(r -> d.add(new FileBackedRam(RAM_BACKEND, r.path(), memory, r.shared())));
+        if (incoming) {
+            d.add(new Incoming());
+        }
         d.add(new BaseOptions());
         if (sandbox) {
             d.add(new Seccomp());
@@ -272,6 +307,8 @@ public record QemuConfig(
         private Path runDir;
         private RunPaths paths;
         private final List<QemuDevice> extraDevices = new ArrayList<>();
+        private RamFile ramFile;
+        private boolean incoming;
 
         private Builder() {
         }
@@ -339,6 +376,12 @@ public record QemuConfig(
         /** Adds a device rendered after the standard ones. */
         public Builder device(QemuDevice device) { this.extraDevices.add(Objects.requireNonNull(device, "device")); return this; }
 
+        /** The guest's RAM on a host file (a template's, shared; a clone's, private); {@code null} for QEMU's own. */
+        public Builder ramFile(RamFile ramFile) { this.ramFile = ramFile; return this; }
+
+        /** Whether QEMU starts stopped, waiting for a saved state ({@code -incoming defer}); needs a private {@link #ramFile}. */
+        public Builder incoming(boolean incoming) { this.incoming = incoming; return this; }
+
         /**
          * Validates and builds.
          *
@@ -374,7 +417,7 @@ public record QemuConfig(
                     : append.contains("console=") ? append.strip() : ("console=ttyS0 " + append.strip()).strip();
             return new QemuConfig(Optional.ofNullable(name), m, accelerator, cpus, memory, slots, max,
                     kernel, Optional.ofNullable(initrd), cmdline, image, sharedDirs, sandbox, tcgTranslationCache, p,
-                    extraDevices);
+                    extraDevices, Optional.ofNullable(ramFile), incoming);
         }
     }
 }

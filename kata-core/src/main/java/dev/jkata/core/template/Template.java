@@ -1,0 +1,135 @@
+package dev.jkata.core.template;
+
+import dev.jkata.core.cache.CacheDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stored VM template: a directory in the cache ({@code templates/<digest>}, 0700) holding the guest's RAM
+ * ({@value #RAM}), its device state ({@value #STATE}) and what they were made from ({@value #META}: the key text,
+ * sizes, the state's SHA-256). {@link #open} trusts a template only when all of it is there and agrees.
+ *
+ * @param dir        the template's directory
+ * @param ramBytes   the RAM file's size: the guest's memory
+ * @param stateBytes the device state's size
+ * @param created    when it was built
+ */
+public record Template(Path dir, long ramBytes, long stateBytes, Instant created) {
+    private static final Logger LOG = LoggerFactory.getLogger(Template.class);
+    static final String RAM = "ram";
+    static final String STATE = "state";
+    static final String META = "template.properties";
+    /** The key text, for people: what the template was made from. */
+    static final String KEY = "key.txt";
+
+    public Path ram() { return dir.resolve(RAM); }
+
+    public Path state() { return dir.resolve(STATE); }
+
+    /** The template's digest: the name of its directory. */
+    public String digest() { return dir.getFileName().toString(); }
+
+    /** What the template was made from (its key text), or empty when that file is gone. */
+    public String describe() {
+        try {
+            return Files.readString(dir.resolve(KEY));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * The template in {@code dir}, when it is whole: meta data readable, RAM of {@code ramBytes} (or any size when
+     * negative), device state of the recorded size and digest. A damaged one is removed, said at WARN.
+     */
+    public static Optional<Template> open(Path dir, long ramBytes) {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        String problem;
+        try {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(dir.resolve(META))) {
+                p.load(in);
+            }
+            long ram = Long.parseLong(p.getProperty("ram.bytes", "-1"));
+            long state = Long.parseLong(p.getProperty("state.bytes", "-1"));
+            Instant created = Instant.parse(p.getProperty("created", Instant.EPOCH.toString()));
+            long ramOnDisk = Files.size(dir.resolve(RAM));
+            long stateOnDisk = Files.size(dir.resolve(STATE));
+            if (ramBytes >= 0 && ram != ramBytes) {
+                problem = "its RAM is " + ram + " bytes, the configuration's " + ramBytes;
+            } else if (ramOnDisk != ram) {
+                problem = "its RAM file holds " + ramOnDisk + " bytes, not " + ram;
+            } else if (stateOnDisk != state) {
+                problem = "its device state holds " + stateOnDisk + " bytes, not " + state;
+            } else if (!sha256(dir.resolve(STATE)).equals(p.getProperty("state.sha256"))) {
+                problem = "its device state does not match its recorded SHA-256";
+            } else {
+                return Optional.of(new Template(dir, ram, state, created));
+            }
+        } catch (NoSuchFileException e) {
+            problem = "it lacks " + e.getFile();
+        } catch (IOException | RuntimeException e) {
+            problem = "it cannot be read: " + e;
+        }
+        LOG.warn("The VM template {} is damaged ({}); removing it, a new one is built", dir, problem);
+        delete(dir);
+        return Optional.empty();
+    }
+
+    /** Writes the meta data of a template being built in {@code dir}: what {@link #open} checks. */
+    static void writeMeta(Path dir, String keyText) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("ram.bytes", Long.toString(Files.size(dir.resolve(RAM))));
+        p.setProperty("state.bytes", Long.toString(Files.size(dir.resolve(STATE))));
+        p.setProperty("state.sha256", sha256(dir.resolve(STATE)));
+        p.setProperty("created", Instant.now().toString());
+        Files.writeString(dir.resolve(KEY), keyText);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(META))) {
+            p.store(out, "a jkata VM template");
+        }
+    }
+
+    /** Removes this template; running clones keep their mapping of its RAM. */
+    public void delete() {
+        delete(dir);
+    }
+
+    private static void delete(Path dir) {
+        try {
+            CacheDirectory.deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warn("Cannot remove the VM template {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
