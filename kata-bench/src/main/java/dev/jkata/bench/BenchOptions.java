@@ -27,7 +27,7 @@ import java.util.Set;
 record BenchOptions(List<String> benches, List<ImageForm> forms, int runs, int execs, long stdioBytes,
                     List<Integer> counts, List<ImageForm> memoryForms, Path output) {
 
-    static final List<String> ALL = List.of("start", "exec", "stdio", "memory", "concurrency", "image", "network");
+    static final List<String> ALL = List.of("start", "template", "exec", "stdio", "memory", "concurrency", "image", "network");
 
     static final String USAGE = String.join("\n",
             "usage: scripts/bench.sh [--only=start,exec,stdio,memory,concurrency,image] [--runs=3] [--execs=30]",

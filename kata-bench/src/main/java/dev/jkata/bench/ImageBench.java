@@ -202,15 +202,7 @@ final class ImageBench {
     }
 
     private static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return dev.jkata.core.cache.Digest.sha256(file);
     }
 
     private static void exec(List<String> cmd) throws IOException, InterruptedException {

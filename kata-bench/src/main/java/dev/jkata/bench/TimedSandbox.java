@@ -58,9 +58,14 @@ final class TimedSandbox implements AutoCloseable {
 
     /** As {@link #start(BenchContext, ImageForm)}, with a longer boot timeout for many sandboxes at once. */
     static TimedSandbox start(BenchContext ctx, ImageForm form, Duration bootTimeout) throws IOException {
+        return start(ctx, form, bootTimeout, true);
+    }
+
+    /** As {@link #start(BenchContext, ImageForm, Duration)}, cloned from a VM template or booted cold. */
+    static TimedSandbox start(BenchContext ctx, ImageForm form, Duration bootTimeout, boolean template) throws IOException {
         Path root = ctx.newDir("s");
         ConsoleWatch console = new ConsoleWatch(() -> stateDir(root).map(d -> d.resolve("console.log")));
-        SandboxBuilder b = Sandbox.builder().stateRoot(root).bootTimeout(bootTimeout);
+        SandboxBuilder b = Sandbox.builder().stateRoot(root).bootTimeout(bootTimeout).template(template);
         if (form == ImageForm.NVDIMM) {
             b.nvdimm();
         }

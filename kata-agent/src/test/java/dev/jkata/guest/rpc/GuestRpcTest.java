@@ -74,6 +74,23 @@ class GuestRpcTest {
         assertThat(h.os.clock()).isEqualTo(Instant.ofEpochSecond(1_700_000_000L, 250_000_000));
     }
 
+    /** Issue 13: a template's clone gets its random pool reseeded from the host's bytes before user code runs. */
+    @Test
+    void reseedRandomDevHandsTheHostsBytesToTheKernelPool() {
+        byte[] seed = new byte[64];
+        new java.util.Random(7).nextBytes(seed);
+        h.agent.reseedRandomDev(dev.jkata.agent.proto.ReseedRandomDevRequest.newBuilder()
+                .setData(com.google.protobuf.ByteString.copyFrom(seed)).build());
+        assertThat(h.os.seed()).isEqualTo(seed);
+
+        assertThat(code(() -> h.agent.reseedRandomDev(dev.jkata.agent.proto.ReseedRandomDevRequest.getDefaultInstance())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> h.agent.reseedRandomDev(dev.jkata.agent.proto.ReseedRandomDevRequest.newBuilder()
+                .setData(com.google.protobuf.ByteString.copyFrom(new byte[4097])).build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(h.os.seed()).isEqualTo(seed);
+    }
+
     @Test
     void copyFileWritesPartsAndPublishesTheFileWhenComplete() throws Exception {
         Path target = h.layout.stateRoot().resolve("shared/containers/c1/etc/hosts");

@@ -63,4 +63,22 @@ public final class Digest {
     public String hex() {
         return HexFormat.of().formatHex(md.digest()).substring(0, 32);
     }
+
+    /** The full SHA-256 of a file's bytes, in hex (64 characters), as registries and OCI descriptors write it. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
 }

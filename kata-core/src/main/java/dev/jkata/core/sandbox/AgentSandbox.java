@@ -271,6 +271,9 @@ final class AgentSandbox implements Sandbox {
     /** Whether this sandbox's guest was cloned from its configuration's VM template. */
     boolean cloned() { return guest != null && guest.cloned(); }
 
+    /** The guest's one-phrase description: its image form, whether it was cloned. */
+    String describeGuest() { return guest == null ? "" : guest.describe(); }
+
     /** Tears down after a failed start, attaching secondary failures to the first. */
     private void fail(RuntimeException cause) {
         lifecycle.fail();

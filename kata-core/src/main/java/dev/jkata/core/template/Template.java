@@ -7,10 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -75,7 +72,7 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
                 problem = "its RAM file holds " + ramOnDisk + " bytes, not " + ram;
             } else if (stateOnDisk != state) {
                 problem = "its device state holds " + stateOnDisk + " bytes, not " + state;
-            } else if (!sha256(dir.resolve(STATE)).equals(p.getProperty("state.sha256"))) {
+            } else if (!dev.jkata.core.cache.Digest.sha256(dir.resolve(STATE)).equals(p.getProperty("state.sha256"))) {
                 problem = "its device state does not match its recorded SHA-256";
             } else {
                 return Optional.of(new Template(dir, ram, state, created));
@@ -95,7 +92,7 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
         Properties p = new Properties();
         p.setProperty("ram.bytes", Long.toString(Files.size(dir.resolve(RAM))));
         p.setProperty("state.bytes", Long.toString(Files.size(dir.resolve(STATE))));
-        p.setProperty("state.sha256", sha256(dir.resolve(STATE)));
+        p.setProperty("state.sha256", dev.jkata.core.cache.Digest.sha256(dir.resolve(STATE)));
         p.setProperty("created", Instant.now().toString());
         Files.writeString(dir.resolve(KEY), keyText);
         try (OutputStream out = Files.newOutputStream(dir.resolve(META))) {
@@ -114,22 +111,5 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
         } catch (IOException e) {
             LOG.warn("Cannot remove the VM template {}: {}", dir, e.getMessage());
         }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -264,4 +264,36 @@ class QemuConfigTest {
                 })
                 .hasMessageStartingWith(field + ": ");
     }
+
+    /** Issue 13: a template's RAM is a shared file; a clone maps one of the right size privately and waits for its state. */
+    @Test
+    void templatesAndClonesHoldTheirRamInAFile() throws IOException {
+        QemuConfig template = QemuConfig.builder().kernel(kernel).runDir(run)
+                .ramFile(RamFile.template(tmp.resolve("ram"))).build();
+        assertThat(template.toArgs(Path.of("/usr/bin/qemu-system-x86_64"), dev.jkata.qemu.accel.ResolvedAccelerator.TCG))
+                .contains("q35,memory-backend=ram0", "memory-backend-file,id=ram0,mem-path=" + tmp.resolve("ram")
+                        + ",size=512M,share=on")
+                .doesNotContain("-incoming");
+
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(tmp.resolve("ram").toFile(), "rw")) {
+            f.setLength(512L << 20);
+        }
+        QemuConfig clone = QemuConfig.builder().kernel(kernel).runDir(run)
+                .ramFile(RamFile.clone(tmp.resolve("ram"))).incoming(true).build();
+        assertThat(String.join(" ", clone.toArgs(Path.of("/q"), dev.jkata.qemu.accel.ResolvedAccelerator.TCG)))
+                .contains("share=off").contains("-incoming defer");
+    }
+
+    @Test
+    void aCloneNeedsItsTemplatesRamOfItsOwnSize() throws IOException {
+        Files.writeString(tmp.resolve("small"), "x");
+        assertThatThrownBy(() -> QemuConfig.builder().kernel(kernel).runDir(run).incoming(true).build())
+                .isInstanceOf(dev.jkata.api.InvalidConfigurationException.class).hasMessageContaining("RAM file");
+        assertThatThrownBy(() -> QemuConfig.builder().kernel(kernel).runDir(run)
+                .ramFile(RamFile.template(tmp.resolve("ram"))).incoming(true).build())
+                .hasMessageContaining("privately");
+        assertThatThrownBy(() -> QemuConfig.builder().kernel(kernel).runDir(run)
+                .ramFile(RamFile.clone(tmp.resolve("small"))).incoming(true).build())
+                .hasMessageContaining("another configuration");
+    }
 }
