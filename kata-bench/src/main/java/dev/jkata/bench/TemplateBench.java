@@ -73,7 +73,7 @@ final class TemplateBench {
     }
 
     /** The floor: QEMU with the sandbox's kernel and options, a trivial init printing a marker; median of {@code n}. */
-    private double floor(int n) throws IOException {
+    private double floor(int n) throws IOException, InterruptedException {
         List<Double> marker = new ArrayList<>();
         var image = ctx.image(ImageForm.INITRD);
         for (int i = 0; i < n; i++) {

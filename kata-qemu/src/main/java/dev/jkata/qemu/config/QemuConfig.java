@@ -184,13 +184,7 @@ public record QemuConfig(
             require(ramFile.isPresent() && !ramFile.get().shared(), "incoming",
                     "a VM that starts from a saved state needs its template's RAM file, mapped privately");
             Path ram = ramFile.get().path();
-            requireReadableFile(ram, "ramFile");
-            long size;
-            try {
-                size = Files.size(ram);
-            } catch (IOException e) {
-                throw new InvalidConfigurationException("ramFile", "cannot read the size of " + ram + ": " + e);
-            }
+            long size = readableFileSize(ram, "ramFile");
             require(size == memory.toBytes(), "ramFile", ram + " holds " + size + " bytes, not the "
                     + memory.toBytes() + " of memory " + memory + ": it belongs to another configuration");
         }
@@ -277,6 +271,16 @@ public record QemuConfig(
     private static void require(boolean ok, String field, String problem) {
         if (!ok) {
             throw new InvalidConfigurationException(field, problem);
+        }
+    }
+
+    /** The size of a file that must exist and be readable, or a failure naming {@code field}. */
+    private static long readableFileSize(Path file, String field) {
+        requireReadableFile(file, field);
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(field, "cannot read the size of " + file + ": " + e);
         }
     }
 
@@ -399,13 +403,7 @@ public record QemuConfig(
             require(memory != null, "memory", "is required");
             Optional<NvdimmImage> image = Optional.empty();
             if (wantNvdimm) {
-                requireReadableFile(nvdimmImage, "nvdimmImage");
-                long size;
-                try {
-                    size = Files.size(nvdimmImage);
-                } catch (IOException e) {
-                    throw new InvalidConfigurationException("nvdimmImage", "cannot read the size of " + nvdimmImage + ": " + e);
-                }
+                long size = readableFileSize(nvdimmImage, "nvdimmImage");
                 require(size > 0, "nvdimmImage", nvdimmImage + " is empty");
                 image = Optional.of(new NvdimmImage(nvdimmImage, MemorySize.ofBytes(size)));
             }
