@@ -124,19 +124,4 @@ class ContainerImageIT {
             Files.walk(mapped).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
-
-    @Test
-    void kataRunWithAnImageRunsItsDefaultCommand() throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = dev.jkata.core.cli.TestAccess.execute(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), "run", "--image", ref);
-        assertThat(code).as("stderr: %s", err).isZero();
-        assertThat(out.toString().trim()).isEqualTo("default: hello from the image as 1000:1001 in /data");
-
-        out.reset();
-        code = dev.jkata.core.cli.TestAccess.execute(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), "run", "--image", ref, "--pull", "never", "-u", "0", "--", "sh", "-c",
-                "echo args replace the command; exit 7");
-        assertThat(code).isEqualTo(7);
-        assertThat(out.toString().trim()).isEqualTo("args replace the command");
-    }
 }

@@ -1,4 +1,4 @@
-package dev.jkata.core.cli;
+package dev.jkata.cli;
 
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;

@@ -1,4 +1,4 @@
-package dev.jkata.core.cli;
+package dev.jkata.cli;
 
 import dev.jkata.core.progress.Progress;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.jkata.core.cli;
+package dev.jkata.cli;
 
 import dev.jkata.core.cache.CacheDirectory;
 import dev.jkata.core.host.HostTools;

@@ -1,4 +1,4 @@
-package dev.jkata.core.cli;
+package dev.jkata.cli;
 
 import java.io.File;
 import java.io.IOException;

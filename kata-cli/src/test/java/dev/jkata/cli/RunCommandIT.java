@@ -1,4 +1,4 @@
-package dev.jkata.core.cli;
+package dev.jkata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

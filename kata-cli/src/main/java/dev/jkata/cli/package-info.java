@@ -1,2 +1,2 @@
 /** The {@code kata} command line (picocli): run a command in a sandbox, check the host, build images. */
-package dev.jkata.core.cli;
+package dev.jkata.cli;
