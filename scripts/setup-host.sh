@@ -35,6 +35,12 @@ dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 have skopeo || missing+=(skopeo)
 have htpasswd || missing+=(apache2-utils)
 have openssl || missing+=(openssl)
+# Tests only: the container engines kata-runtime serves (started by the tests on private roots and sockets):
+# podman with conmon, containerd with ctr and the runc shim (containerd-shim-runc-v2), and runc itself.
+have podman || missing+=(podman)
+have conmon || missing+=(conmon)
+have containerd || missing+=(containerd)
+have runc || missing+=(runc)
 # The default guest kernel is fetched with apt-get download, which needs apt's package lists.
 need_lists=0
 apt-cache show --no-all-versions linux-image-amd64 >/dev/null 2>&1 || need_lists=1

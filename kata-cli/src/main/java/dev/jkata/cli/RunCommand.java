@@ -178,12 +178,12 @@ final class RunCommand implements Callable<Integer> {
                  SignalForwarding signals = SignalForwarding.to(p, term)) {
                 term.size().ifPresent(sz -> p.resizeTty(sz[0], sz[1]));
                 if (interactive || !io.stdinIsTerminal()) {
-                    pump("kata-run-stdin", io.in(), p.stdin(), true);
+                    Pump.start("kata-run-stdin", io.in(), p.stdin(), true);
                 } else {
                     p.stdin().close();
                 }
-                Thread out = pump("kata-run-stdout", p.stdout(), io.out(), false);
-                Thread err = pump("kata-run-stderr", p.stderr(), io.err(), false);
+                Thread out = Pump.start("kata-run-stdout", p.stdout(), io.out(), false);
+                Thread err = Pump.start("kata-run-stderr", p.stderr(), io.err(), false);
                 ExitStatus st;
                 try {
                     st = p.waitFor(limit.orElse(Duration.ofDays(365 * 100)));
@@ -225,38 +225,6 @@ final class RunCommand implements Callable<Integer> {
         }
         limit.ifPresent(e::timeout);
         return e.build();
-    }
-
-    /**
-     * Copies {@code in} to {@code out} on a daemon thread; with {@code closeAtEnd} closes {@code out} at the end of
-     * {@code in} (standard input's end of file reaches the command).
-     */
-    private static Thread pump(String name, InputStream in, OutputStream out, boolean closeAtEnd) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            try {
-                while ((n = in.read(buf)) >= 0) {
-                    if (n > 0) {
-                        out.write(buf, 0, n);
-                        out.flush();
-                    }
-                }
-            } catch (IOException e) {
-                // the command ended (its stdin closed) or the stream went with it
-            } finally {
-                if (closeAtEnd) {
-                    try {
-                        out.close();
-                    } catch (IOException e) {
-                        // the command already ended
-                    }
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     /** {@code KEY=VALUE}, or {@code KEY} alone for this process's value (left out when it has none, as docker run). */

@@ -1,0 +1,91 @@
+package dev.jkata.cli.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What kata-runtime reads from an OCI bundle's {@code config.json}: the root file system the engine unpacked, the
+ * process, the host name, the mounts, the resources and the annotations. Anything the VM cannot honour is ignored
+ * here and named in the docs; anything malformed is a {@link RuntimeFailure} that names the field.
+ *
+ * @param rootfs the root file system, absolute
+ * @param memoryLimit the memory limit in bytes (linux.resources.memory.limit), 0 when none
+ * @param cpus the CPUs a quota/period allows, rounded up, 0 when none
+ */
+record OciBundle(Path dir, Path rootfs, boolean rootReadOnly, OciProcess process, Optional<String> hostname,
+                 List<Mount> mounts, Map<String, String> annotations, long memoryLimit, int cpus) {
+    static final long MAX_CONFIG_BYTES = 4L << 20;
+
+    /** One entry of {@code mounts}. */
+    record Mount(String destination, String type, String source, List<String> options) {
+        boolean readOnly() {
+            return options.contains("ro");
+        }
+
+        boolean bind() {
+            return "bind".equals(type) || options.contains("bind") || options.contains("rbind");
+        }
+    }
+
+    static OciBundle read(Path bundle) {
+        Path config = bundle.resolve("config.json");
+        JsonNode c;
+        try {
+            if (!Files.isRegularFile(config)) {
+                throw new RuntimeFailure("the bundle " + bundle + " has no config.json; pass --bundle DIR of an OCI bundle");
+            }
+            if (Files.size(config) > MAX_CONFIG_BYTES) {
+                throw new RuntimeFailure(config + " is larger than " + (MAX_CONFIG_BYTES >> 20) + " MiB");
+            }
+            try (InputStream in = Files.newInputStream(config)) {
+                c = new ObjectMapper().readTree(in);
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot read " + config + ": " + e.getMessage());
+        }
+        if (c == null || !c.isObject()) {
+            throw new RuntimeFailure(config + " is not a JSON object");
+        }
+        JsonNode root = c.path("root");
+        String rootPath = text(root, "path", "root.path");
+        Path rootfs = bundle.resolve(rootPath).normalize();
+        if (!Files.isDirectory(rootfs)) {
+            throw new RuntimeFailure("root.path " + rootfs + " is not a directory");
+        }
+        OciProcess process = OciProcess.parse(c.path("process"), "process");
+        List<Mount> mounts = new ArrayList<>();
+        for (JsonNode m : c.path("mounts")) {
+            List<String> options = new ArrayList<>();
+            m.path("options").forEach(o -> options.add(o.asText()));
+            mounts.add(new Mount(text(m, "destination", "mounts[].destination"), m.path("type").asText(""),
+                    m.path("source").asText(""), List.copyOf(options)));
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        c.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        JsonNode resources = c.path("linux").path("resources");
+        long memory = Math.max(0, resources.path("memory").path("limit").asLong(0));
+        long quota = resources.path("cpu").path("quota").asLong(0);
+        long period = resources.path("cpu").path("period").asLong(0);
+        int cpus = quota > 0 && period > 0 ? (int) Math.min(64, (quota + period - 1) / period) : 0;
+        Optional<String> hostname = Optional.ofNullable(c.get("hostname")).map(JsonNode::asText).filter(h -> !h.isEmpty());
+        return new OciBundle(bundle, rootfs, root.path("readonly").asBoolean(false), process, hostname,
+                List.copyOf(mounts), Map.copyOf(annotations), memory, cpus);
+    }
+
+    static String text(JsonNode node, String field, String name) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new RuntimeFailure("config.json has no " + name);
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.jkata.cli.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A process as the OCI runtime spec describes it ({@code config.json}'s {@code process}, or the file
+ * {@code exec --process} names).
+ *
+ * @param env {@code KEY=value} entries, in order
+ * @param rlimits {@code RLIMIT_*} limits, applied inside the guest
+ */
+record OciProcess(List<String> args, List<String> env, String cwd, long uid, long gid, boolean terminal,
+                  List<Rlimit> rlimits) {
+    /** One entry of {@code process.rlimits}. */
+    record Rlimit(String type, long soft, long hard) {}
+
+    static OciProcess parse(JsonNode p, String where) {
+        if (!p.isObject()) {
+            throw new RuntimeFailure("config.json has no " + where);
+        }
+        List<String> args = new ArrayList<>();
+        p.path("args").forEach(a -> args.add(a.asText()));
+        if (args.isEmpty()) {
+            throw new RuntimeFailure(where + ".args is empty: name the program to run");
+        }
+        List<String> env = new ArrayList<>();
+        p.path("env").forEach(e -> env.add(e.asText()));
+        String cwd = p.path("cwd").asText("/");
+        if (!cwd.startsWith("/")) {
+            throw new RuntimeFailure(where + ".cwd must be absolute, not '" + cwd + "'");
+        }
+        JsonNode user = p.path("user");
+        long uid = user.path("uid").asLong(0);
+        long gid = user.path("gid").asLong(0);
+        if (uid < 0 || gid < 0 || uid > 0xFFFF_FFFEL || gid > 0xFFFF_FFFEL) {
+            throw new RuntimeFailure(where + ".user has an out-of-range uid or gid");
+        }
+        List<Rlimit> rlimits = new ArrayList<>();
+        for (JsonNode r : p.path("rlimits")) {
+            rlimits.add(new Rlimit(r.path("type").asText(), r.path("soft").asLong(), r.path("hard").asLong()));
+        }
+        return new OciProcess(List.copyOf(args), List.copyOf(env), cwd, uid, gid, p.path("terminal").asBoolean(false),
+                List.copyOf(rlimits));
+    }
+}

@@ -1,0 +1,213 @@
+package dev.jkata.cli.oci;
+
+import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.ExecProcess;
+import dev.jkata.api.ExecSpec;
+import dev.jkata.api.MemorySize;
+import dev.jkata.api.Network;
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxBuilder;
+import dev.jkata.cli.Pump;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-lived process behind one container (Kata 1.x's shim and proxy in one JVM): {@code create} starts it with
+ * the engine's standard streams as its own, it boots the sandbox with the bundle's root file system, then waits on
+ * its control socket. {@code start} runs the bundle's process with those streams; when that process ends the daemon
+ * records the status, closes the sandbox and exits with the process's code, so the engine's monitor (conmon,
+ * containerd's shim), which reaps this pid, reads the container's exit status. If the daemon is killed, QEMU goes
+ * with it (its parent-death signal).
+ */
+public final class SandboxDaemon {
+    private static final Logger log = LoggerFactory.getLogger(SandboxDaemon.class);
+    /** The guest's own memory beside what the container's limit asks for. */
+    static final MemorySize GUEST_BASE = MemorySize.ofMiB(512);
+
+    private final ContainerDir dir;
+    private final OciBundle bundle;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Object lock = new Object();
+    private Sandbox sandbox;
+    private ExecProcess process;
+    private Thread stdout;
+    private Thread stderr;
+    private volatile int exitCode = -1;
+
+    private SandboxDaemon(ContainerDir dir, OciBundle bundle) {
+        this.dir = dir;
+        this.bundle = bundle;
+    }
+
+    /** {@code SandboxDaemon ROOT ID BUNDLE}: started by {@code kata-runtime create}, not by hand. */
+    public static void main(String[] args) {
+        ContainerDir dir = ContainerDir.open(Path.of(args[0]), args[1]);
+        int code;
+        try {
+            code = new SandboxDaemon(dir, OciBundle.read(Path.of(args[2]))).run();
+        } catch (RuntimeException e) {
+            log.error("the container's daemon failed", e);
+            dir.writeError(e.getMessage() == null ? e.toString() : e.getMessage());
+            code = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
+    int run() throws RuntimeFailure {
+        try {
+            sandbox = builder(bundle).start();
+        } catch (RuntimeException e) {
+            dir.writeError("the sandbox did not start: " + e.getMessage());
+            log.error("the sandbox did not start", e);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeSandbox, "kata-runtime-shutdown"));
+        ServerSocketChannel server;
+        try {
+            server = Control.serve(dir.controlSocket(), this::handle);
+        } catch (java.io.IOException e) {
+            closeSandbox();
+            dir.writeError("cannot listen on " + dir.controlSocket() + ": " + e.getMessage());
+            return 1;
+        }
+        dir.writeStatus(Status.CREATED, 0);
+        log.info("sandbox {} up for container {}", sandbox.id(), dir.id());
+        try {
+            ended.await();
+            ExecProcess p;
+            synchronized (lock) {
+                p = process;
+            }
+            if (p != null) {
+                exitCode = p.waitFor(ExecSpec.MAX_TIMEOUT).code();
+                // what the process wrote before it exited; a background child of it cannot hold the exit for long
+                stdout.join(5_000);
+                stderr.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exitCode = 137;
+        } catch (RuntimeException e) {
+            log.error("waiting for the container's process failed", e);
+            exitCode = 255;
+        }
+        synchronized (lock) {
+            dir.writeStatus(Status.STOPPED, exitCode);
+        }
+        closeSandbox();
+        try {
+            server.close();
+        } catch (java.io.IOException e) {
+            // exiting anyway
+        }
+        return exitCode;
+    }
+
+    static SandboxBuilder builder(OciBundle b) {
+        SandboxBuilder sb = Sandbox.builder().network(Network.none());
+        ContainerSpec.Builder c = ContainerSpec.builder().rootfs(b.rootfs());
+        b.hostname().ifPresent(c::hostname);
+        sb.container(c.build());
+        if (b.memoryLimit() > 0) {
+            long mib = (b.memoryLimit() + (1 << 20) - 1) >> 20;
+            sb.memory(MemorySize.ofMiB(GUEST_BASE.toMiB() + mib));
+        }
+        if (b.cpus() > 0) {
+            sb.cpus(b.cpus());
+        }
+        for (OciBundle.Mount m : b.mounts()) {
+            if (m.bind() && Files.isDirectory(Path.of(m.source())) && shareable(m.destination())) {
+                sb.share(Path.of(m.source()), m.destination(), m.readOnly());
+            }
+        }
+        return sb;
+    }
+
+    /** Bind mounts the guest provides itself (its /proc, /sys, /dev) are not shared from the host. */
+    static boolean shareable(String destination) {
+        for (String own : List.of("/proc", "/sys", "/dev")) {
+            if (destination.equals(own) || destination.startsWith(own + "/")) {
+                return false;
+            }
+        }
+        return !destination.equals("/");
+    }
+
+    static ExecSpec execSpec(OciProcess p) {
+        ExecSpec.Builder e = ExecSpec.builder(p.args()).terminal(p.terminal()).workdir(p.cwd())
+                .user(p.uid() + ":" + p.gid()).captureLimit(MemorySize.ofMiB(1));
+        for (String kv : p.env()) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                e.env(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return e.build();
+    }
+
+    private String handle(String request) {
+        String[] words = request.trim().split(" +");
+        synchronized (lock) {
+            Status now = dir.status();
+            switch (words[0]) {
+                case "status":
+                    return now.oci();
+                case "start":
+                    if (now != Status.CREATED) {
+                        throw new RuntimeFailure("cannot start a container that is " + now.oci());
+                    }
+                    startProcess();
+                    return "";
+                case "kill":
+                    int signal = Integer.parseInt(words[1]);
+                    if (now == Status.CREATED) {
+                        exitCode = 128 + signal;
+                        ended.countDown(); // the process never ran: the container stops
+                    } else if (now == Status.RUNNING) {
+                        process.signal(signal);
+                    } else {
+                        throw new RuntimeFailure("container " + dir.id() + " is not running");
+                    }
+                    return "";
+                default:
+                    throw new RuntimeFailure("unknown request '" + words[0] + "'");
+            }
+        }
+    }
+
+    private void startProcess() {
+        ExecProcess p = sandbox.exec(execSpec(bundle.process()));
+        Pump.start("kata-runtime-stdin", new FileInputStream(FileDescriptor.in), p.stdin(), true);
+        stdout = Pump.start("kata-runtime-stdout", p.stdout(), new FileOutputStream(FileDescriptor.out), false);
+        stderr = Pump.start("kata-runtime-stderr", p.stderr(), new FileOutputStream(FileDescriptor.err), false);
+        process = p;
+        dir.writeStatus(Status.RUNNING, 0);
+        ended.countDown();
+    }
+
+    private void closeSandbox() {
+        Sandbox s;
+        synchronized (lock) {
+            s = sandbox;
+            sandbox = null;
+        }
+        if (s != null) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the sandbox failed", e);
+            }
+        }
+    }
+}

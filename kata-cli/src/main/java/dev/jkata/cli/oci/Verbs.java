@@ -1,0 +1,311 @@
+package dev.jkata.cli.oci;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** The verbs of kata-runtime's command line, each with runc's flags. */
+final class Verbs {
+    private Verbs() {}
+
+    /** Shared by every verb: the global options. */
+    abstract static class Verb implements Callable<Integer> {
+        @ParentCommand
+        KataRuntime top;
+    }
+
+    @Command(name = "create", description = "Create a container from a bundle: its VM boots, its process waits for start.")
+    static class Create extends Verb {
+        @Option(names = {"--bundle", "-b"}, description = "The bundle directory (default: the current directory).")
+        Path bundle = Path.of(".");
+        @Option(names = "--pid-file", description = "Write the container's pid here.")
+        Path pidFile;
+        @Option(names = "--console-socket", description = "A UNIX socket that receives the terminal's master side.")
+        Path consoleSocket;
+        @Option(names = "--no-pivot", description = "Accepted; a VM has no host root to pivot from.")
+        boolean noPivot;
+        @Option(names = "--no-new-keyring", description = "Accepted; the guest kernel has its own keyrings.")
+        boolean noNewKeyring;
+        @Option(names = "--preserve-fds", description = "Accepted only as 0: file descriptors cannot cross into a VM.")
+        int preserveFds;
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (preserveFds != 0) {
+                throw new RuntimeFailure("--preserve-fds " + preserveFds + ": host file descriptors cannot be passed into a VM");
+            }
+            top.lifecycle().create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket));
+            return 0;
+        }
+    }
+
+    @Command(name = "start", description = "Start the process of a created container.")
+    static class Start extends Verb {
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            top.lifecycle().start(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Create and start a container; without --detach, wait for it and delete it.")
+    static class Run extends Create {
+        @Option(names = {"--detach", "-d"}, description = "Return once the process has started.")
+        boolean detach;
+        @Option(names = "--keep", description = "Do not delete the container after it exits.")
+        boolean keep;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (preserveFds != 0) {
+                throw new RuntimeFailure("--preserve-fds " + preserveFds + ": host file descriptors cannot be passed into a VM");
+            }
+            Lifecycle l = top.lifecycle();
+            Process daemon = l.create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket));
+            try {
+                l.start(id);
+            } catch (RuntimeFailure e) {
+                l.delete(id, true);
+                throw e;
+            }
+            if (detach) {
+                return 0;
+            }
+            int code = daemon.waitFor();
+            if (!keep) {
+                l.delete(id, true);
+            }
+            return code;
+        }
+    }
+
+    @Command(name = "state", description = "Print a container's state (the OCI runtime spec's JSON).")
+    static class State extends Verb {
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() throws IOException {
+            top.out().println(ContainerDir.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(top.lifecycle().state(id)));
+            return 0;
+        }
+    }
+
+    @Command(name = "kill", description = "Send a signal (default TERM) to a container's process.")
+    static class Kill extends Verb {
+        @Option(names = {"--all", "-a"}, description = "Every process of the container (its VM's processes end with it).")
+        boolean all;
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<signal>")
+        String signal = "TERM";
+
+        @Override
+        public Integer call() {
+            top.lifecycle().kill(id, Signals.parse(signal), all);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a stopped container (with --force, any container): its VM and state go.")
+    static class Delete extends Verb {
+        @Option(names = {"--force", "-f"}, description = "Kill it first if it runs; no error if it does not exist.")
+        boolean force;
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            top.lifecycle().delete(id, force);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the containers under --root.")
+    static class ListContainers extends Verb {
+        @Option(names = {"--format", "-f"}, description = "table or json.")
+        String format = "table";
+        @Option(names = {"--quiet", "-q"}, description = "Ids only.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws IOException {
+            List<ObjectNode> all = top.lifecycle().list();
+            if (quiet) {
+                all.forEach(s -> top.out().println(s.path("id").asText()));
+            } else if (format.equals("json")) {
+                top.out().println(all.isEmpty() ? "null" : ContainerDir.JSON.writeValueAsString(all));
+            } else if (format.equals("table")) {
+                top.out().printf("%-12s%-12s%-12s%-12s%-12s%s%n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+                for (ObjectNode s : all) {
+                    top.out().printf("%-12s%-12d%-12s%-12s%-12s%s%n", s.path("id").asText(), s.path("pid").asLong(),
+                            s.path("status").asText(), s.path("bundle").asText(), s.path("created").asText(), "root");
+                }
+            } else {
+                throw new RuntimeFailure("invalid format option");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ps", description = "The host processes of a container: its daemon (the VM's processes are its children).")
+    static class Ps extends Verb {
+        @Option(names = {"--format", "-f"}, description = "table or json.")
+        String format = "table";
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+        @Parameters(index = "1..*", paramLabel = "<ps-args>", description = "Accepted and ignored.")
+        List<String> psArgs = List.of();
+
+        @Override
+        public Integer call() {
+            ObjectNode s = top.lifecycle().state(id);
+            long pid = s.path("pid").asLong();
+            if (format.equals("json")) {
+                top.out().println(pid == 0 ? "[]" : "[" + pid + "]");
+            } else if (format.equals("table")) {
+                top.out().println("PID");
+                if (pid != 0) {
+                    top.out().println(pid);
+                }
+            } else {
+                throw new RuntimeFailure("invalid format option");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "exec", description = "Run another process in a running container.")
+    static class Exec extends Verb {
+        @Option(names = {"--process", "-p"}, description = "A JSON file with the process (the spec's process object).")
+        Path process;
+        @Option(names = {"--detach", "-d"})
+        boolean detach;
+        @Option(names = "--pid-file")
+        Path pidFile;
+        @Option(names = {"--tty", "-t"})
+        boolean tty;
+        @Option(names = "--console-socket")
+        Path consoleSocket;
+        @Option(names = "--cwd")
+        String cwd;
+        @Option(names = {"--env", "-e"})
+        List<String> env = List.of();
+        @Option(names = {"--user", "-u"})
+        String user;
+        @Option(names = "--preserve-fds")
+        int preserveFds;
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+        @Parameters(index = "1..*", paramLabel = "<command>")
+        List<String> command = List.of();
+
+        @Override
+        public Integer call() {
+            throw new RuntimeFailure("exec is not supported by this kata-runtime yet");
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a container's VM.")
+    static class Pause extends Verb {
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            throw new RuntimeFailure("pause is not supported by this kata-runtime yet");
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused container's VM.")
+    static class Resume extends Verb {
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            throw new RuntimeFailure("resume is not supported by this kata-runtime yet");
+        }
+    }
+
+    @Command(name = "update", description = "Change a container's resources: a VM's memory and CPUs are fixed at its start.")
+    static class Update extends Verb {
+        @Option(names = {"--resources", "-r"})
+        Path resources;
+        @Option(names = {"--memory", "--cpu-quota", "--cpu-period", "--cpu-shares", "--cpuset-cpus", "--pids-limit",
+                "--memory-swap", "--memory-reservation", "--kernel-memory", "--blkio-weight", "--cpuset-mems"})
+        List<String> values = List.of();
+        @Parameters(index = "0", paramLabel = "<container-id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            top.lifecycle().state(id); // an unknown id says so first
+            throw new RuntimeFailure("kata-runtime cannot change the resources of a running container: its VM's memory"
+                    + " and CPUs are fixed when it starts; recreate the container with the new limits");
+        }
+    }
+
+    @Command(name = "features", description = "Print what this runtime supports (JSON).")
+    static class Features extends Verb {
+        @Override
+        public Integer call() throws IOException {
+            ObjectNode n = ContainerDir.JSON.createObjectNode();
+            n.put("ociVersionMin", "1.0.0").put("ociVersionMax", KataRuntime.OCI_VERSION);
+            n.putArray("hooks");
+            ArrayNode opts = n.putArray("mountOptions");
+            List.of("bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec", "rprivate").forEach(opts::add);
+            ObjectNode linux = n.putObject("linux");
+            ArrayNode ns = linux.putArray("namespaces");
+            List.of("pid", "network", "ipc", "uts", "mount").forEach(ns::add);
+            ObjectNode ann = n.putObject("annotations");
+            ann.put("io.jkata.runtime.isolation", "vm");
+            top.out().println(ContainerDir.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+            return 0;
+        }
+    }
+
+    @Command(name = "spec", description = "Write a starting config.json into the bundle directory.")
+    static class Spec extends Verb {
+        @Option(names = {"--bundle", "-b"})
+        Path bundle = Path.of(".");
+        @Option(names = "--rootless")
+        boolean rootless;
+
+        @Override
+        public Integer call() throws IOException {
+            Path config = bundle.resolve("config.json");
+            if (Files.exists(config)) {
+                throw new RuntimeFailure("File " + config + " exists. Remove it first");
+            }
+            ObjectNode n = ContainerDir.JSON.createObjectNode();
+            n.put("ociVersion", KataRuntime.OCI_VERSION);
+            ObjectNode p = n.putObject("process");
+            p.put("terminal", true);
+            p.putObject("user").put("uid", 0).put("gid", 0);
+            p.putArray("args").add("sh");
+            p.putArray("env").add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").add("TERM=xterm");
+            p.put("cwd", "/");
+            n.putObject("root").put("path", "rootfs").put("readonly", true);
+            n.put("hostname", "kata");
+            n.putArray("mounts");
+            n.putObject("linux").putArray("namespaces");
+            Files.writeString(config, ContainerDir.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+            return 0;
+        }
+    }
+}
