@@ -95,7 +95,25 @@ final class ContainerDir {
 
     Path dir() { return dir; }
 
-    Path controlSocket() { return dir.resolve("ctl.sock"); }
+    /**
+     * The daemon's control socket. It lives in the library's private state root ({@code /run/jkata/oci} for root),
+     * named by a digest of this directory's path, because a UNIX socket's path must fit in 108 bytes and engines
+     * choose long roots.
+     */
+    Path controlSocket() {
+        Path sockets = dev.jkata.core.state.StateRoot.prepare(dev.jkata.core.state.StateRoot.prepare(
+                dev.jkata.core.state.StateRoot.defaultRoot()).resolve("oci"));
+        String digest = java.util.HexFormat.of().formatHex(sha256(dir.toAbsolutePath().toString())).substring(0, 24);
+        return sockets.resolve(digest + ".sock");
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     Path daemonLog() { return dir.resolve("daemon.log"); }
 
@@ -171,8 +189,13 @@ final class ContainerDir {
         }
     }
 
-    /** Removes the directory and everything in it (it holds no links out: only files we wrote and the socket). */
+    /** Removes the directory and everything in it (only files we wrote), and the control socket. */
     void remove() {
+        try {
+            Files.deleteIfExists(controlSocket());
+        } catch (IOException | RuntimeException e) {
+            // the directory goes regardless; a stale socket name is reused by the next container of this path
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

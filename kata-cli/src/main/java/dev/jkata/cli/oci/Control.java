@@ -74,19 +74,35 @@ final class Control {
 
     /**
      * Serves requests on {@code socket} on a daemon thread until the process ends; {@code handler} turns a request
-     * into a reply line, and a RuntimeFailure it throws into an {@code error} reply.
+     * into a reply line, and a RuntimeFailure it throws into an {@code error} reply. A request that starts with
+     * {@code exec } goes to {@code streams} with its channel, on a thread of its own, and the channel is theirs.
      */
-    static ServerSocketChannel serve(Path socket, Function<String, String> handler) throws IOException {
+    static ServerSocketChannel serve(Path socket, Function<String, String> handler,
+                                     java.util.function.BiConsumer<String, SocketChannel> streams) throws IOException {
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         Thread t = new Thread(() -> {
             while (server.isOpen()) {
-                try (SocketChannel ch = server.accept()) {
+                SocketChannel accepted;
+                String request;
+                try {
+                    accepted = server.accept();
+                    request = readLine(accepted);
+                } catch (IOException e) {
+                    continue; // a caller that went away, or the server closed
+                }
+                if (request.startsWith("exec ")) {
+                    Thread st = new Thread(() -> streams.accept(request, accepted), "kata-runtime-exec");
+                    st.setDaemon(true);
+                    st.start();
+                    continue;
+                }
+                try (SocketChannel ch = accepted) {
                     String reply;
                     try {
-                        reply = "ok " + handler.apply(readLine(ch));
+                        reply = "ok " + handler.apply(request);
                     } catch (RuntimeFailure e) {
                         reply = "error " + e.getMessage();
                     } catch (RuntimeException e) {
@@ -94,7 +110,7 @@ final class Control {
                     }
                     writeLine(ch, reply);
                 } catch (IOException e) {
-                    // a caller that went away, or the server closed
+                    // a caller that went away
                 }
             }
         }, "kata-runtime-control-server");
@@ -112,17 +128,20 @@ final class Control {
         }
     }
 
+    /** Reads one line a byte at a time, so nothing after it (an exec's frames) is consumed. */
     static String readLine(SocketChannel ch) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_LINE);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf) < 0) {
-                break;
+        ByteBuffer one = ByteBuffer.allocate(1);
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        while (line.size() < MAX_LINE) {
+            one.clear();
+            if (ch.read(one) < 0) {
+                throw new IOException("the peer closed before a complete line");
             }
-            for (int i = 0; i < buf.position(); i++) {
-                if (buf.get(i) == '\n') {
-                    return new String(buf.array(), 0, i, StandardCharsets.UTF_8);
-                }
+            byte b = one.get(0);
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
             }
+            line.write(b);
         }
         throw new IOException("no complete line within " + MAX_LINE + " bytes");
     }

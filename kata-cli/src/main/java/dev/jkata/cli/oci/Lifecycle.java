@@ -30,6 +30,10 @@ final class Lifecycle {
         this.log = log;
     }
 
+    Path root() {
+        return root;
+    }
+
     /** Starts the container's daemon and returns it once the sandbox is up and the container created. */
     Process create(String id, Path bundleDir, Optional<Path> pidFile, Optional<Path> consoleSocket) {
         Path bundle = bundleDir.toAbsolutePath().normalize();

@@ -75,7 +75,7 @@ public final class SandboxDaemon {
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeSandbox, "kata-runtime-shutdown"));
         ServerSocketChannel server;
         try {
-            server = Control.serve(dir.controlSocket(), this::handle);
+            server = Control.serve(dir.controlSocket(), this::handle, this::exec);
         } catch (java.io.IOException e) {
             closeSandbox();
             dir.writeError("cannot listen on " + dir.controlSocket() + ": " + e.getMessage());
@@ -184,6 +184,99 @@ public final class SandboxDaemon {
                     throw new RuntimeFailure("unknown request '" + words[0] + "'");
             }
         }
+    }
+
+    /**
+     * {@code exec FILE}: runs the process FILE describes in the container, its streams framed on {@code ch} (see
+     * {@link Frames}); the exit code is the last frame. A caller that goes away takes its process with it.
+     */
+    private void exec(String request, java.nio.channels.SocketChannel ch) {
+        ExecProcess p = null;
+        try (ch) {
+            OciProcess spec;
+            synchronized (lock) {
+                if (dir.status() != Status.RUNNING || sandbox == null) {
+                    Control.writeLine(ch, "error cannot exec in a container that is " + dir.status().oci());
+                    return;
+                }
+                Path file = Path.of(request.substring(5).trim());
+                try {
+                    if (Files.size(file) > OciBundle.MAX_CONFIG_BYTES) {
+                        throw new RuntimeFailure(file + " is too large for a process");
+                    }
+                    spec = OciProcess.parse(ContainerDir.JSON.readTree(file.toFile()), "process");
+                    p = sandbox.exec(execSpec(spec));
+                } catch (RuntimeException | java.io.IOException e) {
+                    Control.writeLine(ch, "error " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return;
+                }
+            }
+            Control.writeLine(ch, "ok " + p.id());
+            Frames frames = new Frames(ch);
+            ExecProcess proc = p;
+            Thread in = new Thread(() -> feed(frames, proc), "kata-runtime-exec-stdin");
+            in.setDaemon(true);
+            in.start();
+            Thread out = frame(proc.stdout(), frames, Frames.STDOUT);
+            Thread err = frame(proc.stderr(), frames, Frames.STDERR);
+            int code = proc.waitFor(ExecSpec.MAX_TIMEOUT).code();
+            out.join(5_000);
+            err.join(5_000);
+            frames.writeInt(Frames.EXIT, code);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.info("exec {} ended without its caller: {}", p == null ? "" : p.id(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    /** The caller's stdin, signals and terminal sizes into {@code p}; the caller gone kills it. */
+    private static void feed(Frames frames, ExecProcess p) {
+        try {
+            while (true) {
+                Frames.Frame f = frames.read();
+                switch (f.type()) {
+                    case Frames.STDIN -> {
+                        p.stdin().write(f.payload());
+                        p.stdin().flush();
+                    }
+                    case Frames.STDIN_EOF -> p.stdin().close();
+                    case Frames.SIGNAL -> p.signal(f.intValue());
+                    case Frames.RESIZE -> {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f.payload());
+                        p.resizeTty(b.getInt(), b.getInt());
+                    }
+                    default -> throw new java.io.IOException("unexpected frame " + f.type());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof java.io.EOFException) {
+                p.signal(9);
+            }
+        }
+    }
+
+    private static Thread frame(java.io.InputStream from, Frames frames, byte type) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[Frames.MAX_PAYLOAD];
+            int n;
+            try {
+                while ((n = from.read(buf)) >= 0) {
+                    if (n > 0) {
+                        frames.write(type, buf, 0, n);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the caller or the process went away
+            }
+        }, "kata-runtime-exec-out");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private void startProcess() {

@@ -215,8 +215,93 @@ final class Verbs {
         List<String> command = List.of();
 
         @Override
-        public Integer call() {
-            throw new RuntimeFailure("exec is not supported by this kata-runtime yet");
+        public Integer call() throws IOException, InterruptedException {
+            if (preserveFds != 0) {
+                throw new RuntimeFailure("--preserve-fds " + preserveFds + ": host file descriptors cannot be passed into a VM");
+            }
+            Lifecycle l = top.lifecycle();
+            ContainerDir dir = ContainerDir.open(l.root(), id);
+            Status s = l.status(dir);
+            if (s != Status.RUNNING) {
+                throw new RuntimeFailure("cannot exec in a container that is " + s.oci());
+            }
+            ObjectNode spec = processSpec();
+            OciProcess parsed = OciProcess.parse(spec, "process"); // bad input fails here, with the field's name
+            if (parsed.terminal() || consoleSocket != null) {
+                throw new RuntimeFailure("exec with a terminal is not supported by this kata-runtime yet; run without -t");
+            }
+            Path file = dir.dir().resolve("exec-" + java.util.UUID.randomUUID() + ".json");
+            Files.writeString(file, spec.toString());
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            if (!detach) {
+                if (pidFile != null) {
+                    Lifecycle.writePidFile(pidFile, ProcessHandle.current().pid());
+                }
+                return ExecClient.attach(dir, file, System.in, top.out(), System.err, () -> { });
+            }
+            Path ready = dir.dir().resolve(file.getFileName() + ".ready");
+            Process helper = DaemonLauncher.start(dir, ExecClient.class,
+                    List.of(dir.dir().getParent().toString(), id, file.toString(), ready.toString()));
+            long deadline = System.nanoTime() + Lifecycle.CALL_TIMEOUT.toNanos();
+            try {
+                while (!Files.exists(ready)) {
+                    if (!helper.isAlive() || System.nanoTime() > deadline) {
+                        helper.destroyForcibly();
+                        throw new RuntimeFailure("exec in " + id + " did not start (exit " + (helper.isAlive() ? "none" : helper.exitValue()) + ")");
+                    }
+                    Thread.sleep(10);
+                }
+                String said = Files.readString(ready);
+                if (said.startsWith("error ")) {
+                    throw new RuntimeFailure(said.substring(6));
+                }
+            } finally {
+                Files.deleteIfExists(ready);
+                Files.deleteIfExists(file);
+            }
+            if (pidFile != null) {
+                Lifecycle.writePidFile(pidFile, helper.pid());
+            }
+            return 0;
+        }
+
+        /** The process: the --process file, else the command line's arguments and flags. */
+        private ObjectNode processSpec() throws IOException {
+            if (process != null) {
+                if (!command.isEmpty()) {
+                    throw new RuntimeFailure("give either --process or a command, not both");
+                }
+                if (Files.size(process) > OciBundle.MAX_CONFIG_BYTES) {
+                    throw new RuntimeFailure(process + " is too large for a process");
+                }
+                var node = ContainerDir.JSON.readTree(process.toFile());
+                if (node == null || !node.isObject()) {
+                    throw new RuntimeFailure(process + " is not a JSON object");
+                }
+                return (ObjectNode) node;
+            }
+            if (command.isEmpty()) {
+                throw new RuntimeFailure("exec needs a command, or --process FILE");
+            }
+            ObjectNode p = ContainerDir.JSON.createObjectNode();
+            p.put("terminal", tty);
+            ArrayNode args = p.putArray("args");
+            command.forEach(args::add);
+            ArrayNode e = p.putArray("env");
+            e.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            env.forEach(e::add);
+            p.put("cwd", cwd == null ? "/" : cwd);
+            ObjectNode u = p.putObject("user");
+            if (user != null) {
+                String[] ug = user.split(":", 2);
+                try {
+                    u.put("uid", Long.parseLong(ug[0]));
+                    u.put("gid", ug.length > 1 ? Long.parseLong(ug[1]) : 0);
+                } catch (NumberFormatException x) {
+                    throw new RuntimeFailure("--user must be UID[:GID], not '" + user + "'");
+                }
+            }
+            return p;
         }
     }
 

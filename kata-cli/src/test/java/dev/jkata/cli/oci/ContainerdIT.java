@@ -1,0 +1,129 @@
+package dev.jkata.cli.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jkata.image.testing.RegistryServer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * containerd (Debian's 1.6) running containers through its runc shim with kata-runtime as the runc binary, in real
+ * VMs. The test starts its own containerd on a private socket, root and state directory and stops it at the end;
+ * the image comes from a real registry on loopback.
+ */
+@Timeout(900)
+class ContainerdIT {
+    static final String NAMESPACE = "jkata-it";
+    static RegistryServer registry;
+    static Path home;
+    static Process containerd;
+    static String image;
+    Set<Long> before;
+
+    static List<String> ctr(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", home.resolve("c.sock").toString(), "--namespace", NAMESPACE));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static List<String> run(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("run", "--runtime", "io.containerd.runc.v2", "--runc-binary",
+                Engines.RUNTIME.toString()));
+        cmd.addAll(List.of(args));
+        return ctr(cmd.toArray(String[]::new));
+    }
+
+    @BeforeAll
+    static void startContainerd() throws Exception {
+        registry = RegistryServer.plain();
+        home = Files.createTempDirectory("jkata-ctd-it");
+        Files.writeString(home.resolve("config.toml"), String.join("\n",
+                "version = 2",
+                "root = \"" + home.resolve("root") + "\"",
+                "state = \"" + home.resolve("state") + "\"",
+                "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]",
+                "[grpc]",
+                "  address = \"" + home.resolve("c.sock") + "\"",
+                ""));
+        containerd = new ProcessBuilder("containerd", "--config", home.resolve("config.toml").toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("containerd.log").toFile()).start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.connect(UnixDomainSocketAddress.of(home.resolve("c.sock")));
+                break;
+            } catch (java.io.IOException e) {
+                if (!containerd.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("containerd did not start: " + Files.readString(home.resolve("containerd.log")));
+                }
+                Thread.sleep(100);
+            }
+        }
+        image = Engines.pushBusybox(registry);
+        Engines.run(ctr("image", "pull", "--plain-http", image), 300).ok();
+    }
+
+    @AfterAll
+    static void stopContainerd() throws Exception {
+        if (containerd != null) {
+            Engines.run(ctr("image", "rm", image), 60);
+            containerd.destroy();
+            if (!containerd.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                containerd.destroyForcibly().waitFor();
+            }
+        }
+        Engines.deleteTree(home);
+        Engines.deleteTree(Path.of("/run/containerd/runc", NAMESPACE));
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @BeforeEach
+    void snapshot() {
+        before = Engines.vmProcesses();
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        Engines.assertNoVmLeftBeyond(before);
+        assertThat(Engines.entries(Path.of("/run/containerd/runc", NAMESPACE))).as("container state left under the runtime's root")
+                .isEmpty();
+    }
+
+    @Test
+    void ctrRunPrintsTheOutputAndReturnsTheExitStatus() {
+        byte[] input = "through containerd's FIFOs\n".repeat(500).getBytes(StandardCharsets.UTF_8);
+        Engines.Result r = Engines.run(run("--rm", image, "ctd-run", "sh", "-c", "sha256sum; echo to-stderr >&2; exit 4"),
+                input, 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(4);
+        assertThat(r.out()).startsWith(PodmanIT.sha256(input) + "  -");
+        assertThat(r.err()).contains("to-stderr");
+    }
+
+    @Test
+    void killThenDeleteEndTheVm() throws Exception {
+        Engines.run(run("-d", image, "ctd-kill", "sleep", "1000"), 300).ok();
+        assertThat(Engines.run(ctr("task", "ls"), 60).ok().out()).contains("ctd-kill").contains("RUNNING");
+        Engines.run(ctr("task", "kill", "--signal", "SIGKILL", "ctd-kill"), 60).ok();
+        for (int i = 0; i < 100 && !Engines.run(ctr("task", "ls"), 60).out().contains("STOPPED"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(Engines.run(ctr("task", "ls"), 60).ok().out()).contains("STOPPED");
+        Engines.run(ctr("task", "rm", "ctd-kill"), 60).ok();
+        Engines.run(ctr("container", "rm", "ctd-kill"), 60).ok();
+    }
+}

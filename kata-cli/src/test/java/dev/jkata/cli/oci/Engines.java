@@ -1,0 +1,139 @@
+package dev.jkata.cli.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jkata.image.testing.RegistryServer;
+import dev.jkata.image.testing.TestImage;
+import dev.jkata.image.testing.TestLayer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** What the engine tests share: kata-runtime's path, an image in a loopback registry, commands, and leak checks. */
+final class Engines {
+    static final Path RUNTIME = Path.of("..", "bin", "kata-runtime").toAbsolutePath().normalize();
+
+    private Engines() {}
+
+    /** A command's outcome. */
+    record Result(int code, String out, String err) {
+        Result ok() {
+            assertThat(code).as("exit code; stdout: %s; stderr: %s", out, err).isZero();
+            return this;
+        }
+    }
+
+    /** Busybox with the names the tests use, pushed to {@code registry} as it/busybox:1; returns the reference. */
+    static String pushBusybox(RegistryServer registry) throws IOException {
+        TestLayer root = TestLayer.create().compression(TestLayer.Compression.GZIP)
+                .dir("bin").file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755, 0, 0)
+                .dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n").file("etc/group", "root:x:0:\n")
+                .dir("tmp").dir("proc").dir("sys").dir("dev").dir("root");
+        for (String applet : List.of("sh", "cat", "echo", "sleep", "true", "false", "id", "hostname", "sha256sum", "ls",
+                "trap", "test", "tty", "stty", "env")) {
+            root.symlink("bin/" + applet, "busybox");
+        }
+        TestImage.create().layer(root).env("PATH=/bin").cmd("sh").push(registry, "it/busybox", "1");
+        return registry.host() + "/it/busybox:1";
+    }
+
+    /** Runs a command with {@code input} as its standard input, up to {@code seconds}. */
+    static Result run(List<String> cmd, byte[] input, int seconds) {
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            Thread feed = new Thread(() -> {
+                try (var in = p.getOutputStream()) {
+                    in.write(input);
+                } catch (IOException e) {
+                    // the command did not read it all
+                }
+            });
+            feed.start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread o = copy(p.getInputStream(), out);
+            Thread e = copy(p.getErrorStream(), err);
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", cmd) + " did not finish within " + seconds + " s; stderr: " + err);
+            }
+            o.join(10_000);
+            e.join(10_000);
+            return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static Result run(List<String> cmd, int seconds) {
+        return run(cmd, new byte[0], seconds);
+    }
+
+    private static Thread copy(InputStream in, ByteArrayOutputStream to) {
+        Thread t = new Thread(() -> {
+            try {
+                in.transferTo(to);
+            } catch (IOException e) {
+                // the process went away
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /** The pids of the QEMU and kata-runtime daemon processes now running. */
+    static Set<Long> vmProcesses() {
+        return ProcessHandle.allProcesses().filter(h -> h.info().command().map(c -> c.contains("qemu-system")).orElse(false)
+                || h.info().arguments().map(a -> List.of(a).contains(SandboxDaemon.class.getName())).orElse(false))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Fails unless every QEMU and daemon started since {@code before} is gone within 10 s. */
+    static void assertNoVmLeftBeyond(Set<Long> before) throws InterruptedException {
+        List<Long> left = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            left.clear();
+            vmProcesses().stream().filter(p -> !before.contains(p)).forEach(left::add);
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("QEMU or daemon processes left: " + left.stream().map(p -> p + " "
+                + ProcessHandle.of(p).flatMap(h -> h.info().commandLine()).orElse("?")).toList());
+    }
+
+    /** What {@code dir} holds now (nothing when it does not exist). */
+    static Set<Path> entries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.collect(Collectors.toSet());
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.jkata.cli.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jkata.image.testing.RegistryServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * podman (Debian's 4.3, with conmon) running containers through kata-runtime in real VMs: output and exit codes,
+ * standard input, stop (TERM, then KILL), kill, rm -f, logs, exec. podman runs on private storage and run
+ * directories; the image comes from a real registry on loopback. No QEMU and no daemon is left after any test.
+ */
+@Timeout(900)
+class PodmanIT {
+    static RegistryServer registry;
+    static Path home;
+    static String image;
+    /** kata-runtime's default root: podman's cleanup process does not pass --runtime-flag, so no other root works. */
+    static final Path RUNTIME_ROOT = Path.of("/run/kata-runtime");
+    Set<Long> before;
+    Set<Path> containersBefore;
+
+    static List<String> podman(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("podman", "--root", home.resolve("storage").toString(),
+                "--runroot", home.resolve("run").toString(), "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+                "--runtime", Engines.RUNTIME.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @BeforeAll
+    static void pullImage() throws Exception {
+        registry = RegistryServer.plain();
+        home = Files.createTempDirectory("jkata-podman-it");
+        image = Engines.pushBusybox(registry);
+        Engines.run(podman("pull", "--tls-verify=false", image), 300).ok();
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        if (home != null) {
+            Engines.run(podman("system", "reset", "--force"), 300);
+            Engines.deleteTree(home);
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @BeforeEach
+    void snapshot() throws Exception {
+        before = Engines.vmProcesses();
+        containersBefore = Engines.entries(RUNTIME_ROOT);
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        Engines.assertNoVmLeftBeyond(before);
+        assertThat(Engines.entries(RUNTIME_ROOT)).as("container state left under " + RUNTIME_ROOT)
+                .isSubsetOf(containersBefore);
+    }
+
+    @Test
+    void runPrintsTheOutputAndReturnsTheExitCode() {
+        Engines.Result r = Engines.run(podman("run", "--rm", "--network", "none", image, "sh", "-c",
+                "echo hi; echo to-stderr >&2; hostname; exit 3"), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(3);
+        assertThat(r.out()).startsWith("hi\n");
+        assertThat(r.err()).contains("to-stderr");
+    }
+
+    @Test
+    void standardInputReachesTheContainerWithDashI() {
+        byte[] input = "line one\nline two\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        Engines.Result r = Engines.run(podman("run", "--rm", "-i", "--network", "none", image, "sha256sum"), input, 300).ok();
+        assertThat(r.out()).startsWith(sha256(input) + "  -");
+    }
+
+    @Test
+    void stopSendsTermThenKillAndLogsKeepTheOutput() {
+        String id = Engines.run(podman("run", "-d", "--network", "none", image, "sh", "-c",
+                "trap 'echo got TERM; exit 7' TERM; echo started; while true; do sleep 1; done"), 300).ok().out().trim();
+        awaitLog(id, "started");
+        Engines.run(podman("stop", "-t", "20", id), 120).ok();
+        assertThat(Engines.run(podman("inspect", "--format", "{{.State.ExitCode}}", id), 60).ok().out().trim()).isEqualTo("7");
+        assertThat(Engines.run(podman("logs", id), 60).ok().out()).contains("started").contains("got TERM");
+        Engines.run(podman("rm", id), 120).ok();
+
+        // a process that ignores TERM is killed after the stop timeout
+        String stubborn = Engines.run(podman("run", "-d", "--network", "none", image, "sh", "-c",
+                "trap '' TERM; echo started; while true; do sleep 1; done"), 300).ok().out().trim();
+        awaitLog(stubborn, "started");
+        Engines.run(podman("stop", "-t", "2", stubborn), 120).ok();
+        assertThat(Engines.run(podman("inspect", "--format", "{{.State.ExitCode}}", stubborn), 60).ok().out().trim())
+                .isEqualTo("137");
+        Engines.run(podman("rm", stubborn), 120).ok();
+    }
+
+    @Test
+    void killAndRmForceEndTheVm() {
+        String id = Engines.run(podman("run", "-d", "--network", "none", image, "sleep", "1000"), 300).ok().out().trim();
+        Engines.run(podman("kill", id), 120).ok();
+        Engines.run(podman("wait", id), 120).ok();
+        Engines.run(podman("rm", id), 120).ok();
+
+        String other = Engines.run(podman("run", "-d", "--network", "none", image, "sleep", "1000"), 300).ok().out().trim();
+        Engines.run(podman("rm", "-f", other), 120).ok();
+        assertThat(Engines.run(podman("ps", "-a", "-q"), 60).ok().out().trim()).isEmpty();
+    }
+
+    @Test
+    void execRunsAnotherProcessWithItsOwnStreamsAndExitCode() {
+        String id = Engines.run(podman("run", "-d", "--network", "none", image, "sh", "-c",
+                "echo main > /tmp/mark; echo started; sleep 1000"), 300).ok().out().trim();
+        awaitLog(id, "started");
+        Engines.Result r = Engines.run(podman("exec", id, "sh", "-c", "cat /tmp/mark; echo exec-err >&2; exit 6"), 120);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(6);
+        assertThat(r.out()).isEqualTo("main\n");
+        assertThat(r.err()).contains("exec-err");
+        byte[] input = "to the exec\n".repeat(2000).getBytes(StandardCharsets.UTF_8);
+        assertThat(Engines.run(podman("exec", "-i", id, "sha256sum"), input, 120).ok().out()).startsWith(sha256(input));
+        Engines.run(podman("rm", "-f", id), 120).ok();
+    }
+
+    private static void awaitLog(String id, String text) {
+        for (int i = 0; i < 300; i++) {
+            if (Engines.run(podman("logs", id), 60).out().contains(text)) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("container " + id + " never logged '" + text + "'");
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
