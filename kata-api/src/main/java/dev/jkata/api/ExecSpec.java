@@ -14,7 +14,32 @@ import java.util.Optional;
  * {@link #builder(String...)}. An empty working directory or user means the container's own.
  */
 public record ExecSpec(List<String> command, Map<String, String> env, Optional<String> workdir, Optional<String> user,
-                       boolean terminal, Optional<Duration> timeout, MemorySize captureLimit) {
+                       boolean terminal, Optional<Duration> timeout, MemorySize captureLimit, List<Rlimit> rlimits) {
+
+    /**
+     * A resource limit the process starts with, applied inside the guest (where the guest kernel, not the host,
+     * decides what is allowed).
+     *
+     * @param type {@code RLIMIT_NOFILE}, {@code RLIMIT_NPROC}, ... as the OCI runtime spec names them
+     */
+    public record Rlimit(String type, long soft, long hard) {
+        public Rlimit {
+            if (type == null || !type.matches("RLIMIT_[A-Z]{2,12}")) {
+                throw new InvalidConfigurationException("rlimits", "type must be an RLIMIT_* name such as RLIMIT_NOFILE, not '"
+                        + type + "'");
+            }
+            if (Long.compareUnsigned(soft, hard) > 0) {
+                throw new InvalidConfigurationException("rlimits", type + ": the soft limit " + Long.toUnsignedString(soft)
+                        + " is above the hard limit " + Long.toUnsignedString(hard));
+            }
+        }
+    }
+
+    /** As before rlimits existed: none. */
+    public ExecSpec(List<String> command, Map<String, String> env, Optional<String> workdir, Optional<String> user,
+                    boolean terminal, Optional<Duration> timeout, MemorySize captureLimit) {
+        this(command, env, workdir, user, terminal, timeout, captureLimit, List.of());
+    }
 
     public static final MemorySize DEFAULT_CAPTURE_LIMIT = MemorySize.ofMiB(16);
 
@@ -27,6 +52,10 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
         }
         command = List.copyOf(command);
         env = Specs.env(env, "env");
+        if (rlimits == null || rlimits.contains(null)) {
+            throw new InvalidConfigurationException("rlimits", "must not be or contain null");
+        }
+        rlimits = List.copyOf(rlimits);
         if (captureLimit == null || captureLimit.toBytes() <= 0) {
             throw new InvalidConfigurationException("captureLimit", "must be a positive size such as MemorySize.ofMiB(16), not " + captureLimit);
         }
@@ -64,6 +93,7 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
         private boolean terminal;
         private Duration timeout;
         private MemorySize captureLimit = DEFAULT_CAPTURE_LIMIT;
+        private final List<Rlimit> rlimits = new ArrayList<>();
 
         private Builder(List<String> command) {
             this.command = new ArrayList<>(command);
@@ -102,13 +132,20 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
             return this;
         }
 
+        /** A resource limit for the process, e.g. {@code rlimit("RLIMIT_NOFILE", 1024, 4096)}; unsigned values. */
+        public Builder rlimit(String type, long soft, long hard) {
+            rlimits.add(new Rlimit(type, soft, hard));
+            return this;
+        }
+
         public Builder captureLimit(MemorySize limit) {
             this.captureLimit = limit;
             return this;
         }
 
         public ExecSpec build() {
-            return new ExecSpec(command, env, Optional.ofNullable(workdir), Optional.ofNullable(user), terminal, Optional.ofNullable(timeout), captureLimit);
+            return new ExecSpec(command, env, Optional.ofNullable(workdir), Optional.ofNullable(user), terminal, Optional.ofNullable(timeout), captureLimit,
+                    rlimits);
         }
     }
 }

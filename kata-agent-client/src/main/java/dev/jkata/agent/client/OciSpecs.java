@@ -32,6 +32,9 @@ public final class OciSpecs {
         for (Map.Entry<String, String> e : p.env().entrySet()) {
             b.addEnv(e.getKey() + "=" + e.getValue());
         }
+        for (ProcessConfig.Rlimit r : p.rlimits()) {
+            b.addRlimits(dev.jkata.agent.proto.POSIXRlimit.newBuilder().setType(r.type()).setSoft(r.soft()).setHard(r.hard()));
+        }
         return b.build();
     }
 

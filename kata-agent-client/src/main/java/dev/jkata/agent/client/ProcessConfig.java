@@ -12,10 +12,21 @@ import java.util.Map;
  * @param uid user id
  * @param gid group id
  * @param terminal whether the process gets a pseudo-terminal
+ * @param rlimits resource limits (the OCI {@code POSIXRlimit}s), applied by the guest's runtime
  */
-public record ProcessConfig(List<String> args, Map<String, String> env, String cwd, int uid, int gid, boolean terminal) {
+public record ProcessConfig(List<String> args, Map<String, String> env, String cwd, int uid, int gid, boolean terminal,
+                            List<Rlimit> rlimits) {
+    /** One resource limit, e.g. {@code RLIMIT_NOFILE}; the values are unsigned. */
+    public record Rlimit(String type, long soft, long hard) {}
+
     public ProcessConfig {
         args = List.copyOf(args);
         env = Map.copyOf(env);
+        rlimits = List.copyOf(rlimits);
+    }
+
+    /** A process with no resource limits of its own. */
+    public ProcessConfig(List<String> args, Map<String, String> env, String cwd, int uid, int gid, boolean terminal) {
+        this(args, env, cwd, uid, gid, terminal, List.of());
     }
 }

@@ -147,6 +147,9 @@ public final class SandboxDaemon {
     static ExecSpec execSpec(OciProcess p) {
         ExecSpec.Builder e = ExecSpec.builder(p.args()).terminal(p.terminal()).workdir(p.cwd())
                 .user(p.uid() + ":" + p.gid()).captureLimit(MemorySize.ofMiB(1));
+        for (OciProcess.Rlimit r : p.rlimits()) {
+            e.rlimit(r.type(), r.soft(), r.hard()); // applied by the guest's runtime: the host's may not raise them
+        }
         for (String kv : p.env()) {
             int eq = kv.indexOf('=');
             if (eq > 0) {

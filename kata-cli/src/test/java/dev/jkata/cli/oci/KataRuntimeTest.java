@@ -176,5 +176,6 @@ class KataRuntimeTest {
         assertThat(exec.workdir()).contains("/srv");
         assertThat(exec.user()).contains("1000:100");
         assertThat(b.process().rlimits()).containsExactly(new OciProcess.Rlimit("RLIMIT_NOFILE", 1024, 2048));
+        assertThat(exec.rlimits()).containsExactly(new dev.jkata.api.ExecSpec.Rlimit("RLIMIT_NOFILE", 1024, 2048));
     }
 }

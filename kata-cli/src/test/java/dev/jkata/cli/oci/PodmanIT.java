@@ -78,6 +78,11 @@ class PodmanIT {
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(3);
         assertThat(r.out()).startsWith("hi\n");
         assertThat(r.err()).contains("to-stderr");
+
+        // rlimits are applied in the guest (this host's own runtime cannot raise RLIMIT_NOFILE)
+        Engines.Result limits = Engines.run(podman("run", "--rm", "--network", "none", "--ulimit", "nofile=1234:2345",
+                image, "sh", "-c", "ulimit -n; ulimit -Hn"), 300).ok();
+        assertThat(limits.out()).isEqualTo("1234\n2345\n");
     }
 
     @Test

@@ -62,7 +62,8 @@ final class AgentContainer implements Container {
         String cwd = defaults.workdir(exec.workdir().filter(w -> !w.isEmpty()).orElse(spec.workdir()));
         int[] ug = defaults.user(user);
         String execId = Ids.next(6);
-        agent.execProcess(id, execId, new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal()));
+        agent.execProcess(id, execId, new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal(),
+                exec.rlimits().stream().map(r -> new ProcessConfig.Rlimit(r.type(), r.soft(), r.hard())).toList()));
         ShimProcess p = new ShimProcess(execId, new AgentProcessChannel(agent, id, execId));
         live.add(p);
         p.onExit().whenComplete((s, e) -> live.remove(p));
