@@ -41,6 +41,9 @@ public final class BenchMain {
             if (options.runs("network")) {
                 guarded(report, "network", () -> new NetworkBench(ctx, report).run());
             }
+            if (options.runs("oci")) {
+                guarded(report, "oci", () -> new OciBench(ctx, report, options.runs()).run());
+            }
             if (options.runs("template")) {
                 guarded(report, "template", () -> new TemplateBench(ctx, report).run());
             }
