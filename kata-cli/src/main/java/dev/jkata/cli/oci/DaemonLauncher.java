@@ -20,6 +20,50 @@ final class DaemonLauncher {
         return start(dir, SandboxDaemon.class, args);
     }
 
+    /**
+     * The daemon's AppCDS archive ({@code -Dkata.runtime.daemonCds}, set by bin/kata-runtime): used when it is newer
+     * than the jar, else written by this daemon at its exit under a temporary name the launcher adopts later.
+     */
+    static List<String> classDataSharing(Class<?> main) {
+        String archive = System.getProperty("kata.runtime.daemonCds");
+        if (archive == null || archive.isEmpty() || main != SandboxDaemon.class) {
+            return List.of();
+        }
+        Path a = Path.of(archive);
+        Path jar;
+        try {
+            jar = Path.of(SandboxDaemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return List.of();
+        }
+        try {
+            if (java.nio.file.Files.isRegularFile(a) && java.nio.file.Files.getLastModifiedTime(a)
+                    .compareTo(java.nio.file.Files.getLastModifiedTime(jar)) > 0) {
+                return List.of("-Xlog:disable", "-Xlog:all=off", "-XX:SharedArchiveFile=" + a);
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        // the trainer writes NAME.TOKEN.tmp at its exit; NAME.TOKEN.pid (written once it runs) tells the launcher
+        // whose exit completes it
+        return List.of("-Xlog:disable", "-Xlog:all=off", "-XX:ArchiveClassesAtExit=" + a + "." + TOKEN + ".tmp");
+    }
+
+    private static final String TOKEN = Long.toString(ProcessHandle.current().pid());
+
+    /** Names the training daemon's pid beside its archive, if this start trains one. */
+    private static void recordTrainer(List<String> cmd, Process p) {
+        String prefix = "-XX:ArchiveClassesAtExit=";
+        cmd.stream().filter(c -> c.startsWith(prefix)).findFirst().ifPresent(c -> {
+            String tmp = c.substring(prefix.length());
+            try {
+                java.nio.file.Files.writeString(Path.of(tmp.substring(0, tmp.length() - 4) + ".pid"), Long.toString(p.pid()));
+            } catch (IOException e) {
+                // no archive adopted this time
+            }
+        });
+    }
+
     static Process start(ContainerDir dir, Class<?> main, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -27,11 +71,7 @@ final class DaemonLauncher {
                 "-Dorg.slf4j.simpleLogger.logFile=" + dir.daemonLog(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("kata.runtime.daemonLogLevel", "info"),
                 "-Dorg.slf4j.simpleLogger.showDateTime=true"));
-        String cds = System.getProperty("kata.runtime.daemonCds");
-        if (cds != null && !cds.isEmpty()) {
-            cmd.add("-XX:SharedArchiveFile=" + cds);
-            cmd.add("-Xshare:auto");
-        }
+        cmd.addAll(classDataSharing(main));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("kata.") && !k.startsWith("kata.runtime."))
                 .sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.add(main.getName());
@@ -40,6 +80,8 @@ final class DaemonLauncher {
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        return pb.start();
+        Process p = pb.start();
+        recordTrainer(cmd, p);
+        return p;
     }
 }
