@@ -24,14 +24,21 @@ final class ExecClient {
 
     private ExecClient() {}
 
-    /** {@code ExecClient ROOT ID PROCESS-FILE READY-FILE}: started by {@code kata-runtime exec --detach}. */
+    /**
+     * {@code ExecClient ROOT ID PROCESS-FILE READY-FILE [TERMINAL]}: started by {@code kata-runtime exec --detach};
+     * with a terminal path, the process's streams are that terminal's.
+     */
     public static void main(String[] args) {
+        java.util.Optional<ProcessHandle> launcher = ProcessHandle.current().parent();
         ContainerDir dir = ContainerDir.open(Path.of(args[0]), args[1]);
         Path ready = Path.of(args[3]);
+        java.util.Optional<Path> terminal = args.length > 4 ? java.util.Optional.of(Path.of(args[4])) : java.util.Optional.empty();
         int code;
         try {
-            code = attach(dir, Path.of(args[2]), new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
-                    new FileOutputStream(FileDescriptor.err), () -> {
+            InputStream in = terminal.isPresent() ? new FileInputStream(terminal.get().toFile()) : new FileInputStream(FileDescriptor.in);
+            OutputStream out = terminal.isPresent() ? new FileOutputStream(terminal.get().toFile()) : new FileOutputStream(FileDescriptor.out);
+            OutputStream err = terminal.isPresent() ? out : new FileOutputStream(FileDescriptor.err);
+            code = attach(dir, Path.of(args[2]), in, out, err, terminal, () -> {
                         try {
                             Files.writeString(ready, "started");
                         } catch (IOException e) {
@@ -45,11 +52,37 @@ final class ExecClient {
                 // the waiting exec reports our exit instead
             }
             code = 1;
+        } catch (IOException e) {
+            code = 1;
         }
+        awaitOrphaned(launcher);
         Runtime.getRuntime().halt(code);
     }
 
-    static int attach(ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err, Runnable started) {
+    /**
+     * Waits (at most 10 s) until the {@code exec} call that started us has exited. Its JVM reaps its children, so
+     * exiting before it would hand our exit status to it instead of to the engine's monitor, which waits on our pid.
+     */
+    static void awaitOrphaned(java.util.Optional<ProcessHandle> launcher) {
+        if (launcher.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (launcher.get().isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs the process and carries its streams; with a {@code terminal} (the host side of its pseudo-terminal), that
+     * terminal's window size is followed too.
+     */
+    static int attach(ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err,
+                      java.util.Optional<Path> terminal, Runnable started) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(dir.controlSocket()));
             Control.writeLine(ch, "exec " + processFile.toAbsolutePath());
@@ -76,6 +109,26 @@ final class ExecClient {
             }, "kata-runtime-exec-stdin");
             feed.setDaemon(true);
             feed.start();
+            if (terminal.isPresent()) {
+                int fd = Pty.openForSize(terminal.get());
+                Thread sizes = new Thread(() -> {
+                    int[] last = {0, 0};
+                    try {
+                        while (true) {
+                            java.util.Optional<int[]> now = Pty.size(fd);
+                            if (now.isPresent() && (now.get()[0] != last[0] || now.get()[1] != last[1])) {
+                                last = now.get();
+                                frames.writeInts(Frames.RESIZE, last[0], last[1]);
+                            }
+                            Thread.sleep(200);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the process ended
+                    }
+                }, "kata-runtime-exec-winsize");
+                sizes.setDaemon(true);
+                sizes.start();
+            }
             while (true) {
                 Frames.Frame f;
                 try {

@@ -35,6 +35,8 @@ public final class SandboxDaemon {
 
     private final ContainerDir dir;
     private final OciBundle bundle;
+    private final java.util.Optional<Path> consoleSocket;
+    private Pty pty;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Object lock = new Object();
     private Sandbox sandbox;
@@ -43,17 +45,19 @@ public final class SandboxDaemon {
     private Thread stderr;
     private volatile int exitCode = -1;
 
-    private SandboxDaemon(ContainerDir dir, OciBundle bundle) {
+    private SandboxDaemon(ContainerDir dir, OciBundle bundle, java.util.Optional<Path> consoleSocket) {
         this.dir = dir;
         this.bundle = bundle;
+        this.consoleSocket = consoleSocket;
     }
 
-    /** {@code SandboxDaemon ROOT ID BUNDLE}: started by {@code kata-runtime create}, not by hand. */
+    /** {@code SandboxDaemon ROOT ID BUNDLE [CONSOLE-SOCKET]}: started by {@code kata-runtime create}, not by hand. */
     public static void main(String[] args) {
         ContainerDir dir = ContainerDir.open(Path.of(args[0]), args[1]);
         int code;
         try {
-            code = new SandboxDaemon(dir, OciBundle.read(Path.of(args[2]))).run();
+            code = new SandboxDaemon(dir, OciBundle.read(Path.of(args[2])),
+                    args.length > 3 ? java.util.Optional.of(Path.of(args[3])) : java.util.Optional.empty()).run();
         } catch (RuntimeException e) {
             log.error("the container's daemon failed", e);
             dir.writeError(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -65,6 +69,11 @@ public final class SandboxDaemon {
     }
 
     int run() throws RuntimeFailure {
+        if (bundle.process().terminal()) {
+            // the engine gets its end of the terminal during create, as runc hands it over
+            pty = Pty.open();
+            pty.sendMaster(consoleSocket.orElseThrow(() -> new RuntimeFailure("process.terminal needs --console-socket")));
+        }
         try {
             sandbox = builder(bundle).start();
         } catch (RuntimeException e) {
@@ -284,12 +293,46 @@ public final class SandboxDaemon {
 
     private void startProcess() {
         ExecProcess p = sandbox.exec(execSpec(bundle.process()));
-        Pump.start("kata-runtime-stdin", new FileInputStream(FileDescriptor.in), p.stdin(), true);
-        stdout = Pump.start("kata-runtime-stdout", p.stdout(), new FileOutputStream(FileDescriptor.out), false);
-        stderr = Pump.start("kata-runtime-stderr", p.stderr(), new FileOutputStream(FileDescriptor.err), false);
+        if (pty != null) {
+            try {
+                java.io.OutputStream term = pty.out();
+                Pump.start("kata-runtime-tty-in", pty.in(), p.stdin(), true);
+                stdout = Pump.start("kata-runtime-tty-out", p.stdout(), term, false);
+                stderr = Pump.start("kata-runtime-tty-err", p.stderr(), term, false);
+                followWindowSize(p, pty::size);
+            } catch (java.io.IOException e) {
+                p.close();
+                throw new RuntimeFailure("cannot open the terminal " + pty.slavePath() + ": " + e.getMessage(), e);
+            }
+        } else {
+            Pump.start("kata-runtime-stdin", new FileInputStream(FileDescriptor.in), p.stdin(), true);
+            stdout = Pump.start("kata-runtime-stdout", p.stdout(), new FileOutputStream(FileDescriptor.out), false);
+            stderr = Pump.start("kata-runtime-stderr", p.stderr(), new FileOutputStream(FileDescriptor.err), false);
+        }
         process = p;
         dir.writeStatus(Status.RUNNING, 0);
         ended.countDown();
+    }
+
+    /** The engine resizes its master; the guest's terminal follows within a fifth of a second. */
+    static void followWindowSize(ExecProcess p, java.util.function.Supplier<java.util.Optional<int[]>> size) {
+        Thread t = new Thread(() -> {
+            int[] last = {0, 0};
+            try {
+                while (true) {
+                    java.util.Optional<int[]> now = size.get();
+                    if (now.isPresent() && (now.get()[0] != last[0] || now.get()[1] != last[1])) {
+                        last = now.get();
+                        p.resizeTty(last[0], last[1]);
+                    }
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                // the process ended
+            }
+        }, "kata-runtime-winsize");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void closeSandbox() {

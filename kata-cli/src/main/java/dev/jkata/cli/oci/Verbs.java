@@ -227,8 +227,14 @@ final class Verbs {
             }
             ObjectNode spec = processSpec();
             OciProcess parsed = OciProcess.parse(spec, "process"); // bad input fails here, with the field's name
-            if (parsed.terminal() || consoleSocket != null) {
-                throw new RuntimeFailure("exec with a terminal is not supported by this kata-runtime yet; run without -t");
+            if (parsed.terminal() != (consoleSocket != null)) {
+                throw new RuntimeFailure(parsed.terminal() ? "a terminal (--tty or process.terminal) needs --console-socket"
+                        : "--console-socket given, but the process has no terminal (--tty)");
+            }
+            Pty pty = null;
+            if (parsed.terminal()) {
+                pty = Pty.open();
+                pty.sendMaster(consoleSocket);
             }
             Path file = dir.dir().resolve("exec-" + java.util.UUID.randomUUID() + ".json");
             Files.writeString(file, spec.toString());
@@ -237,11 +243,21 @@ final class Verbs {
                 if (pidFile != null) {
                     Lifecycle.writePidFile(pidFile, ProcessHandle.current().pid());
                 }
-                return ExecClient.attach(dir, file, System.in, top.out(), System.err, () -> { });
+                if (pty != null) {
+                    try (Pty t = pty) {
+                        java.io.OutputStream term = t.out();
+                        return ExecClient.attach(dir, file, t.in(), term, term, Optional.of(t.slavePath()), () -> { });
+                    }
+                }
+                return ExecClient.attach(dir, file, System.in, top.out(), System.err, Optional.empty(), () -> { });
             }
             Path ready = dir.dir().resolve(file.getFileName() + ".ready");
-            Process helper = DaemonLauncher.start(dir, ExecClient.class,
-                    List.of(dir.dir().getParent().toString(), id, file.toString(), ready.toString()));
+            List<String> helperArgs = new java.util.ArrayList<>(List.of(dir.dir().getParent().toString(), id, file.toString(),
+                    ready.toString()));
+            if (pty != null) {
+                helperArgs.add(pty.slavePath().toString()); // kept open here until the helper has it open too
+            }
+            Process helper = DaemonLauncher.start(dir, ExecClient.class, helperArgs);
             long deadline = System.nanoTime() + Lifecycle.CALL_TIMEOUT.toNanos();
             try {
                 while (!Files.exists(ready)) {
@@ -258,6 +274,9 @@ final class Verbs {
             } finally {
                 Files.deleteIfExists(ready);
                 Files.deleteIfExists(file);
+                if (pty != null) {
+                    pty.close();
+                }
             }
             if (pidFile != null) {
                 Lifecycle.writePidFile(pidFile, helper.pid());

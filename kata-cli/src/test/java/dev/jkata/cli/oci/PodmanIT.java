@@ -135,7 +135,23 @@ class PodmanIT {
         assertThat(r.err()).contains("exec-err");
         byte[] input = "to the exec\n".repeat(2000).getBytes(StandardCharsets.UTF_8);
         assertThat(Engines.run(podman("exec", "-i", id, "sha256sum"), input, 120).ok().out()).startsWith(sha256(input));
+
+        // a terminal through the console socket; a detached exec, whose exit podman's monitor reaps
+        Engines.Result tty = Engines.run(podman("exec", "-t", id, "sh", "-c", "tty; exit 2"), 120);
+        assertThat(tty.code()).as("stderr: %s", tty.err()).isEqualTo(2);
+        assertThat(tty.out()).startsWith("/dev/pts/").endsWith("\r\n");
+        Engines.run(podman("exec", "-d", id, "sh", "-c", "echo from-detached > /tmp/detached"), 120).ok();
+        for (int i = 0; i < 5; i++) {
+            assertThat(Engines.run(podman("exec", id, "cat", "/tmp/detached"), 120).ok().out()).isEqualTo("from-detached\n");
+        }
         Engines.run(podman("rm", "-f", id), 120).ok();
+    }
+
+    @Test
+    void runWithATerminalGivesTheContainerOne() {
+        Engines.Result r = Engines.run(podman("run", "--rm", "-t", "--network", "none", image, "sh", "-c", "tty; exit 2"), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(2);
+        assertThat(r.out()).startsWith("/dev/pts/");
     }
 
     private static void awaitLog(String id, String text) {
