@@ -71,4 +71,25 @@ public interface Sandbox extends AutoCloseable {
     /** Stops the VM and releases everything. Idempotent; secondary failures are attached as suppressed. */
     @Override
     void close();
+
+    /**
+     * Freezes the sandbox: its VM's virtual CPUs stop (QEMU's {@code stop}), so nothing in it runs, while its
+     * memory, processes and connections stay. Calls into a paused sandbox wait for {@link #resume()} or their own
+     * deadline; {@link #close()} resumes it first.
+     *
+     * @throws KataException {@link KataErrorReason#ILLEGAL_STATE} when this provider's sandboxes cannot be paused
+     */
+    default void pause() {
+        throw new KataException(KataErrorReason.ILLEGAL_STATE, "this sandbox's provider cannot pause it");
+    }
+
+    /** Lets a paused sandbox run again; does nothing for a sandbox that is not paused. */
+    default void resume() {
+        throw new KataException(KataErrorReason.ILLEGAL_STATE, "this sandbox's provider cannot pause or resume it");
+    }
+
+    /** Whether {@link #pause()} froze this sandbox and it has not been resumed since. */
+    default boolean paused() {
+        return false;
+    }
 }

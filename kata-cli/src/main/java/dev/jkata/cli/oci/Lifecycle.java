@@ -101,6 +101,15 @@ final class Lifecycle {
         Control.call(dir.controlSocket(), "start", CALL_TIMEOUT);
     }
 
+    /** Sends a request that needs a live container (pause, resume) to its daemon. */
+    void control(String id, String request) {
+        ContainerDir dir = ContainerDir.open(root, id);
+        if (status(dir) == Status.STOPPED) {
+            throw new RuntimeFailure("container " + id + " is not running");
+        }
+        Control.call(dir.controlSocket(), request, CALL_TIMEOUT);
+    }
+
     /** The status, corrected for a daemon that died without saying so. */
     Status status(ContainerDir dir) {
         Status s = dir.status();
@@ -174,7 +183,10 @@ final class Lifecycle {
                 throw new RuntimeFailure("cannot delete container " + id + " that is not stopped: " + s.oci());
             }
         }
-        if (daemon.isPresent()) {
+        if (daemon.isPresent() && s == Status.CREATING) {
+            daemon.get().destroyForcibly(); // still booting, not listening yet: its QEMU goes with it
+            awaitExit(daemon.get(), EXIT_WAIT);
+        } else if (daemon.isPresent()) {
             try {
                 Control.call(dir.controlSocket(), "kill 9", Duration.ofSeconds(5));
             } catch (RuntimeFailure e) {

@@ -181,8 +181,27 @@ public final class SandboxDaemon {
                     }
                     startProcess();
                     return "";
+                case "pause":
+                    if (now != Status.RUNNING) {
+                        throw new RuntimeFailure("container " + dir.id() + " is not running (" + now.oci() + ")");
+                    }
+                    sandbox.pause();
+                    dir.writeStatus(Status.PAUSED, 0);
+                    return "";
+                case "resume":
+                    if (now != Status.PAUSED) {
+                        throw new RuntimeFailure("container " + dir.id() + " is not paused (" + now.oci() + ")");
+                    }
+                    sandbox.resume();
+                    dir.writeStatus(Status.RUNNING, 0);
+                    return "";
                 case "kill":
                     int signal = Integer.parseInt(words[1]);
+                    if (now == Status.PAUSED) {
+                        sandbox.resume(); // the signal reaches the process as soon as its VM runs again
+                        dir.writeStatus(Status.RUNNING, 0);
+                        now = Status.RUNNING;
+                    }
                     if (now == Status.CREATED) {
                         exitCode = 128 + signal;
                         ended.countDown(); // the process never ran: the container stops

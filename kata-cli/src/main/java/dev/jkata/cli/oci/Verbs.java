@@ -324,25 +324,27 @@ final class Verbs {
         }
     }
 
-    @Command(name = "pause", description = "Pause a container's VM.")
+    @Command(name = "pause", description = "Pause a container: its VM's virtual CPUs stop (QMP stop).")
     static class Pause extends Verb {
         @Parameters(index = "0", paramLabel = "<container-id>")
         String id;
 
         @Override
         public Integer call() {
-            throw new RuntimeFailure("pause is not supported by this kata-runtime yet");
+            top.lifecycle().control(id, "pause");
+            return 0;
         }
     }
 
-    @Command(name = "resume", description = "Resume a paused container's VM.")
+    @Command(name = "resume", description = "Resume a paused container (QMP cont).")
     static class Resume extends Verb {
         @Parameters(index = "0", paramLabel = "<container-id>")
         String id;
 
         @Override
         public Integer call() {
-            throw new RuntimeFailure("resume is not supported by this kata-runtime yet");
+            top.lifecycle().control(id, "resume");
+            return 0;
         }
     }
 

@@ -148,6 +148,17 @@ class PodmanIT {
     }
 
     @Test
+    void pauseFreezesTheVmAndUnpauseLetsItRun() {
+        String id = Engines.run(podman("run", "-d", "--network", "none", image, "sleep", "1000"), 300).ok().out().trim();
+        Engines.run(podman("pause", id), 120).ok();
+        assertThat(Engines.run(podman("inspect", "--format", "{{.State.Status}}", id), 60).ok().out().trim()).isEqualTo("paused");
+        Engines.run(podman("unpause", id), 120).ok();
+        assertThat(Engines.run(podman("exec", id, "echo", "awake"), 120).ok().out()).isEqualTo("awake\n");
+        Engines.run(podman("pause", id), 120).ok();
+        Engines.run(podman("rm", "-f", id), 120).ok(); // a paused container is removed too
+    }
+
+    @Test
     void runWithATerminalGivesTheContainerOne() {
         Engines.Result r = Engines.run(podman("run", "--rm", "-t", "--network", "none", image, "sh", "-c", "tty; exit 2"), 300);
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(2);

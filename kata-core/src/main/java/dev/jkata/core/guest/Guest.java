@@ -50,6 +50,16 @@ public interface Guest {
      */
     default boolean cloned() { return false; }
 
+    /** Stops the guest's virtual CPUs; its memory and devices stay. */
+    default void pause() {
+        throw new UnsupportedOperationException(this + " cannot be paused");
+    }
+
+    /** Lets a paused guest's virtual CPUs run again. */
+    default void resume() {
+        throw new UnsupportedOperationException(this + " cannot be resumed");
+    }
+
     /**
      * Saves this guest, a template launched by {@link GuestTemplating#launchTemplate}, as the device state in
      * {@code file}, once its agent has no host session; the guest is stopped afterwards, to be {@link #stop}ped.

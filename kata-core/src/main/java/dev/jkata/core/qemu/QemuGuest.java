@@ -132,4 +132,14 @@ final class QemuGuest implements Guest {
 
     @Override
     public String toString() { return "QemuGuest[" + sandboxId + ", " + form + ", pid " + vm.pid() + "]"; }
+
+    @Override
+    public void pause() {
+        vm.qmp().stop();
+    }
+
+    @Override
+    public void resume() {
+        vm.qmp().cont();
+    }
 }

@@ -65,6 +65,7 @@ final class AgentSandbox implements Sandbox {
     private final List<BindMount> userMounts = new ArrayList<>();
     private final SandboxLifecycle lifecycle;
     private Guest guest;
+    private volatile boolean paused;
     private AgentClient agent;
     private AgentContainer defaultContainer;
     private Duration bootTime = Duration.ZERO;
@@ -268,6 +269,35 @@ final class AgentSandbox implements Sandbox {
     @Override
     public Duration bootTime() { return bootTime; }
 
+    @Override
+    public synchronized void pause() {
+        requireRunning("pause");
+        if (!paused) {
+            try {
+                guest.pause();
+            } catch (UnsupportedOperationException e) {
+                throw new KataException(KataErrorReason.ILLEGAL_STATE, e.getMessage(), id, null);
+            }
+            paused = true;
+            LOG.info("Sandbox {} paused", id);
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        requireRunning("resume");
+        if (paused) {
+            guest.resume();
+            paused = false;
+            LOG.info("Sandbox {} resumed", id);
+        }
+    }
+
+    @Override
+    public boolean paused() {
+        return paused;
+    }
+
     /** Whether this sandbox's guest was cloned from its configuration's VM template. */
     boolean cloned() { return guest != null && guest.cloned(); }
 
@@ -289,6 +319,14 @@ final class AgentSandbox implements Sandbox {
             return;
         }
         KataException failure = new KataException(KataErrorReason.IO, "closing sandbox " + id + " failed", id, null);
+        if (paused && guest != null && guest.failure().isEmpty()) {
+            try {
+                guest.resume(); // a frozen agent would answer nothing below
+                paused = false;
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
         boolean guestDied = guest != null && guest.failure().isPresent();
         // a guest that does not answer a health check at once gets no more RPCs: each would wait out its deadline
         boolean answers = agent != null && !guestDied && agent.answers(HEALTH_ON_CLOSE);
