@@ -120,9 +120,9 @@ final class ContainerDir {
     Path errorFile() { return dir.resolve("error"); }
 
     /** What {@code create} records once the daemon is up. */
-    void writeState(Path bundle, long pid, Instant created, Map<String, String> annotations) {
+    void writeState(Path bundle, Path rootfs, long pid, Instant created, Map<String, String> annotations) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("bundle", bundle.toString()).put("pid", pid).put("created", created.toString());
+        n.put("bundle", bundle.toString()).put("rootfs", rootfs.toString()).put("pid", pid).put("created", created.toString());
         annotations.forEach(n.putObject("annotations")::put);
         if (annotations.isEmpty()) {
             n.putObject("annotations");

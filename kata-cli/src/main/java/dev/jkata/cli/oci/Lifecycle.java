@@ -76,7 +76,7 @@ final class Lifecycle {
             Thread.currentThread().interrupt();
             throw new RuntimeFailure("interrupted while creating " + id);
         }
-        dir.writeState(bundle, daemon.pid(), Instant.now(), config.annotations());
+        dir.writeState(bundle, config.rootfs(), daemon.pid(), Instant.now(), config.annotations());
         pidFile.ifPresent(p -> writePidFile(p, daemon.pid()));
         return daemon;
     }
@@ -127,8 +127,8 @@ final class Lifecycle {
         ObjectNode n = ContainerDir.JSON.createObjectNode();
         n.put("ociVersion", KataRuntime.OCI_VERSION).put("id", id).put("pid", s == Status.STOPPED ? 0 : recorded.path("pid").asLong(0))
                 .put("status", s.oci()).put("bundle", recorded.path("bundle").asText(""));
-        if (recorded.has("bundle")) {
-            n.put("rootfs", Path.of(recorded.path("bundle").asText()).resolve("rootfs").toString());
+        if (recorded.has("rootfs")) {
+            n.put("rootfs", recorded.path("rootfs").asText());
         }
         n.put("created", recorded.path("created").asText(Instant.EPOCH.toString())).put("owner", "");
         n.set("annotations", recorded.has("annotations") ? recorded.get("annotations") : ContainerDir.JSON.createObjectNode());
@@ -220,9 +220,21 @@ final class Lifecycle {
         if (pid.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid.get())).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid.get())).filter(ProcessHandle::isAlive)
+                .filter(p -> !zombie(p.pid()));
         return h.filter(p -> p.info().arguments().map(a -> List.of(a).contains(dir.id())
-                && List.of(a).contains(SandboxDaemon.class.getName())).orElse(true));
+                && List.of(a).contains(SandboxDaemon.class.getName())).orElse(false));
+    }
+
+    /** A process that has exited but not been reaped yet (an orphan waits for its new parent to do it). */
+    static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (IOException e) {
+            return true; // gone already
+        }
     }
 
     Map<String, Status> statuses() {

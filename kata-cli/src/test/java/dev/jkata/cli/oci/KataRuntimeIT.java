@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
 class KataRuntimeIT {
     static Path home;
     static Path bundle;
+    /** The same root file system, with a process that runs until it is killed. */
+    static Path sleeper;
     Path root;
     Set<Long> before;
 
@@ -46,6 +48,10 @@ class KataRuntimeIT {
         process.put("terminal", false);
         process.putArray("args").add("sh").add("-c").add("echo out; echo err >&2; cat; exit 9");
         Files.writeString(bundle.resolve("config.json"), config.toString());
+        sleeper = Files.createDirectories(home.resolve("sleeper"));
+        ((ObjectNode) config.get("root")).put("path", bundle.resolve("rootfs").toString());
+        process.putArray("args").add("sleep").add("1000");
+        Files.writeString(sleeper.resolve("config.json"), config.toString());
     }
 
     @AfterAll
@@ -83,12 +89,12 @@ class KataRuntimeIT {
         assertThat(r.err()).contains("err");
 
         Path pidFile = home.resolve("r2.pid");
-        Engines.run(kr("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), "r2"), 300).ok();
+        Engines.run(kr("create", "--bundle", sleeper.toString(), "--pid-file", pidFile.toString(), "r2"), 300).ok();
         JsonNode created = state("r2");
         assertThat(created.path("status").asText()).isEqualTo("created");
         assertThat(created.path("pid").asLong()).isEqualTo(Long.parseLong(Files.readString(pidFile)));
-        assertThat(created.path("bundle").asText()).isEqualTo(bundle.toString());
-        assertThat(Engines.run(kr("create", "--bundle", bundle.toString(), "r2"), 60).err()).contains("already exists");
+        assertThat(created.path("bundle").asText()).isEqualTo(sleeper.toString());
+        assertThat(Engines.run(kr("create", "--bundle", sleeper.toString(), "r2"), 60).err()).contains("already exists");
         Engines.run(kr("start", "r2"), 60).ok();
         assertThat(state("r2").path("status").asText()).isEqualTo("running");
         assertThat(Engines.run(kr("delete", "r2"), 60).err()).contains("not stopped");
@@ -106,7 +112,7 @@ class KataRuntimeIT {
 
     @Test
     void aDaemonKilledWithSigkillTakesItsVmAlong() throws Exception {
-        Engines.run(kr("create", "--bundle", bundle.toString(), "k1"), 300).ok();
+        Engines.run(kr("create", "--bundle", sleeper.toString(), "k1"), 300).ok();
         long pid = state("k1").path("pid").asLong();
         Set<Long> vms = Engines.vmProcesses();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -121,7 +127,7 @@ class KataRuntimeIT {
 
     @Test
     void deleteForceCleansUpAContainerWhoseCreateWasKilled() throws Exception {
-        Process create = new ProcessBuilder(kr("create", "--bundle", bundle.toString(), "h1"))
+        Process create = new ProcessBuilder(kr("create", "--bundle", sleeper.toString(), "h1"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Path daemonPid = root.resolve("h1/pid");
         for (int i = 0; i < 600 && !Files.exists(daemonPid); i++) {

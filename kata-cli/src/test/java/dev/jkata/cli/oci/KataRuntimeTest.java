@@ -86,7 +86,7 @@ class KataRuntimeTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         dir.write("pid", Long.toString(gone.pid()));
-        dir.writeState(tmp, gone.pid(), java.time.Instant.parse("2026-01-02T03:04:05Z"), java.util.Map.of("a", "b"));
+        dir.writeState(tmp, tmp.resolve("rootfs"), gone.pid(), java.time.Instant.parse("2026-01-02T03:04:05Z"), java.util.Map.of("a", "b"));
         dir.writeStatus(Status.RUNNING, 0);
 
         Outcome state = kr("state", "dead1");
@@ -97,6 +97,7 @@ class KataRuntimeTest {
         assertThat(json.path("status").asText()).isEqualTo("stopped");
         assertThat(json.path("pid").asLong()).isZero();
         assertThat(json.path("bundle").asText()).isEqualTo(tmp.toString());
+        assertThat(json.path("rootfs").asText()).isEqualTo(tmp.resolve("rootfs").toString());
         assertThat(json.path("created").asText()).isEqualTo("2026-01-02T03:04:05Z");
         assertThat(json.path("annotations").path("a").asText()).isEqualTo("b");
 
