@@ -33,6 +33,7 @@ class ImageRunIT {
         TestLayer root = TestLayer.create().compression(TestLayer.Compression.GZIP)
                 .dir("bin").file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755, 0, 0)
                 .symlink("bin/sh", "busybox").symlink("bin/id", "busybox").symlink("bin/pwd", "busybox")
+                .symlink("bin/sleep", "busybox") // a container's first process is a sleep
                 .dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/data:/bin/sh\n")
                 .file("etc/group", "root:x:0:\napp:x:1001:\n")
                 .dir("data").dir("tmp").dir("proc").dir("sys").dir("dev").dir("root");

@@ -324,27 +324,33 @@ final class Verbs {
         }
     }
 
-    @Command(name = "pause", description = "Pause a container: its VM's virtual CPUs stop (QMP stop).")
-    static class Pause extends Verb {
+    /** A verb that is one request to a live container's daemon. */
+    abstract static class DaemonRequest extends Verb {
         @Parameters(index = "0", paramLabel = "<container-id>")
         String id;
 
+        abstract String request();
+
         @Override
         public Integer call() {
-            top.lifecycle().control(id, "pause");
+            top.lifecycle().control(id, request());
             return 0;
         }
     }
 
-    @Command(name = "resume", description = "Resume a paused container (QMP cont).")
-    static class Resume extends Verb {
-        @Parameters(index = "0", paramLabel = "<container-id>")
-        String id;
-
+    @Command(name = "pause", description = "Pause a container: its VM's virtual CPUs stop (QMP stop).")
+    static class Pause extends DaemonRequest {
         @Override
-        public Integer call() {
-            top.lifecycle().control(id, "resume");
-            return 0;
+        String request() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused container (QMP cont).")
+    static class Resume extends DaemonRequest {
+        @Override
+        String request() {
+            return "resume";
         }
     }
 
