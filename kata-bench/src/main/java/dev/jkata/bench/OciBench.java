@@ -134,7 +134,7 @@ final class OciBench {
     private static String pushBusybox(RegistryServer registry) throws IOException {
         TestLayer root = TestLayer.create().compression(TestLayer.Compression.GZIP)
                 .dir("bin").file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755, 0, 0)
-                .symlink("bin/sh", "busybox").symlink("bin/true", "busybox")
+                .symlink("bin/sh", "busybox").symlink("bin/true", "busybox").symlink("bin/sleep", "busybox")
                 .dir("etc").dir("tmp").dir("proc").dir("sys").dir("dev");
         TestImage.create().layer(root).env("PATH=/bin").cmd("sh").push(registry, "bench/busybox", "1");
         return registry.host() + "/bench/busybox:1";
