@@ -17,6 +17,12 @@ import picocli.CommandLine.ParentCommand;
 final class Verbs {
     private Verbs() {}
 
+    static void noPreservedFds(int count) {
+        if (count != 0) {
+            throw new RuntimeFailure("--preserve-fds " + count + ": host file descriptors cannot be passed into a VM");
+        }
+    }
+
     /** Shared by every verb: the global options. */
     abstract static class Verb implements Callable<Integer> {
         @ParentCommand
@@ -42,9 +48,7 @@ final class Verbs {
 
         @Override
         public Integer call() throws InterruptedException {
-            if (preserveFds != 0) {
-                throw new RuntimeFailure("--preserve-fds " + preserveFds + ": host file descriptors cannot be passed into a VM");
-            }
+            noPreservedFds(preserveFds);
             top.lifecycle().create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket));
             return 0;
         }
@@ -71,9 +75,7 @@ final class Verbs {
 
         @Override
         public Integer call() throws InterruptedException {
-            if (preserveFds != 0) {
-                throw new RuntimeFailure("--preserve-fds " + preserveFds + ": host file descriptors cannot be passed into a VM");
-            }
+            noPreservedFds(preserveFds);
             Lifecycle l = top.lifecycle();
             Process daemon = l.create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket));
             try {
@@ -216,9 +218,7 @@ final class Verbs {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            if (preserveFds != 0) {
-                throw new RuntimeFailure("--preserve-fds " + preserveFds + ": host file descriptors cannot be passed into a VM");
-            }
+            noPreservedFds(preserveFds);
             Lifecycle l = top.lifecycle();
             ContainerDir dir = ContainerDir.open(l.root(), id);
             Status s = l.status(dir);
