@@ -86,37 +86,58 @@ final class Control {
         Thread t = new Thread(() -> {
             while (server.isOpen()) {
                 SocketChannel accepted;
-                String request;
                 try {
                     accepted = server.accept();
-                    request = readLine(accepted);
                 } catch (IOException e) {
-                    continue; // a caller that went away, or the server closed
+                    continue; // the server closed
                 }
-                if (request.startsWith("exec ")) {
-                    Thread st = new Thread(() -> streams.accept(request, accepted), "kata-runtime-exec");
-                    st.setDaemon(true);
-                    st.start();
-                    continue;
-                }
-                try (SocketChannel ch = accepted) {
-                    String reply;
-                    try {
-                        reply = "ok " + handler.apply(request);
-                    } catch (RuntimeFailure e) {
-                        reply = "error " + e.getMessage();
-                    } catch (RuntimeException e) {
-                        reply = "error " + e;
-                    }
-                    writeLine(ch, reply);
-                } catch (IOException e) {
-                    // a caller that went away
-                }
+                // each caller on a thread of its own: one that never sends its line holds up no other
+                Thread c = new Thread(() -> answer(accepted, handler, streams), "kata-runtime-control");
+                c.setDaemon(true);
+                c.start();
             }
         }, "kata-runtime-control-server");
         t.setDaemon(true);
         t.start();
         return server;
+    }
+
+    private static void answer(SocketChannel ch, Function<String, String> handler,
+                               java.util.function.BiConsumer<String, SocketChannel> streams) {
+        String request;
+        try {
+            request = readLine(ch);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        if (request.startsWith("exec ")) {
+            streams.accept(request, ch);
+            return;
+        }
+        String reply;
+        try {
+            reply = "ok " + handler.apply(request);
+        } catch (RuntimeFailure e) {
+            reply = "error " + e.getMessage();
+        } catch (RuntimeException e) {
+            reply = "error " + e;
+        }
+        try {
+            writeLine(ch, reply);
+        } catch (IOException e) {
+            // a caller that went away
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing left to do
+        }
     }
 
     static void writeLine(SocketChannel ch, String line) throws IOException {
