@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -195,13 +196,20 @@ public final class CacheDirectory {
         }
     }
 
+    /**
+     * Removes the temporary directories of builds that ended without publishing (their process died): a build holds
+     * its entry's lock file for as long as it runs, so a {@code .tmp-} directory whose entry lock nobody holds is
+     * abandoned, however young. One this JVM's other threads are building stays (the lock overlaps). Directories
+     * with no lock to ask, such as {@code .scratch-} ones, go after {@link #STALE_TMP}.
+     */
     private static void sweepStale(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             Instant cutoff = Instant.now().minus(STALE_TMP);
             s.filter(p -> p.getFileName().toString().startsWith(".tmp-") || p.getFileName().toString().startsWith(".scratch-"))
                     .forEach(p -> {
                 try {
-                    if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                    if (abandoned(dir, p.getFileName().toString())
+                            || Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
                         LOG.info("Removing an abandoned cache build {}", p);
                         deleteTree(p);
                     }
@@ -212,6 +220,34 @@ public final class CacheDirectory {
         } catch (IOException e) {
             LOG.debug("cannot list {}", dir, e);
         }
+    }
+
+    /** Whether the build that made {@code .tmp-<key prefix>-...} is over: no lock of a key with that prefix is held. */
+    private static boolean abandoned(Path dir, String tmpName) throws IOException {
+        if (!tmpName.startsWith(".tmp-") || tmpName.indexOf('-', 5) < 0) {
+            return false;
+        }
+        String prefix = "." + tmpName.substring(5, tmpName.indexOf('-', 5));
+        List<Path> locks;
+        try (Stream<Path> s = Files.list(dir)) {
+            locks = s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".lock"))
+                    .toList();
+        }
+        if (locks.isEmpty()) {
+            return false;
+        }
+        for (Path lockPath : locks) {
+            try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
+                FileLock probe = ch.tryLock();
+                if (probe == null) {
+                    return false; // another process is building it
+                }
+                probe.release();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                return false; // a thread of this JVM is building it
+            }
+        }
+        return true;
     }
 
     /** Deletes a directory tree, never following symbolic links out of it. */

@@ -95,7 +95,11 @@ final class ConsoleForwarder implements AutoCloseable {
                     }
                     return;
                 }
-                Thread.sleep(50);
+                synchronized (this) {
+                    if (!stop) {
+                        wait(50);
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,7 +162,10 @@ final class ConsoleForwarder implements AutoCloseable {
     /** Forwards what is left, then stops. */
     @Override
     public void close() {
-        stop = true;
+        synchronized (this) {
+            stop = true;
+            notifyAll(); // the last pass starts now, not at the next poll
+        }
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

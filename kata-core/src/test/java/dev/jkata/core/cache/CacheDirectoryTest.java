@@ -140,4 +140,26 @@ class CacheDirectoryTest {
         assertThat(old).doesNotExist();
         assertThat(young).as("a live build's scratch").isDirectory();
     }
+
+    @Test
+    void aYoungBuildLeftByADeadProcessIsSweptAtOnceButALiveOnesStays() throws Exception {
+        Path kind = Files.createDirectories(dir.resolve("k"));
+        String deadKey = "aaaaaaaaaaaaaaaa", liveKey = "bbbbbbbbbbbbbbbb";
+        Files.createFile(kind.resolve("." + deadKey + ".lock"));
+        Path dead = Files.createDirectories(kind.resolve(".tmp-aaaaaaaaaaaa-1"));
+        Files.writeString(dead.resolve("ram"), "a killed template build's memory");
+        Path liveLock = kind.resolve("." + liveKey + ".lock");
+        Path live = Files.createDirectories(kind.resolve(".tmp-bbbbbbbbbbbb-2"));
+        Process holder = new ProcessBuilder("/usr/bin/python3", "-c", "import fcntl,sys,time\n"
+                + "f=open(sys.argv[1],'w')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\ntime.sleep(60)",
+                liveLock.toString()).start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(6))).isEqualTo("locked");
+            new CacheDirectory(dir).getOrBuild("k", "other", into -> { });
+            assertThat(dead).as("the dead build's directory").doesNotExist();
+            assertThat(live).as("a build another process still runs").isDirectory();
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
 }
