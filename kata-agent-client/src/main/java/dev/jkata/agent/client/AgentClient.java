@@ -60,6 +60,8 @@ public final class AgentClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentClient.class);
     /** How often {@link #awaitReady} looks at the guest while a health check is in flight. */
     private static final long READY_POLL_MS = 100;
+    /** How long a failed call looks for the guest's death to explain it. */
+    private static final long GUEST_DEATH_WAIT_MS = 1000;
 
     private final AgentClientConfig config;
     private final SocketChannel transport;
@@ -67,6 +69,8 @@ public final class AgentClient implements AutoCloseable {
     private final YamuxConnector connector;
     private final EventLoopGroup loop;
     private volatile YamuxProxy exposed;
+    private volatile Supplier<String> guestDeath = () -> null;
+    private volatile boolean closing;
     private final ManagedChannel channel;
     private final AgentServiceGrpc.AgentServiceBlockingStub agent;
     private final HealthGrpc.HealthStub healthAsync;
@@ -297,7 +301,7 @@ public final class AgentClient implements AutoCloseable {
             return longPoll("WaitProcess", s -> s.waitProcess(WaitProcessRequest.newBuilder().setContainerId(containerId)
                     .setExecId(execId).build())).getStatus();
         } catch (StatusRuntimeException e) {
-            throw AgentErrors.map("WaitProcess", e, config.longPollDeadline(), false);
+            throw map("WaitProcess", e, config.longPollDeadline(), false);
         }
     }
 
@@ -325,7 +329,7 @@ public final class AgentClient implements AutoCloseable {
             if (AgentErrors.isEndOfStream(e)) {
                 return new byte[0];
             }
-            throw AgentErrors.map(op, e, config.longPollDeadline(), false);
+            throw map(op, e, config.longPollDeadline(), false);
         }
     }
 
@@ -341,7 +345,7 @@ public final class AgentClient implements AutoCloseable {
         try {
             n = longPoll("WriteStdin", s -> s.writeStdin(req)).getLen();
         } catch (StatusRuntimeException e) {
-            throw AgentErrors.map("WriteStdin", e, config.longPollDeadline(), false);
+            throw map("WriteStdin", e, config.longPollDeadline(), false);
         }
         if (n < 0 || n > len) {
             throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, "WriteStdin reported " + n + " of " + len + " bytes written");
@@ -377,12 +381,44 @@ public final class AgentClient implements AutoCloseable {
         return socketPath;
     }
 
+    /**
+     * How to learn that the guest has died (a reason, else null): a call that fails because the connection went then
+     * says why the guest went, not only that the connection closed.
+     */
+    public void onGuestDeath(Supplier<String> check) {
+        this.guestDeath = java.util.Objects.requireNonNull(check, "check");
+    }
+
+    /** {@link AgentErrors#map}, plus the guest's death when the connection's end was the failure. */
+    private KataException map(String op, StatusRuntimeException e, Duration deadline, boolean ownDeadlinePassed) {
+        KataException mapped = AgentErrors.map(op, e, deadline, ownDeadlinePassed);
+        io.grpc.Status.Code code = e.getStatus().getCode();
+        if (closing || (code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.CANCELLED)) {
+            return mapped;
+        }
+        // the connection ends a moment before the VM's exit is seen: look for a short while
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GUEST_DEATH_WAIT_MS);
+        do {
+            String dead = guestDeath.get();
+            if (dead != null) {
+                return new KataException(KataErrorReason.AGENT_FAILED, op + " failed: " + dead, e);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (!closing && System.nanoTime() < until);
+        return mapped;
+    }
+
     private <T> T call(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
         long t0 = System.nanoTime();
         try {
             return f.apply(agent.withDeadlineAfter(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS));
         } catch (StatusRuntimeException e) {
-            throw AgentErrors.map(op, e, config.callDeadline(), ownDeadlinePassed(t0, config.callDeadline()));
+            throw map(op, e, config.callDeadline(), ownDeadlinePassed(t0, config.callDeadline()));
         }
     }
 
@@ -417,6 +453,7 @@ public final class AgentClient implements AutoCloseable {
     /** Cancels every call in flight, closes the connector, any exposed socket, the yamux session and the socket. Idempotent. */
     @Override
     public void close() {
+        closing = true;
         channel.shutdownNow();
         try {
             channel.awaitTermination(2, TimeUnit.SECONDS);

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The campaign's command: {@code scripts/campaign.sh [--owner-deaths=100] [--execs=1000] [--parallel=8]
- * [--sandboxes=50] [--only=owner,load,sequence]}. Prints every count (the goal of each is zero, except the totals)
+ * [--sandboxes=50] [--only=owner,load,sequence,faults]}. Prints every count (the goal of each is zero, except the totals)
  * and exits 1 when one that should be zero is not.
  */
 public final class Campaign {
@@ -34,6 +34,10 @@ public final class Campaign {
             System.out.println("[campaign] sequence: " + s.sandboxes() + " sandboxes");
             SequenceTrial.run(Files.createDirectories(work.resolve("sequence")), s.sandboxes(), f);
         }
+        if (s.runs("faults")) {
+            System.out.println("[campaign] faults: QEMU killed, guest panic, frozen VM, stdin not read, full disk");
+            FaultTrial.run(work, f);
+        }
         if (s.runs("owner") && s.ownerDeaths() > 0) {
             System.out.println("[campaign] owner death: " + s.ownerDeaths() + " trials");
             OwnerDeathTrial.run(work, s.ownerDeaths(), s.maxKillDelay(), 16, f);
@@ -48,7 +52,8 @@ public final class Campaign {
 
     static boolean isFault(String name) {
         return name.contains("hung") || name.contains("failed") || name.contains("lost") || name.contains("leaked")
-                || name.contains("grown") || name.contains("left") || name.contains("alive") || name.contains("deleted");
+                || name.contains("grown") || name.contains("left") || name.contains("alive") || name.contains("deleted")
+                || name.contains("over budget") || name.contains("untyped");
     }
 
     public static void main(String[] args) throws Exception {
@@ -56,7 +61,7 @@ public final class Campaign {
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 System.err.println("usage: campaign.sh [--owner-deaths=N] [--kill-within-s=S] [--execs=N] [--parallel=N]"
-                        + " [--stdin-kib=N] [--sandboxes=N] [--only=owner,load,sequence]");
+                        + " [--stdin-kib=N] [--sandboxes=N] [--only=owner,load,sequence,faults]");
                 System.exit(2);
             }
             o.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));

@@ -23,5 +23,6 @@ class CampaignIT {
         assertThat(f.count("load: execs")).isEqualTo(120);
         assertThat(f.count("owner death: trials")).isEqualTo(3);
         assertThat(f.count("sequence: sandboxes started and closed")).isEqualTo(3);
+        assertThat(f.count("faults: trials")).as("fault trials run").isEqualTo(6);
     }
 }

@@ -61,6 +61,14 @@ public interface Guest {
     }
 
     /**
+     * Sends the guest a non-maskable interrupt; jkata's kernels panic on one ({@code unknown_nmi_panic}), so this
+     * crashes a wedged guest on purpose, as {@code virsh inject-nmi} does: the VM then ends (its console says why).
+     */
+    default void injectNmi() {
+        throw new UnsupportedOperationException(this + " cannot take an NMI");
+    }
+
+    /**
      * Saves this guest, a template launched by {@link GuestTemplating#launchTemplate}, as the device state in
      * {@code file}, once its agent has no host session; the guest is stopped afterwards, to be {@link #stop}ped.
      *

@@ -38,9 +38,12 @@ public final class GuestImageBuilder {
     private static final String AGENT_RESOURCE = "kata-agent.jar";
     /** The drivers the nvdimm boot stage needs before it can mount the root file system. */
     private static final List<String> NVDIMM_STAGE_DRIVERS = List.of("nfit", "nd_pmem", "ext4");
-    /** Serial console, fast boot on TCG (no timer checks or crypto self-tests), and reboot means power off. */
+    /**
+     * Serial console, fast boot on TCG (no timer checks or crypto self-tests), reboot means power off, and an NMI from
+     * the host panics the guest (the host's way to crash a wedged guest, as {@code virsh inject-nmi}).
+     */
     static final String BASE_CMDLINE = "console=ttyS0 panic=-1 quiet loglevel=4 no_timer_check tsc=reliable "
-            + "cryptomgr.notests i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on";
+            + "cryptomgr.notests i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on unknown_nmi_panic";
 
     private GuestKernel kernel;
     private ImageForm form = ImageForm.INITRD;

@@ -61,8 +61,13 @@ final class QemuGuest implements Guest {
 
     @Override
     public Optional<String> failure() {
-        return vm.isAlive() ? Optional.empty()
-                : Optional.of("the VM exited; console:\n" + String.join("\n", vm.consoleTail(30)));
+        if (vm.isAlive()) {
+            return Optional.empty();
+        }
+        // a panic's first line comes before its dump: look further back for it than the tail shown
+        String panic = vm.consoleTail(300).stream().filter(l -> l.contains("Kernel panic")).findFirst()
+                .map(l -> "the guest kernel panicked (" + l.substring(l.indexOf("Kernel panic")).strip() + "); ").orElse("");
+        return Optional.of(panic + "the VM exited; console:\n" + String.join("\n", vm.consoleTail(30)));
     }
 
     @Override
@@ -141,5 +146,10 @@ final class QemuGuest implements Guest {
     @Override
     public void resume() {
         vm.qmp().cont();
+    }
+
+    @Override
+    public void injectNmi() {
+        vm.qmp().execute("inject-nmi");
     }
 }

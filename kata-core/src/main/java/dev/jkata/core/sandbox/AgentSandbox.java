@@ -131,6 +131,8 @@ final class AgentSandbox implements Sandbox {
             userMounts.add(new BindMount(sharedPath(shares.get(i + 1).tag()), s.guestPath(), s.readOnly()));
         }
         agent = AgentClient.connect(guest.agentSocket(), AgentClientConfig.defaults());
+        Guest g = guest;
+        agent.onGuestDeath(() -> g.failure().orElse(null));
         // The boot timeout covers the guest from its launch, not building an image on a cold cache.
         Duration left = spec.bootTimeout().minus(guest.sinceLaunch());
         agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
@@ -296,6 +298,21 @@ final class AgentSandbox implements Sandbox {
     @Override
     public boolean paused() {
         return paused;
+    }
+
+    /**
+     * Crashes the guest kernel on purpose (a non-maskable interrupt it panics on): for fault trials and for ending a
+     * guest that answers nothing while leaving its console to say so. Every call in flight then fails with the VM's
+     * end; {@link #close()} still cleans up.
+     */
+    void crashGuest() {
+        requireRunning("crash the guest of");
+        try {
+            guest.injectNmi();
+        } catch (UnsupportedOperationException e) {
+            throw new KataException(KataErrorReason.ILLEGAL_STATE, e.getMessage(), id, null);
+        }
+        LOG.warn("Sandbox {}: guest crashed on purpose (NMI)", id);
     }
 
     /** Whether this sandbox's guest was cloned from its configuration's VM template. */
