@@ -40,13 +40,13 @@ public final class SandboxBuilder {
 
     /** A guest kernel whose drivers are built in. */
     public SandboxBuilder kernel(Path vmlinuz) {
-        this.kernel = vmlinuz;
+        this.kernel = notNull(vmlinuz, "kernel", "leave it unset for the default kernel");
         return this;
     }
 
     /** A guest kernel and its module tree ({@code lib/modules/VERSION}). */
     public SandboxBuilder kernel(Path vmlinuz, Path modulesDir) {
-        this.kernel = vmlinuz;
+        this.kernel = notNull(vmlinuz, "kernel", "leave it unset for the default kernel");
         this.kernelModules = modulesDir;
         return this;
     }
@@ -56,7 +56,7 @@ public final class SandboxBuilder {
      * with the container image that runs in it: see {@link #image(String)}.
      */
     public SandboxBuilder guestImage(Path guestInitrd) {
-        this.initrd = guestInitrd;
+        this.initrd = notNull(guestInitrd, "image", "leave it unset for the default guest image");
         return this;
     }
 
@@ -190,13 +190,13 @@ public final class SandboxBuilder {
 
     /** Where sandboxes keep their state directories (default: $XDG_RUNTIME_DIR/jkata or /run/jkata). */
     public SandboxBuilder stateRoot(Path dir) {
-        this.stateRoot = dir;
+        this.stateRoot = notNull(dir, "stateRoot", "leave it unset for $XDG_RUNTIME_DIR/jkata or /run/jkata");
         return this;
     }
 
     /** Uses this provider instead of the one {@link ServiceLoader} finds (a fake, in tests). */
     public SandboxBuilder provider(SandboxProvider p) {
-        this.provider = p;
+        this.provider = notNull(p, "provider", "leave it unset for the one found on the class path");
         return this;
     }
 
@@ -231,6 +231,13 @@ public final class SandboxBuilder {
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
                 network, ports, publishExposed, template);
+    }
+
+    private static <T> T notNull(T value, String field, String hint) {
+        if (value == null) {
+            throw new InvalidConfigurationException(field, "must not be null; " + hint);
+        }
+        return value;
     }
 
     private static void requireReadable(String field, Path p) {

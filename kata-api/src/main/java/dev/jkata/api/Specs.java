@@ -55,8 +55,9 @@ final class Specs {
                         + ", which the guest kernel provides; choose another place such as /mnt/...");
             }
         }
-        if (path.indexOf(':') >= 0 || path.indexOf('\0') >= 0) {
-            throw new InvalidConfigurationException(field, "the guest path '" + path + "' must not contain ':' or NUL");
+        if (path.indexOf(':') >= 0 || path.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidConfigurationException(field, "the guest path '" + path.replaceAll("\\p{Cntrl}", "?")
+                    + "' must not contain ':' or control characters (NUL, newline, ...)");
         }
     }
 

@@ -48,6 +48,11 @@ class SandboxBuilderTest {
         bad.put("share  ", () -> Sandbox.builder().share(tmp, "/proc/x", true).toSpec());
         bad.put("share   ", () -> Sandbox.builder().share(tmp, "/", true).toSpec());
         bad.put("share    ", () -> Sandbox.builder().share(tmp, null, true).toSpec());
+        bad.put("share     ", () -> Sandbox.builder().share(tmp, "/mnt/a\nb", true).toSpec());
+        bad.put("kernel", () -> Sandbox.builder().kernel(null));
+        bad.put("image", () -> Sandbox.builder().guestImage(null));
+        bad.put("stateRoot", () -> Sandbox.builder().stateRoot(null));
+        bad.put("provider", () -> Sandbox.builder().provider(null));
         bad.put("accelerator", () -> Sandbox.builder().accelerator(null).toSpec());
         bad.put("bootTimeout", () -> Sandbox.builder().bootTimeout(Duration.ofSeconds(Long.MAX_VALUE)).toSpec());
         bad.put("env", () -> Sandbox.builder().env(null, "x"));

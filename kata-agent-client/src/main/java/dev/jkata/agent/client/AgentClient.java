@@ -145,6 +145,13 @@ public final class AgentClient implements AutoCloseable {
                     throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
                 }
                 if (session.isClosed()) {
+                    // a guest that dies closes the session a moment before its VM's end is seen: say why it went
+                    for (int i = 0; i < GUEST_DEATH_WAIT_MS / 20 && (dead = deathCheck.get()) == null; i++) {
+                        Thread.sleep(20);
+                    }
+                    if (dead != null) {
+                        throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
+                    }
                     throw new KataException(KataErrorReason.AGENT_FAILED, "the agent's yamux session closed while booting: "
                             + session.closeReason().map(Throwable::getMessage).orElse("no reason given"));
                 }

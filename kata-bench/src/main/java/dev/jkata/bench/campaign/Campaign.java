@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The campaign's command: {@code scripts/campaign.sh [--owner-deaths=100] [--execs=1000] [--parallel=8]
- * [--sandboxes=50] [--only=owner,load,sequence,faults]}. Prints every count (the goal of each is zero, except the totals)
+ * [--sandboxes=50] [--only=owner,load,sequence,faults,badinput]}. Prints every count (the goal of each is zero, except the totals)
  * and exits 1 when one that should be zero is not.
  */
 public final class Campaign {
@@ -33,6 +33,10 @@ public final class Campaign {
         if (s.runs("sequence") && s.sandboxes() > 0) {
             System.out.println("[campaign] sequence: " + s.sandboxes() + " sandboxes");
             SequenceTrial.run(Files.createDirectories(work.resolve("sequence")), s.sandboxes(), f);
+        }
+        if (s.runs("badinput")) {
+            System.out.println("[campaign] bad input: every builder setting with nonsense, through start()");
+            BadInputTrial.run(work, f);
         }
         if (s.runs("faults")) {
             System.out.println("[campaign] faults: QEMU killed, guest panic, frozen VM, stdin not read, full disk");
@@ -61,7 +65,7 @@ public final class Campaign {
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 System.err.println("usage: campaign.sh [--owner-deaths=N] [--kill-within-s=S] [--execs=N] [--parallel=N]"
-                        + " [--stdin-kib=N] [--sandboxes=N] [--only=owner,load,sequence,faults]");
+                        + " [--stdin-kib=N] [--sandboxes=N] [--only=owner,load,sequence,faults,badinput]");
                 System.exit(2);
             }
             o.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));

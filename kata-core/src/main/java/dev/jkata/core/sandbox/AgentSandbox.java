@@ -136,7 +136,7 @@ final class AgentSandbox implements Sandbox {
         // The boot timeout covers the guest from its launch, not building an image on a cold cache.
         Duration left = spec.bootTimeout().minus(guest.sinceLaunch());
         agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
-                () -> guest.failure().map(f -> "the guest died while booting: " + f).orElse(null));
+                () -> guest.failure().map(f -> "the guest died while booting (" + bootedFrom(spec) + "): " + f).orElse(null));
         Duration ready = guest.sinceLaunch();
         if (guest.cloned()) {
             // a clone wakes with its template's clock and random pool: both are its own before any user code runs
@@ -222,6 +222,12 @@ final class AgentSandbox implements Sandbox {
         AgentContainer c = new AgentContainer(this, agent, cid, cs, spec.env(), defaults);
         containers.put(cid, c);
         return c;
+    }
+
+    /** What the guest booted from, for an error that must say which kernel or image failed. */
+    private static String bootedFrom(SandboxSpec spec) {
+        return spec.initrd().map(p -> "guest image " + p).orElse("the default guest image")
+                + spec.kernel().map(k -> ", kernel " + k).orElse(", the default kernel");
     }
 
     void requireRunning(String operation) {
