@@ -24,5 +24,6 @@ class CampaignIT {
         assertThat(f.count("owner death: trials")).isEqualTo(3);
         assertThat(f.count("sequence: sandboxes started and closed")).isEqualTo(3);
         assertThat(f.count("faults: trials")).as("fault trials run").isEqualTo(6);
+        assertThat(f.count("bad input: settings tried")).as("bad settings tried").isGreaterThan(40);
     }
 }
