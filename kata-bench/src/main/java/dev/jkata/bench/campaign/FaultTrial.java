@@ -97,15 +97,14 @@ final class FaultTrial {
         String name = "stdin not read";
         Sandbox sb = Sandbox.builder().stateRoot(root).start();
         ExecProcess p = sb.exec(ExecSpec.builder("sleep", "600").build());
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Object> writer = async(() -> {
             try (OutputStream in = p.stdin()) {
                 byte[] chunk = new byte[64 * 1024];
                 for (int i = 0; i < 256; i++) {
                     in.write(chunk);
                 }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
             }
+            return null;
         });
         Thread.sleep(3_000);
         if (writer.isDone()) {
@@ -129,7 +128,10 @@ final class FaultTrial {
     static void closeAndCheck(Findings f, String name, Sandbox sb, Path root) throws Exception {
         f.count("faults: trials", 1);
         long t0 = System.nanoTime();
-        CompletableFuture<Void> close = CompletableFuture.runAsync(sb::close);
+        CompletableFuture<Object> close = async(() -> {
+            sb.close();
+            return null;
+        });
         try {
             close.get(CLOSE_BUDGET_S, TimeUnit.SECONDS);
             f.figure("faults: " + name + ": close() took", (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -158,13 +160,7 @@ final class FaultTrial {
 
     /** The call must fail with a typed error within {@code budget}; returns what it threw. */
     static Throwable expectFailure(Findings f, String what, Duration budget, Callable<?> call) throws InterruptedException {
-        CompletableFuture<Object> c = CompletableFuture.supplyAsync(() -> {
-            try {
-                return call.call();
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<Object> c = async(call);
         try {
             Object r = c.get(budget.toMillis(), TimeUnit.MILLISECONDS);
             f.count("faults: calls that wrongly succeeded (failed)", 1);
@@ -183,13 +179,7 @@ final class FaultTrial {
     }
 
     static void expectSuccess(Findings f, String what, Duration budget, Callable<?> call) throws InterruptedException {
-        CompletableFuture<Object> c = CompletableFuture.supplyAsync(() -> {
-            try {
-                return call.call();
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<Object> c = async(call);
         try {
             c.get(budget.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -201,6 +191,21 @@ final class FaultTrial {
         } finally {
             f.count("faults: calls made", 1);
         }
+    }
+
+    /** The call on a thread of its own, so that one that hangs is seen to, not waited for. */
+    private static CompletableFuture<Object> async(Callable<?> call) {
+        CompletableFuture<Object> c = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                c.complete(call.call());
+            } catch (Throwable e) {
+                c.completeExceptionally(e);
+            }
+        }, "fault-call");
+        t.setDaemon(true);
+        t.start();
+        return c;
     }
 
     private static void typed(Findings f, String what, Throwable t) {
