@@ -145,10 +145,7 @@ public final class AgentClient implements AutoCloseable {
                     throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
                 }
                 if (session.isClosed()) {
-                    // a guest that dies closes the session a moment before its VM's end is seen: say why it went
-                    for (int i = 0; i < GUEST_DEATH_WAIT_MS / 20 && (dead = deathCheck.get()) == null; i++) {
-                        Thread.sleep(20);
-                    }
+                    dead = awaitDeath(deathCheck);
                     if (dead != null) {
                         throw new KataException(KataErrorReason.HYPERVISOR_FAILED, dead);
                     }
@@ -403,21 +400,27 @@ public final class AgentClient implements AutoCloseable {
         if (closing || (code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.CANCELLED)) {
             return mapped;
         }
-        // the connection ends a moment before the VM's exit is seen: look for a short while
+        String dead = awaitDeath(guestDeath);
+        return dead == null ? mapped : new KataException(KataErrorReason.AGENT_FAILED, op + " failed: " + dead, e);
+    }
+
+    /**
+     * The guest's death, looked for a short while: a guest that dies closes the session a moment before its VM's end
+     * is seen. Only once the session is closed; a guest that merely answers UNAVAILABLE costs nothing here.
+     */
+    private String awaitDeath(Supplier<String> check) {
+        String dead = check.get();
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GUEST_DEATH_WAIT_MS);
-        do {
-            String dead = guestDeath.get();
-            if (dead != null) {
-                return new KataException(KataErrorReason.AGENT_FAILED, op + " failed: " + dead, e);
-            }
+        while (dead == null && !closing && session.isClosed() && System.nanoTime() < until) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                break;
+                return null;
             }
-        } while (!closing && System.nanoTime() < until);
-        return mapped;
+            dead = check.get();
+        }
+        return dead;
     }
 
     private <T> T call(String op, Function<AgentServiceGrpc.AgentServiceBlockingStub, T> f) {
