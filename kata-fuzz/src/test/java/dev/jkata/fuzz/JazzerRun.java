@@ -24,6 +24,8 @@ public record JazzerRun(Class<?> target, long runs, long maxSeconds) {
     private static final Pattern DONE = Pattern.compile("Done (\\d+) runs in (\\d+) second");
     /** A single input taking longer than this is a hang, reported as a finding. */
     static final int INPUT_TIMEOUT_S = 20;
+    /** java.util.logging off in the fuzzing JVM: grpc-java logs a stack trace for most hostile replies. */
+    private static final Path QUIET_JUL = Path.of("src", "test", "resources", "fuzz-logging.properties");
 
     /** The settings from system properties: {@code kata.fuzz.runs} (default 30000), {@code kata.fuzz.maxSeconds} (60). */
     public static JazzerRun of(Class<?> target) {
@@ -42,6 +44,7 @@ public record JazzerRun(Class<?> target, long runs, long maxSeconds) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-Xss1m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=off",
+                "-Djava.util.logging.config.file=" + QUIET_JUL.toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"),
                 "com.code_intelligence.jazzer.Jazzer",
                 "--target_class=" + target.getName(),
