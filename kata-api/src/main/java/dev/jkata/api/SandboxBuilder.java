@@ -18,12 +18,16 @@ import java.util.ServiceLoader;
  * default kernel and image from the cache (building them on first use), 512 MiB, 1 vCPU.
  */
 public final class SandboxBuilder {
+    /** The most sandboxes {@link #pool} keeps ahead for one configuration. */
+    public static final int MAX_POOL = 8;
+
     private Path kernel;
     private Path kernelModules;
     private Path initrd;
     private boolean nvdimm;
     private MemorySize memory = MemorySize.ofMiB(512);
     private boolean template = true;
+    private int pool;
     private int cpus = 1;
     private final List<SandboxSpec.Share> shares = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -188,6 +192,19 @@ public final class SandboxBuilder {
         return this;
     }
 
+    /**
+     * Keeps {@code sandboxes} more sandboxes of exactly this configuration started ahead (0, the default, keeps
+     * none; at most {@value #MAX_POOL}), so that a later {@code start()} of the same settings takes one that is
+     * already running: its guest restored, agent connected, clock set, random pool reseeded, default container
+     * created. The pool fills in the background after each start, one sandbox at a time, and is closed with the
+     * JVM. A pooled sandbox pulled its container image and mounted its shares when it was started ahead; its clock is
+     * set again when it is taken. Sandboxes with a fixed host port cannot be pooled (two would need the same port).
+     */
+    public SandboxBuilder pool(int sandboxes) {
+        this.pool = sandboxes;
+        return this;
+    }
+
     /** Where sandboxes keep their state directories (default: $XDG_RUNTIME_DIR/jkata or /run/jkata). */
     public SandboxBuilder stateRoot(Path dir) {
         this.stateRoot = notNull(dir, "stateRoot", "leave it unset for $XDG_RUNTIME_DIR/jkata or /run/jkata");
@@ -228,9 +245,21 @@ public final class SandboxBuilder {
             }
             Specs.guestMountPoint(s.guestPath(), "share");
         }
+        if (pool < 0 || pool > MAX_POOL) {
+            throw new InvalidConfigurationException("pool", "must be between 0 and " + MAX_POOL + ", not " + pool);
+        }
+        if (pool > 0) {
+            for (PublishedPort port : ports) {
+                if (port.hostPort() != 0) {
+                    throw new InvalidConfigurationException("pool", "sandboxes started ahead cannot share the fixed"
+                            + " host port " + port.hostPort() + " (guest port " + port.guestPort() + "); publish it on"
+                            + " an ephemeral port (publish(" + port.guestPort() + ")) or drop pool()");
+                }
+            }
+        }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
-                network, ports, publishExposed, template);
+                network, ports, publishExposed, template, pool);
     }
 
     private static <T> T notNull(T value, String field, String hint) {

@@ -74,6 +74,8 @@ final class AgentSandbox implements Sandbox {
     private ImageStore.Lease imageLease;
     private boolean mappedOwners;
     private SandboxNetwork network;
+    /** When this sandbox was taken from the pool, or null when its caller started it. */
+    private volatile java.time.Instant takenFromPool;
 
     private AgentSandbox(String id, SandboxSpec spec, StateDirectory state, GuestLauncher launcher) {
         this.id = id;
@@ -320,6 +322,24 @@ final class AgentSandbox implements Sandbox {
         }
         LOG.warn("Sandbox {}: guest crashed on purpose (NMI)", id);
     }
+
+    /**
+     * Readies a sandbox started ahead for the caller taking it from the pool: its guest must still answer, and its
+     * clock is set again (it has run since it was started). False when it cannot be used; the pool then closes it.
+     */
+    static boolean takeFromPool(Sandbox pooled) {
+        AgentSandbox a = (AgentSandbox) pooled;
+        if (a.state() != SandboxState.RUNNING || a.paused || !a.agent.answers(HEALTH_ON_CLOSE)) {
+            return false;
+        }
+        a.agent.setGuestDateTime(java.time.Instant.now());
+        a.takenFromPool = java.time.Instant.now();
+        LOG.info("Sandbox {} taken from the pool ({}, {} vCPU)", a.id, a.spec.memory(), a.spec.cpus());
+        return true;
+    }
+
+    /** Whether this sandbox was started ahead and taken from the pool. */
+    boolean fromPool() { return takenFromPool != null; }
 
     /** Whether this sandbox's guest was cloned from its configuration's VM template. */
     boolean cloned() { return guest != null && guest.cloned(); }

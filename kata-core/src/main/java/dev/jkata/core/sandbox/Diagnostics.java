@@ -26,4 +26,14 @@ public final class Diagnostics {
         }
         a.crashGuest();
     }
+
+    /** Whether {@code sandbox} was started ahead and taken from the pool ({@code SandboxBuilder.pool}). */
+    public static boolean fromPool(Sandbox sandbox) {
+        return sandbox instanceof AgentSandbox a && a.fromPool();
+    }
+
+    /** Whether {@code sandbox}'s guest was cloned from its configuration's VM template. */
+    public static boolean cloned(Sandbox sandbox) {
+        return sandbox instanceof AgentSandbox a && a.cloned();
+    }
 }

@@ -4,6 +4,7 @@ import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxProvider;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.core.guest.GuestLauncher;
+import dev.jkata.core.pool.SandboxPool;
 
 /**
  * A provider whose sandboxes run in guests from a {@link GuestLauncher}, driven through the real agent client,
@@ -17,10 +18,11 @@ public abstract class GuestSandboxProvider implements SandboxProvider {
 
     /**
      * Launches a guest, waits for its agent and creates the default container; on any failure stops the guest
-     * and removes the sandbox's state directory before throwing.
+     * and removes the sandbox's state directory before throwing. A spec with a {@link SandboxSpec#pool() pool}
+     * takes a sandbox started ahead when one is ready.
      */
     @Override
     public final Sandbox start(SandboxSpec spec) {
-        return AgentSandbox.start(spec, launcher());
+        return SandboxPool.shared().start(spec, s -> AgentSandbox.start(s, launcher()), AgentSandbox::takeFromPool);
     }
 }
