@@ -120,7 +120,12 @@ final class StartBench {
 
     /** Starts {@code echo} in the default container and returns the host nanos of its first output byte. */
     static long firstEchoByte(TimedSandbox sb) throws IOException, InterruptedException {
-        try (ExecProcess p = sb.sandbox.exec(ExecSpec.builder("echo", "hello").build())) {
+        return firstEchoByte(sb.sandbox);
+    }
+
+    /** When the first byte of an {@code echo}'s output in {@code sb}'s default container reached the host (nanos). */
+    static long firstEchoByte(dev.jkata.api.Sandbox sb) throws IOException, InterruptedException {
+        try (ExecProcess p = sb.exec(ExecSpec.builder("echo", "hello").build())) {
             p.stdin().close();
             InputStream out = p.stdout();
             if (out.read() < 0) {

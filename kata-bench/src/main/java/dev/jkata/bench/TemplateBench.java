@@ -2,7 +2,12 @@ package dev.jkata.bench;
 
 import dev.jkata.bench.Report.Row;
 import dev.jkata.bench.Report.Target;
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxBuilder;
+import dev.jkata.api.SandboxSpec;
 import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.core.pool.SandboxPool;
+import dev.jkata.core.sandbox.Diagnostics;
 import dev.jkata.core.image.ImageForm;
 import dev.jkata.core.template.Template;
 import dev.jkata.core.template.Templates;
@@ -21,7 +26,7 @@ import java.util.stream.Stream;
 /**
  * Issue 13. VM templates against a cold boot, on the default sandbox (initrd form, 512 MiB): the floor (QEMU launch
  * to a trivial init's marker), a cold start, the first start of a configuration (its template built, then cloned),
- * clones, several clones started at once, and the host PSS of each clone's QEMU with several alive. Every figure is
+ * clones, starts that take a sandbox the pool started ahead, several clones started at once, and the host PSS of each clone's QEMU with several alive. Every figure is
  * start() called to the first output byte of an {@code echo} in the container.
  */
 final class TemplateBench {
@@ -29,6 +34,7 @@ final class TemplateBench {
     private static final Duration BOOT = Duration.ofSeconds(240);
     static final Target CLONE = Target.ratioAtMost(0.5);
     static final Target FIRST = Target.ratioAtMost(1.3);
+    static final Target POOL = Target.ratioAtMost(0.2);
     static final Target PSS_4 = Target.valueAtMost(120, "MiB");
 
     private final BenchContext ctx;
@@ -67,6 +73,11 @@ final class TemplateBench {
                 CLONE, String.format(Locale.ROOT, "median of %d; %.2fx the cold start", n, clone / coldMedian)));
         report.add(Row.figure(SECTION, "clone start() p99", Stats.of(clones).percentile(99), "ms", null));
 
+        List<Double> pooled = fromPool(n);
+        report.add(Row.vsFloor(SECTION, "pool start() -> first output of echo", Stats.of(pooled).median(), "ms",
+                "launch->marker", floor, POOL, String.format(Locale.ROOT, "median of %d; pool(1), each start taken"
+                        + " once the pool had filled again; %.2fx a clone's start", n, Stats.of(pooled).median() / clone)));
+
         for (int count : ctx.options.counts().contains(16) ? List.of(4, 16) : List.of(4)) {
             atOnce(count, clone);
         }
@@ -93,6 +104,35 @@ final class TemplateBench {
         try (TimedSandbox sb = TimedSandbox.start(ctx, ImageForm.INITRD, BOOT, template)) {
             return TimedSandbox.ms(StartBench.firstEchoByte(sb) - sb.startCalled);
         }
+    }
+
+    /**
+     * start() to the first output of an echo when the start takes a sandbox the pool started ahead: {@code n} takes,
+     * each once the pool has filled again behind the one before.
+     */
+    private List<Double> fromPool(int n) throws IOException, InterruptedException {
+        SandboxBuilder b = Sandbox.builder().stateRoot(ctx.newDir("pool")).bootTimeout(BOOT).pool(1);
+        SandboxSpec spec = b.toSpec();
+        List<Double> times = new ArrayList<>();
+        try {
+            b.start().close(); // the pool fills behind the first start
+            for (int i = 0; i < n; i++) {
+                if (!SandboxPool.shared().awaitReady(spec, 1, BOOT)) {
+                    throw new IllegalStateException("the pool did not fill within " + BOOT.toSeconds() + " s");
+                }
+                long t0 = System.nanoTime();
+                try (Sandbox sb = b.start()) {
+                    times.add(TimedSandbox.ms(StartBench.firstEchoByte(sb) - t0));
+                    if (!Diagnostics.fromPool(sb)) {
+                        throw new IllegalStateException("a start with a full pool did not take from it");
+                    }
+                }
+                System.out.printf("[template] from the pool %d: %.0f ms%n", i + 1, times.get(i));
+            }
+        } finally {
+            SandboxPool.shared().drain();
+        }
+        return times;
     }
 
     /** {@code count} clones started at once: the wall time until all answered an echo, and each QEMU's PSS. */

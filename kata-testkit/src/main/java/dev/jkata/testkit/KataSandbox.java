@@ -78,6 +78,13 @@ public @interface KataSandbox {
     String accelerator() default "auto";
 
     /**
+     * How many sandboxes of this configuration to keep started ahead, so that the next test's sandbox is taken
+     * already running ({@link dev.jkata.api.SandboxBuilder#pool}); 0, the default, keeps none. Worth it for a class
+     * or suite whose tests each get a sandbox of the same settings.
+     */
+    int pool() default 0;
+
+    /**
      * The name of a no-argument method of the test class returning a {@link dev.jkata.api.SandboxBuilder};
      * empty for none.
      */

@@ -81,7 +81,7 @@ final class SandboxFactory {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException("@KataSandbox(memory) of " + owner, e.getMessage());
         }
-        b.cpus(a.cpus()).accelerator(a.accelerator());
+        b.cpus(a.cpus()).accelerator(a.accelerator()).pool(a.pool());
         if (a.bootTimeoutSeconds() <= 0) {
             throw new InvalidConfigurationException("@KataSandbox(bootTimeoutSeconds) of " + owner,
                     "must be positive, not " + a.bootTimeoutSeconds());
