@@ -31,6 +31,11 @@ final class LoadTrial {
     private LoadTrial() {}
 
     static void run(Sandbox sb, int execs, int parallel, int bytesEach, Findings f) throws InterruptedException {
+        // every count whose goal is zero is printed, zero included
+        for (String zero : List.of("load: execs hung", "load: execs failed", "load: stdin or stdout lost or crossed",
+                "load: stderr lost or crossed")) {
+            f.count(zero, 0);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         List<Future<?>> all = new ArrayList<>();
         long t0 = System.nanoTime();
