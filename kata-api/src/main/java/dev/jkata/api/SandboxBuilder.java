@@ -28,6 +28,7 @@ public final class SandboxBuilder {
     private MemorySize memory = MemorySize.ofMiB(512);
     private boolean template = true;
     private int pool;
+    private Path containerRoots;
     private int cpus = 1;
     private final List<SandboxSpec.Share> shares = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -193,6 +194,19 @@ public final class SandboxBuilder {
     }
 
     /**
+     * A host directory whose subdirectories may be the root file systems of containers created later in this
+     * sandbox ({@code createContainer(ContainerSpec.builder().rootfs(dir.resolve("app")).build())}), each with its
+     * own writable layer in the guest. The directory is shared read-only once, when the sandbox starts, and is not
+     * visible inside any container; what appears in it later (a directory, or a bind mount of another root file
+     * system made on the host) is seen by the guest as it appears. This is how the OCI runtime gives each container
+     * of a pod its own root file system in the pod's one VM.
+     */
+    public SandboxBuilder containerRoots(Path dir) {
+        this.containerRoots = notNull(dir, "containerRoots", "leave it unset when every container shares the sandbox's root");
+        return this;
+    }
+
+    /**
      * Keeps {@code sandboxes} more sandboxes of exactly this configuration started ahead (0, the default, keeps
      * none; at most {@value #MAX_POOL}), so that a later {@code start()} of the same settings takes one that is
      * already running: its guest restored, agent connected, clock set, random pool reseeded, default container
@@ -245,6 +259,9 @@ public final class SandboxBuilder {
             }
             Specs.guestMountPoint(s.guestPath(), "share");
         }
+        if (containerRoots != null && !Files.isDirectory(containerRoots)) {
+            throw new InvalidConfigurationException("containerRoots", containerRoots + " is not a directory on the host");
+        }
         if (pool < 0 || pool > MAX_POOL) {
             throw new InvalidConfigurationException("pool", "must be between 0 and " + MAX_POOL + ", not " + pool);
         }
@@ -259,7 +276,8 @@ public final class SandboxBuilder {
         }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
-                network, ports, publishExposed, template, pool);
+                network, ports, publishExposed, template,
+                Optional.ofNullable(containerRoots == null ? null : containerRoots.toAbsolutePath().normalize()), pool);
     }
 
     private static <T> T notNull(T value, String field, String hint) {

@@ -19,13 +19,15 @@ import java.util.Optional;
  * @param ports guest ports published on the host, at most one per guest port
  * @param publishExposed whether the container image's ExposedPorts (TCP) are published too, each on an ephemeral port
  * @param template whether the sandbox starts as a clone of its configuration's VM template ({@link SandboxBuilder#template})
+ * @param containerRoots a host directory whose subdirectories are the root file systems of later containers
+ *                       ({@link SandboxBuilder#containerRoots}), or empty
  * @param pool how many more sandboxes of this spec are kept started ahead, for the next starts ({@link SandboxBuilder#pool})
  */
 public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
                           MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
                           Duration bootTimeout, String accelerator, ContainerSpec container, Optional<Path> stateRoot,
                           Network network, List<PublishedPort> ports, boolean publishExposed, boolean template,
-                          int pool) {
+                          Optional<Path> containerRoots, int pool) {
 
     public SandboxSpec {
         shares = List.copyOf(shares);

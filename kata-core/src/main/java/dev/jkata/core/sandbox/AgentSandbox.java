@@ -49,6 +49,8 @@ final class AgentSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
     /** The container root file system's share, by the tag Kata's runtime gives it. */
     static final String ROOTFS_TAG = "kataShared";
+    /** The share of {@link SandboxSpec#containerRoots()}: other containers' root file systems, never bound into one. */
+    static final String ROOTS_TAG = "jkroots";
     /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How long close() waits for the agent's health answer before it treats the guest as gone. */
@@ -125,6 +127,7 @@ final class AgentSandbox implements Sandbox {
         for (SandboxSpec.Share s : spec.shares()) {
             shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly(), writableSafely(s)));
         }
+        spec.containerRoots().ifPresent(dir -> shares.add(new GuestShare(dir, ROOTS_TAG, true, false)));
         GuestRequest request = new GuestRequest(id, spec, state.path(), shares);
         guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
                 : launcher.launch(request);
@@ -196,10 +199,7 @@ final class AgentSandbox implements Sandbox {
     }
 
     private AgentContainer newContainer(ContainerSpec cs) {
-        if (cs.rootfs().isPresent() && !cs.rootfs().get().equals(rootfsHostDir)) {
-            throw new InvalidConfigurationException("rootfs", "every container of a sandbox shares the root file system"
-                    + " given when it started (" + rootfsHostDir + "); start another sandbox for " + cs.rootfs().get());
-        }
+        java.util.Optional<Path> ownRoot = cs.rootfs().filter(r -> !r.equals(rootfsHostDir)).map(this::checkedRoot);
         if (cs.image().isPresent() && (image == null || !cs.image().get().equals(image.reference()))) {
             throw new InvalidConfigurationException("image", "every container of a sandbox shares the root file system"
                     + " given when it started (" + (image == null ? rootfsHostDir : image.reference())
@@ -209,21 +209,40 @@ final class AgentSandbox implements Sandbox {
         // A virtio-9p tag mounts once per guest (a second mount is EBUSY): the share lives at one mount point that
         // the agent reference-counts, and each container stacks its own writable overlay on it.
         String mountPoint = sharedPath("containers");
+        String root = ownRoot.map(r -> sharedPath(ROOTS_TAG) + "/" + spec.containerRoots().orElseThrow().relativize(r))
+                .orElse(mountPoint);
         List<StorageMount> storages = new ArrayList<>();
         storages.add(StorageMount.ninePee(ROOTFS_TAG, mountPoint, true));
         for (GuestShare s : shares.subList(1, shares.size())) {
             storages.add(StorageMount.ninePee(s.tag(), sharedPath(s.tag()), s.readOnly()));
         }
-        ContainerDefaults defaults = defaults();
+        ContainerDefaults defaults = ownRoot.map(r -> new ContainerDefaults(r, java.util.Optional.<ContainerImage>empty(), false))
+                .orElseGet(this::defaults);
         int[] ug = defaults.user(cs.user());
         // The container's first process only holds it open; commands run as exec'd processes.
         ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"),
                 Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "/", ug[0], ug[1], false);
-        agent.createContainer(new ContainerConfig(cid, Ids.next(6), storages, mountPoint, init, cs.hostname(), userMounts));
+        agent.createContainer(new ContainerConfig(cid, Ids.next(6), storages, root, init, cs.hostname(), userMounts));
         agent.startContainer(cid);
         AgentContainer c = new AgentContainer(this, agent, cid, cs, spec.env(), defaults);
         containers.put(cid, c);
         return c;
+    }
+
+    /**
+     * {@code rootfs}, a container's own root file system, checked to be a directory inside the sandbox's
+     * {@link SandboxSpec#containerRoots() container roots}: the only place another root can come from once the guest runs.
+     */
+    private Path checkedRoot(Path rootfs) {
+        Path r = rootfs.toAbsolutePath().normalize();
+        Path roots = spec.containerRoots().orElseThrow(() -> new InvalidConfigurationException("rootfs", "every container"
+                + " of a sandbox shares the root file system given when it started (" + rootfsHostDir + "); start"
+                + " another sandbox for " + rootfs + ", or start this one with containerRoots(DIR) and put it under DIR"));
+        if (!r.startsWith(roots) || r.equals(roots) || !java.nio.file.Files.isDirectory(r)) {
+            throw new InvalidConfigurationException("rootfs", rootfs + " is not a directory inside this sandbox's"
+                    + " container roots " + roots);
+        }
+        return r;
     }
 
     /** What the guest booted from, for an error that must say which kernel or image failed. */

@@ -7,10 +7,12 @@ import java.util.Objects;
 /**
  * A host directory shared with the guest over virtio-9p:
  * <pre>
- * -fsdev local,id=&lt;id&gt;,path=&lt;dir&gt;,security_model=none|mapped-xattr[,readonly=on]
+ * -fsdev local,id=&lt;id&gt;,path=&lt;dir&gt;,security_model=none|mapped-xattr[,readonly=on],multidevs=remap
  * -device virtio-9p-pci,fsdev=&lt;id&gt;,mount_tag=&lt;tag&gt;
  * </pre>
- * The guest mounts it with {@code mount -t 9p -o trans=virtio,version=9p2000.L <tag> <dir>}.
+ * The guest mounts it with {@code mount -t 9p -o trans=virtio,version=9p2000.L <tag> <dir>}. {@code multidevs=remap}:
+ * a share may hold mount points of other host file systems (the OCI runtime binds each pod container's root file
+ * system into one share); their inode numbers are remapped so the guest never sees two files as one.
  *
  * @param id       the fsdev id
  * @param hostDir  the directory on the host
@@ -34,7 +36,7 @@ public record NinePShare(String id, Path hostDir, String mountTag, boolean readO
     public List<String> args() {
         return List.of(
                 "-fsdev", "local,id=" + id + ",path=" + QemuDevice.escape(hostDir.toString()) + ",security_model=" + (mappedOwners ? "mapped-xattr" : "none")
-                        + (readOnly ? ",readonly=on" : ""),
+                        + (readOnly ? ",readonly=on" : "") + ",multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=" + id + ",mount_tag=" + QemuDevice.escape(mountTag));
     }
 }

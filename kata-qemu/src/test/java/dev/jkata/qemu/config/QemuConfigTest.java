@@ -98,9 +98,9 @@ class QemuConfigTest {
                 "-device", "virtio-serial-pci,id=serial0",
                 "-chardev", "socket,id=agent0,path=" + run + "/agent.sock,server=on,wait=off",
                 "-device", "virtserialport,chardev=agent0,id=port-agent0,name=agent.channel.0",
-                "-fsdev", "local,id=fsdev0,path=" + share + ",security_model=none,readonly=on",
+                "-fsdev", "local,id=fsdev0,path=" + share + ",security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=fsdev0,mount_tag=kataShared",
-                "-fsdev", "local,id=fsdev1,path=" + data + ",security_model=none",
+                "-fsdev", "local,id=fsdev1,path=" + data + ",security_model=none,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=fsdev1,mount_tag=data",
                 "-device", "pvpanic");
     }

@@ -85,10 +85,10 @@ class QemuDeviceTest {
     @Test
     void ninePShareReadOnlyAndReadWrite() {
         assertThat(new NinePShare("fsdev0", Path.of("/srv/rootfs"), "kataShared", true).args()).containsExactly(
-                "-fsdev", "local,id=fsdev0,path=/srv/rootfs,security_model=none,readonly=on",
+                "-fsdev", "local,id=fsdev0,path=/srv/rootfs,security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=fsdev0,mount_tag=kataShared");
         assertThat(new NinePShare("fsdev1", Path.of("/srv/data"), "data", false).args()).containsExactly(
-                "-fsdev", "local,id=fsdev1,path=/srv/data,security_model=none",
+                "-fsdev", "local,id=fsdev1,path=/srv/data,security_model=none,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=fsdev1,mount_tag=data");
     }
 
@@ -115,7 +115,7 @@ class QemuDeviceTest {
         assertThat(new QmpSocket(Path.of("/run/a,b/qmp.sock")).args())
                 .containsExactly("-qmp", "unix:/run/a,,b/qmp.sock,server=on,wait=off");
         assertThat(new NinePShare("fsdev0", Path.of("/x,y"), "kataShared", false).args().get(1))
-                .isEqualTo("local,id=fsdev0,path=/x,,y,security_model=none");
+                .isEqualTo("local,id=fsdev0,path=/x,,y,security_model=none,multidevs=remap");
     }
 
     @Test
