@@ -101,10 +101,21 @@ final class ContainerDir {
      * choose long roots.
      */
     Path controlSocket() {
-        Path sockets = dev.jkata.core.state.StateRoot.prepare(dev.jkata.core.state.StateRoot.prepare(
+        return privateDir().resolve(digest() + ".sock");
+    }
+
+    /** Where a pod's sandbox keeps its members' root file systems (see {@link PodRoots}), beside its control socket. */
+    PodRoots podRoots() {
+        return new PodRoots(privateDir().resolve("pods").resolve(digest()));
+    }
+
+    private static Path privateDir() {
+        return dev.jkata.core.state.StateRoot.prepare(dev.jkata.core.state.StateRoot.prepare(
                 dev.jkata.core.state.StateRoot.defaultRoot()).resolve("oci"));
-        String digest = java.util.HexFormat.of().formatHex(sha256(dir.toAbsolutePath().toString())).substring(0, 24);
-        return sockets.resolve(digest + ".sock");
+    }
+
+    private String digest() {
+        return java.util.HexFormat.of().formatHex(sha256(dir.toAbsolutePath().toString())).substring(0, 24);
     }
 
     private static byte[] sha256(String s) {

@@ -83,9 +83,20 @@ final class ExecClient {
      */
     static int attach(ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err,
                       java.util.Optional<Path> terminal, Runnable started) {
+        return attach(dir, processFile, in, out, err, terminal, started, f -> { });
+    }
+
+    /**
+     * As above; {@code connected} gets the stream's frames once the process runs (to send it signals). A pod
+     * member's process runs in the VM of its pod's sandbox: the request goes to that sandbox's daemon.
+     */
+    static int attach(ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err,
+                      java.util.Optional<Path> terminal, Runnable started, java.util.function.Consumer<Frames> connected) {
+        java.util.Optional<String> pod = dir.read(PodMember.POD_FILE);
+        Path socket = pod.map(sb -> ContainerDir.open(dir.dir().getParent(), sb).controlSocket()).orElse(dir.controlSocket());
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(dir.controlSocket()));
-            Control.writeLine(ch, "exec " + processFile.toAbsolutePath());
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            Control.writeLine(ch, (pod.isPresent() ? "exec-in " + dir.id() + " " : "exec ") + processFile.toAbsolutePath());
             String reply = Control.readLine(ch);
             Files.deleteIfExists(processFile); // read by now
             if (!reply.startsWith("ok")) {
@@ -93,6 +104,7 @@ final class ExecClient {
             }
             started.run();
             Frames frames = new Frames(ch);
+            connected.accept(frames);
             Thread feed = new Thread(() -> {
                 byte[] buf = new byte[Frames.MAX_PAYLOAD];
                 int n;

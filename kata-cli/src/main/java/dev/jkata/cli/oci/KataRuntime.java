@@ -74,6 +74,8 @@ public final class KataRuntime {
         top.err = err;
         CommandLine cl = new CommandLine(top);
         cl.setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true));
+        // as runc: what follows exec's container id is the command, its dashes included (exec ID sh -c '...')
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
         cl.setParameterExceptionHandler((e, a) -> {
             RuntimeLog log = new RuntimeLog(err, Optional.ofNullable(top.logFile), "json".equals(top.logFormat), false);
             if (e instanceof CommandLine.UnmatchedArgumentException u && u.getCommandLine() == cl

@@ -197,7 +197,20 @@ final class Lifecycle {
                 awaitExit(daemon.get(), EXIT_WAIT);
             }
         }
+        leavePod(dir);
+        dir.podRoots().removeAll(); // a pod's sandbox killed before it could unbind its members' roots
         dir.remove();
+    }
+
+    /** A pod member whose daemon could not leave the pod itself: its guest container and root go now, if the pod runs. */
+    private void leavePod(ContainerDir dir) {
+        dir.read(PodMember.POD_FILE).flatMap(sb -> ContainerDir.find(root, sb)).ifPresent(sb -> {
+            try {
+                Control.call(sb.controlSocket(), "pod-remove " + dir.id(), Duration.ofSeconds(5));
+            } catch (RuntimeFailure e) {
+                log.debug("pod-remove of " + dir.id() + ": " + e.getMessage());
+            }
+        });
     }
 
     static boolean awaitExit(ProcessHandle h, Duration d) {

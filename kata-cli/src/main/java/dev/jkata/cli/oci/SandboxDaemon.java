@@ -44,6 +44,9 @@ public final class SandboxDaemon {
     private Thread stdout;
     private Thread stderr;
     private volatile int exitCode = -1;
+    /** For a pod's sandbox container: its members' roots, and the guest containers they run in. */
+    private PodRoots podRoots;
+    private final java.util.Map<String, dev.jkata.api.Container> members = new java.util.HashMap<>();
 
     private SandboxDaemon(ContainerDir dir, OciBundle bundle, java.util.Optional<Path> consoleSocket) {
         this.dir = dir;
@@ -56,8 +59,11 @@ public final class SandboxDaemon {
         ContainerDir dir = ContainerDir.open(Path.of(args[0]), args[1]);
         int code;
         try {
-            code = new SandboxDaemon(dir, OciBundle.read(Path.of(args[2])),
-                    args.length > 3 ? java.util.Optional.of(Path.of(args[3])) : java.util.Optional.empty()).run();
+            OciBundle bundle = OciBundle.read(Path.of(args[2]));
+            java.util.Optional<Path> console = args.length > 3 ? java.util.Optional.of(Path.of(args[3])) : java.util.Optional.empty();
+            java.util.Optional<String> pod = Pods.sandboxOf(bundle.annotations(), dir.id());
+            code = pod.isPresent() ? new PodMember(dir, bundle, console, pod.get()).run()
+                    : new SandboxDaemon(dir, bundle, console).run();
         } catch (RuntimeException e) {
             log.error("the container's daemon failed", e);
             dir.writeError(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -75,8 +81,14 @@ public final class SandboxDaemon {
             pty.sendMaster(consoleSocket.orElseThrow(() -> new RuntimeFailure("process.terminal needs --console-socket")));
         }
         try {
-            sandbox = builder(bundle).start();
+            if (Pods.isSandbox(bundle.annotations())) {
+                podRoots = dir.podRoots().create();
+            }
+            sandbox = builder(bundle, java.util.Optional.ofNullable(podRoots).map(PodRoots::dir)).start();
         } catch (RuntimeException e) {
+            if (podRoots != null) {
+                podRoots.removeAll();
+            }
             dir.writeError("the sandbox did not start: " + e.getMessage());
             log.error("the sandbox did not start", e);
             return 1;
@@ -124,7 +136,13 @@ public final class SandboxDaemon {
     }
 
     static SandboxBuilder builder(OciBundle b) {
+        return builder(b, java.util.Optional.empty());
+    }
+
+    /** The sandbox a bundle asks for; a pod's sandbox takes its members' roots from {@code podRoots}. */
+    static SandboxBuilder builder(OciBundle b, java.util.Optional<Path> podRoots) {
         SandboxBuilder sb = Sandbox.builder().network(Network.none());
+        podRoots.ifPresent(sb::containerRoots);
         ContainerSpec.Builder c = ContainerSpec.builder().rootfs(b.rootfs());
         b.hostname().ifPresent(c::hostname);
         sb.container(c.build());
@@ -195,6 +213,12 @@ public final class SandboxDaemon {
                     sandbox.resume();
                     dir.writeStatus(Status.RUNNING, 0);
                     return "";
+                case "pod-create":
+                    createMember(words[1], Path.of(request.trim().substring(words[0].length() + words[1].length() + 2)));
+                    return "";
+                case "pod-remove":
+                    removeMember(words[1]);
+                    return "";
                 case "kill":
                     int signal = Integer.parseInt(words[1]);
                     if (now == Status.PAUSED) {
@@ -230,13 +254,20 @@ public final class SandboxDaemon {
                     Control.writeLine(ch, "error cannot exec in a container that is " + dir.status().oci());
                     return;
                 }
-                Path file = Path.of(request.substring(5).trim());
+                // "exec FILE" runs in the container itself; "exec-in ID FILE" in the pod member ID
+                String[] w = request.split(" ", 3);
+                dev.jkata.api.Container target = w[0].equals("exec-in") ? members.get(w[1]) : sandbox.container();
+                if (target == null) {
+                    Control.writeLine(ch, "error container " + w[1] + " is not in this pod");
+                    return;
+                }
+                Path file = Path.of(w[0].equals("exec-in") ? w[2] : request.substring(5).trim());
                 try {
                     if (Files.size(file) > OciBundle.MAX_CONFIG_BYTES) {
                         throw new RuntimeFailure(file + " is too large for a process");
                     }
                     spec = OciProcess.parse(ContainerDir.JSON.readTree(file.toFile()), "process");
-                    p = sandbox.exec(execSpec(spec));
+                    p = target.exec(execSpec(spec));
                 } catch (RuntimeException | java.io.IOException e) {
                     Control.writeLine(ch, "error " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                     return;
@@ -359,12 +390,60 @@ public final class SandboxDaemon {
         synchronized (lock) {
             s = sandbox;
             sandbox = null;
+            members.clear();
         }
         if (s != null) {
             try {
                 s.close();
             } catch (RuntimeException e) {
                 log.warn("closing the sandbox failed", e);
+            }
+        }
+        if (podRoots != null) {
+            podRoots.removeAll(); // the VM is gone: every member's root is unbound
+        }
+    }
+
+    /**
+     * {@code pod-create ID BUNDLE}: container ID joins this pod's VM: its bundle's root bound into the pod's roots,
+     * a guest container of its own on it. Its process is started by its own daemon ({@link PodMember}) with
+     * {@code exec-in}.
+     */
+    private void createMember(String id, Path bundleDir) {
+        if (podRoots == null) {
+            throw new RuntimeFailure("container " + dir.id() + " is not a pod's sandbox (no " + Pods.CRIO_TYPE + "=sandbox"
+                    + " or " + Pods.CRI_TYPE + "=sandbox annotation): " + id + " cannot join it");
+        }
+        Status now = dir.status();
+        if (now != Status.CREATED && now != Status.RUNNING) {
+            throw new RuntimeFailure("the pod's sandbox " + dir.id() + " is " + now.oci() + ": " + id + " cannot join it");
+        }
+        if (members.containsKey(id)) {
+            throw new RuntimeFailure("container " + id + " is already in pod " + dir.id());
+        }
+        OciBundle b = OciBundle.read(bundleDir);
+        Path root = podRoots.bind(id, b.rootfs());
+        try {
+            ContainerSpec.Builder c = ContainerSpec.builder().rootfs(root);
+            b.hostname().ifPresent(c::hostname);
+            members.put(id, sandbox.createContainer(c.build()));
+        } catch (RuntimeException e) {
+            podRoots.release(id);
+            throw e;
+        }
+        log.info("container {} joined pod {}", id, dir.id());
+    }
+
+    /** {@code pod-remove ID}: the member's guest container removed, its root unbound. */
+    private void removeMember(String id) {
+        dev.jkata.api.Container c = members.remove(id);
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            if (podRoots != null) {
+                podRoots.release(id);
             }
         }
     }

@@ -27,6 +27,10 @@ class KataRuntimeIT {
     static Path bundle;
     /** The same root file system, with a process that runs until it is killed. */
     static Path sleeper;
+    /** A pod: its sandbox container (the sleeper, annotated as CRI-O annotates a pod's sandbox)... */
+    static Path podSandbox;
+    /** ...and a container that joins it, on a root file system of its own (with /marker). */
+    static Path podMember;
     Path root;
     Set<Long> before;
 
@@ -52,6 +56,17 @@ class KataRuntimeIT {
         ((ObjectNode) config.get("root")).put("path", bundle.resolve("rootfs").toString());
         process.putArray("args").add("sleep").add("1000");
         Files.writeString(sleeper.resolve("config.json"), config.toString());
+
+        podSandbox = Files.createDirectories(home.resolve("pod-sandbox"));
+        config.putObject("annotations").put(Pods.CRIO_TYPE, "sandbox");
+        Files.writeString(podSandbox.resolve("config.json"), config.toString());
+        podMember = Files.createDirectories(home.resolve("pod-member"));
+        Engines.run(List.of("cp", "-a", bundle.resolve("rootfs").toString(), podMember.resolve("rootfs").toString()), 60).ok();
+        Files.writeString(podMember.resolve("rootfs/marker"), "member\n");
+        ((ObjectNode) config.get("root")).put("path", "rootfs");
+        process.putArray("args").add("sh").add("-c").add("cat /marker; cat /proc/sys/kernel/random/boot_id; cat; exit 7");
+        config.putObject("annotations").put(Pods.CRIO_TYPE, "container").put(Pods.CRIO_SANDBOX, "pod1");
+        Files.writeString(podMember.resolve("config.json"), config.toString());
     }
 
     @AfterAll
@@ -108,6 +123,47 @@ class KataRuntimeIT {
         assertThat(state("r2").path("status").asText()).isEqualTo("stopped");
         Engines.run(kr("delete", "r2"), 60).ok();
         assertThat(Engines.run(kr("state", "r2"), 60).err()).contains("does not exist");
+    }
+
+    @Test
+    void aContainerAnnotatedIntoAPodRunsInThePodsVmOnItsOwnRoot() throws Exception {
+        long mountsBefore = Files.readAllLines(Path.of("/proc/self/mountinfo")).size();
+        Engines.run(kr("create", "--bundle", podSandbox.toString(), "pod1"), 300).ok();
+        Engines.run(kr("start", "pod1"), 60).ok();
+        Set<Long> podVm = Engines.vmProcesses();
+        String boot = Engines.run(kr("exec", "pod1", "cat", "/proc/sys/kernel/random/boot_id"), 60).ok().out();
+
+        Engines.Result r = Engines.run(kr("run", "--bundle", podMember.toString(), "m1"), "from stdin\n".getBytes(), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(7);
+        assertThat(r.out()).as("its own root, the pod's kernel, its stdin").isEqualTo("member\n" + boot + "from stdin\n");
+        assertThat(Engines.vmProcesses()).as("no VM of its own").isSubsetOf(podVm);
+
+        Path waiting = Files.createDirectories(home.resolve("pod-member-2"));
+        ObjectNode config = (ObjectNode) ContainerDir.JSON.readTree(podMember.resolve("config.json").toFile());
+        ((ObjectNode) config.get("root")).put("path", podMember.resolve("rootfs").toString());
+        ((ObjectNode) config.get("process")).putArray("args").add("sleep").add("1000");
+        Files.writeString(waiting.resolve("config.json"), config.toString());
+        Engines.run(kr("create", "--bundle", waiting.toString(), "m2"), 120).ok();
+        Engines.run(kr("start", "m2"), 60).ok();
+        assertThat(state("m2").path("status").asText()).isEqualTo("running");
+        assertThat(Engines.run(kr("exec", "m2", "cat", "/marker"), 60).ok().out()).isEqualTo("member\n");
+        assertThat(Engines.run(kr("exec", "pod1", "sh", "-c", "cat /marker 2>/dev/null || echo none"), 60).ok().out())
+                .as("the sandbox keeps its own root").isEqualTo("none\n");
+        assertThat(Engines.run(kr("pause", "m2"), 60).err()).contains("pause the pod's sandbox container");
+        Engines.run(kr("kill", "m2", "KILL"), 60).ok();
+        for (int i = 0; i < 100 && !state("m2").path("status").asText().equals("stopped"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(state("m2").path("status").asText()).isEqualTo("stopped");
+        Engines.run(kr("delete", "m2"), 60).ok();
+
+        Engines.run(kr("kill", "pod1", "KILL"), 60).ok();
+        for (int i = 0; i < 100 && !state("pod1").path("status").asText().equals("stopped"); i++) {
+            Thread.sleep(100);
+        }
+        Engines.run(kr("delete", "pod1"), 60).ok();
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("no member's root left bound").hasSize((int) mountsBefore);
+        assertThat(Files.readString(podMember.resolve("rootfs/marker"))).isEqualTo("member\n");
     }
 
     @Test

@@ -80,6 +80,14 @@ public final class SandboxPool {
      * without {@link SandboxSpec#pool()} is started now and nothing is kept.
      */
     public Sandbox start(SandboxSpec spec, Starter starter, Taker taker) {
+        return start(spec, starter, starter, taker);
+    }
+
+    /**
+     * As {@link #start(SandboxSpec, Starter, Taker)}, with the fills started by {@code ahead}: a start that may also
+     * warm what the next caller's first calls run (it has the time; the caller does not).
+     */
+    public Sandbox start(SandboxSpec spec, Starter starter, Starter ahead, Taker taker) {
         if (spec.pool() == 0) {
             return starter.start(spec);
         }
@@ -92,7 +100,7 @@ public final class SandboxPool {
                 fit = false;
             }
             if (fit) {
-                refill(spec, starter);
+                refill(spec, ahead);
                 return p.sandbox();
             }
             LOG.warn("A sandbox started ahead ({}, {} s ago) can no longer be used; closing it", p.sandbox().id(),
@@ -100,7 +108,7 @@ public final class SandboxPool {
             closeQuietly(p.sandbox());
         }
         Sandbox s = starter.start(spec);
-        refill(spec, starter);
+        refill(spec, ahead);
         return s;
     }
 

@@ -23,6 +23,7 @@ public abstract class GuestSandboxProvider implements SandboxProvider {
      */
     @Override
     public final Sandbox start(SandboxSpec spec) {
-        return SandboxPool.shared().start(spec, s -> AgentSandbox.start(s, launcher()), AgentSandbox::takeFromPool);
+        return SandboxPool.shared().start(spec, s -> AgentSandbox.start(s, launcher()),
+                s -> AgentSandbox.startAhead(s, launcher()), AgentSandbox::takeFromPool);
     }
 }
