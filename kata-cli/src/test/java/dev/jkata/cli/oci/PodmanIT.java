@@ -113,6 +113,21 @@ class PodmanIT {
     }
 
     @Test
+    void containersAnnotatedIntoOnePodShareItsVm() {
+        String sandbox = Engines.run(podman("run", "-d", "--network", "none", "--annotation",
+                Pods.CRIO_TYPE + "=sandbox", image, "sleep", "1000"), 300).ok().out().trim();
+        Set<Long> withPod = Engines.vmProcesses();
+        String boot = Engines.run(podman("exec", sandbox, "cat", "/proc/sys/kernel/random/boot_id"), 120).ok().out();
+        Engines.Result r = Engines.run(podman("run", "--rm", "-i", "--network", "none",
+                "--annotation", Pods.CRIO_TYPE + "=container", "--annotation", Pods.CRIO_SANDBOX + "=" + sandbox,
+                image, "sh", "-c", "cat /proc/sys/kernel/random/boot_id; cat; exit 5"), "in the pod\n".getBytes(), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(5);
+        assertThat(r.out()).as("the pod's kernel, and the member's stdin").isEqualTo(boot + "in the pod\n");
+        assertThat(Engines.vmProcesses()).as("the member had no VM of its own").isSubsetOf(withPod);
+        Engines.run(podman("rm", "-f", sandbox), 120).ok();
+    }
+
+    @Test
     void killAndRmForceEndTheVm() {
         String id = Engines.run(podman("run", "-d", "--network", "none", image, "sleep", "1000"), 300).ok().out().trim();
         Engines.run(podman("kill", id), 120).ok();
