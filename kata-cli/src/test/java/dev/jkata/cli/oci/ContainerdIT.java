@@ -129,6 +129,25 @@ class ContainerdIT {
     }
 
     @Test
+    void containersAnnotatedIntoOnePodShareItsVm() throws Exception {
+        Engines.run(run("-d", "--annotation", Pods.CRI_TYPE + "=sandbox", image, "ctd-pod", "sleep", "1000"), 300).ok();
+        java.util.Set<Long> withPod = Engines.vmProcesses();
+        String boot = Engines.run(ctr("task", "exec", "--exec-id", "boot", "ctd-pod", "cat", "/proc/sys/kernel/random/boot_id"),
+                120).ok().out();
+        Engines.Result r = Engines.run(run("--rm", "--annotation", Pods.CRI_TYPE + "=container", "--annotation",
+                Pods.CRI_SANDBOX + "=ctd-pod", image, "ctd-member", "sh", "-c", "cat /proc/sys/kernel/random/boot_id; exit 6"), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(6);
+        assertThat(r.out()).as("the pod's kernel").isEqualTo(boot);
+        assertThat(Engines.vmProcesses()).as("the member had no VM of its own").isSubsetOf(withPod);
+        Engines.run(ctr("task", "kill", "--signal", "SIGKILL", "ctd-pod"), 60).ok();
+        for (int i = 0; i < 100 && !Engines.run(ctr("task", "ls"), 60).out().contains("STOPPED"); i++) {
+            Thread.sleep(100);
+        }
+        Engines.run(ctr("task", "rm", "ctd-pod"), 60).ok();
+        Engines.run(ctr("container", "rm", "ctd-pod"), 60).ok();
+    }
+
+    @Test
     void killThenDeleteEndTheVm() throws Exception {
         Engines.run(run("-d", image, "ctd-kill", "sleep", "1000"), 300).ok();
         assertThat(Engines.run(ctr("task", "ls"), 60).ok().out()).contains("ctd-kill").contains("RUNNING");
