@@ -20,6 +20,8 @@ import java.util.ServiceLoader;
 public final class SandboxBuilder {
     /** The most sandboxes {@link #pool} keeps ahead for one configuration. */
     public static final int MAX_POOL = 8;
+    /** The largest file {@link #share} copies into a sandbox. */
+    public static final int MAX_SHARED_FILE_MIB = 16;
 
     private Path kernel;
     private Path kernelModules;
@@ -108,7 +110,11 @@ public final class SandboxBuilder {
         return this;
     }
 
-    /** Shares a host directory into the containers at {@code guestPath}. */
+    /**
+     * Shares a host directory into the containers at {@code guestPath}, or a host file: a file is copied when the
+     * sandbox starts (at most {@value #MAX_SHARED_FILE_MIB} MiB) and bound read-only at {@code guestPath}, as an
+     * engine binds /etc/hosts or /etc/resolv.conf; its directory's other files never reach the guest.
+     */
     public SandboxBuilder share(Path hostDir, String guestPath, boolean readOnly) {
         shares.add(new SandboxSpec.Share(hostDir, guestPath, readOnly));
         return this;
@@ -254,8 +260,16 @@ public final class SandboxBuilder {
             throw new InvalidConfigurationException("container", "must not be null; ContainerSpec.defaults() is the default");
         }
         for (SandboxSpec.Share s : shares) {
-            if (s.hostPath() == null || !Files.isDirectory(s.hostPath())) {
-                throw new InvalidConfigurationException("share", s.hostPath() + " is not a directory on the host");
+            if (s.hostPath() == null || !Files.isDirectory(s.hostPath()) && !Files.isRegularFile(s.hostPath())) {
+                throw new InvalidConfigurationException("share", s.hostPath() + " is not a directory or a file on the host");
+            }
+            try {
+                if (Files.isRegularFile(s.hostPath()) && Files.size(s.hostPath()) > ((long) MAX_SHARED_FILE_MIB << 20)) {
+                    throw new InvalidConfigurationException("share", s.hostPath() + " is larger than "
+                            + MAX_SHARED_FILE_MIB + " MiB; share its directory instead");
+                }
+            } catch (java.io.IOException e) {
+                throw new InvalidConfigurationException("share", "cannot read " + s.hostPath() + ": " + e.getMessage());
             }
             Specs.guestMountPoint(s.guestPath(), "share");
         }

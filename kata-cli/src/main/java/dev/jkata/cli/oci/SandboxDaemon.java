@@ -154,8 +154,10 @@ public final class SandboxDaemon {
             sb.cpus(b.cpus());
         }
         for (OciBundle.Mount m : b.mounts()) {
-            if (m.bind() && Files.isDirectory(Path.of(m.source())) && shareable(m.destination())) {
-                sb.share(Path.of(m.source()), m.destination(), m.readOnly());
+            Path source = Path.of(m.source());
+            // directories are shared; files (the engine's /etc/hosts, resolv.conf, .containerenv) copied and bound
+            if (m.bind() && (Files.isDirectory(source) || Files.isRegularFile(source)) && shareable(m.destination())) {
+                sb.share(source, m.destination(), m.readOnly());
             }
         }
         return sb;

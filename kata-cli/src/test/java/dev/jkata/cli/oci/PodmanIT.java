@@ -79,6 +79,12 @@ class PodmanIT {
         assertThat(r.out()).startsWith("hi\n");
         assertThat(r.err()).contains("to-stderr");
 
+        // the files podman binds into every container (its /etc/hosts, /etc/hostname, /run/.containerenv) are there
+        Engines.Result files = Engines.run(podman("run", "--rm", "--network", "none", "--hostname", "from-podman", image,
+                "sh", "-c", "cat /etc/hostname; test -f /run/.containerenv && echo containerenv"), 300);
+        assertThat(files.code()).as("stderr: %s", files.err()).isZero();
+        assertThat(files.out()).isEqualTo("from-podman\ncontainerenv\n");
+
         // rlimits are applied in the guest (this host's own runtime cannot raise RLIMIT_NOFILE)
         Engines.Result limits = Engines.run(podman("run", "--rm", "--network", "none", "--ulimit", "nofile=1234:2345",
                 image, "sh", "-c", "ulimit -n; ulimit -Hn"), 300).ok();

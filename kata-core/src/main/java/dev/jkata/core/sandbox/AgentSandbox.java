@@ -51,6 +51,8 @@ final class AgentSandbox implements Sandbox {
     static final String ROOTFS_TAG = "kataShared";
     /** The share of {@link SandboxSpec#containerRoots()}: other containers' root file systems, never bound into one. */
     static final String ROOTS_TAG = "jkroots";
+    /** The share that holds copies of the files shared one by one ({@code share(FILE, ...)}). */
+    static final String FILES_TAG = "jkfiles";
     /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How long close() waits for the agent's health answer before it treats the guest as gone. */
@@ -123,17 +125,28 @@ final class AgentSandbox implements Sandbox {
         network = SandboxNetwork.prepare(spec, SandboxNetwork.withExposed(spec,
                 image == null ? java.util.Set.of() : image.exposedPorts()), id);
         shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners));
+        // a share's mount point in the guest is known once it runs: its mounts are placed then
+        List<ShareMount> placed = new ArrayList<>();
+        List<SandboxSpec.Share> files = new ArrayList<>();
         int n = 0;
         for (SandboxSpec.Share s : spec.shares()) {
-            shares.add(new GuestShare(s.hostPath(), "jkshare" + n++, s.readOnly(), writableSafely(s)));
+            if (java.nio.file.Files.isRegularFile(s.hostPath())) {
+                files.add(s);
+                continue;
+            }
+            String tag = "jkshare" + n++;
+            shares.add(new GuestShare(s.hostPath(), tag, s.readOnly(), writableSafely(s)));
+            placed.add(new ShareMount(tag, "", s.guestPath(), s.readOnly()));
+        }
+        if (!files.isEmpty()) {
+            shares.add(new GuestShare(copyFiles(files, placed), FILES_TAG, true, false));
         }
         spec.containerRoots().ifPresent(dir -> shares.add(new GuestShare(dir, ROOTS_TAG, true, false)));
         GuestRequest request = new GuestRequest(id, spec, state.path(), shares);
         guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
                 : launcher.launch(request);
-        for (int i = 0; i < spec.shares().size(); i++) {
-            SandboxSpec.Share s = spec.shares().get(i);
-            userMounts.add(new BindMount(sharedPath(shares.get(i + 1).tag()), s.guestPath(), s.readOnly()));
+        for (ShareMount m : placed) {
+            userMounts.add(new BindMount(sharedPath(m.tag()) + m.file(), m.guestPath(), m.readOnly()));
         }
         agent = AgentClient.connect(guest.agentSocket(), AgentClientConfig.defaults());
         Guest g = guest;
@@ -177,6 +190,29 @@ final class AgentSandbox implements Sandbox {
                 + " there keep the modes it gives them (set-uid bits included); share a directory on ext4, xfs or btrfs"
                 + " to have them recorded in attributes instead", s.hostPath());
         return false;
+    }
+
+    /** A bind into every container from share {@code tag} ({@code file}: "" for the share itself, or "/NAME"). */
+    private record ShareMount(String tag, String file, String guestPath, boolean readOnly) {}
+
+    /**
+     * Copies the files shared one by one into {@code files/} of the state directory, which is then shared read-only:
+     * each copy is bound at its guest path, and nothing else of the file's directory reaches the guest.
+     */
+    private Path copyFiles(List<SandboxSpec.Share> files, List<ShareMount> placed) {
+        Path dir = state.path().resolve("files");
+        try {
+            java.nio.file.Files.createDirectory(dir);
+            int i = 0;
+            for (SandboxSpec.Share s : files) {
+                String name = i++ + "-" + s.hostPath().getFileName();
+                java.nio.file.Files.copy(s.hostPath(), dir.resolve(name));
+                placed.add(new ShareMount(FILES_TAG, "/" + name, s.guestPath(), true));
+            }
+        } catch (java.io.IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot copy the shared files into " + dir + ": " + e.getMessage(), id, e);
+        }
+        return dir;
     }
 
     private static final java.security.SecureRandom SEEDS = new java.security.SecureRandom();

@@ -33,6 +33,23 @@ class ContainerRootsIT {
     }
 
     @Test
+    void aSharedFileIsBoundAloneReadOnlyAndItsDirectoryStaysOnTheHost() throws Exception {
+        Path etc = Files.createDirectories(work.resolve("etc"));
+        Path hosts = Files.writeString(etc.resolve("hosts"), "10.9.8.7 engine-made\n");
+        Files.writeString(etc.resolve("secret"), "never in the guest\n");
+        String id;
+        try (Sandbox sb = Sandbox.builder().stateRoot(stateRoot).share(hosts, "/etc/hosts", false).start()) {
+            id = sb.id();
+            assertThat(sb.run("cat", "/etc/hosts").stdout()).isEqualTo("10.9.8.7 engine-made\n");
+            assertThat(sb.run("sh", "-c", "echo x >> /etc/hosts").exitCode()).as("bound read-only").isNotZero();
+            assertThat(Leaks.qemuChildren()).singleElement().satisfies(q -> assertThat(String.join(" ",
+                    q.info().arguments().orElseThrow())).as("the file's directory is not shared").doesNotContain("path=" + etc + ","));
+        }
+        Leaks.assertNoneLeft(stateRoot, id);
+        assertThat(hosts).hasContent("10.9.8.7 engine-made\n");
+    }
+
+    @Test
     void containersOfOneSandboxRunOnRootsOfTheirOwnAddedAfterTheStart() throws Exception {
         Path busybox = new QemuGuestLauncher().defaultRootfs();
         Path roots = Files.createDirectories(work.resolve("roots"));
