@@ -81,7 +81,7 @@ class PodmanIT {
 
         // the files podman binds into every container (its /etc/hosts, /etc/hostname, /run/.containerenv) are there
         Engines.Result files = Engines.run(podman("run", "--rm", "--network", "none", "--hostname", "from-podman", image,
-                "sh", "-c", "cat /etc/hostname; test -f /run/.containerenv && echo containerenv"), 300);
+                "sh", "-c", "echo $(cat /etc/hostname); test -f /run/.containerenv && echo containerenv"), 300);
         assertThat(files.code()).as("stderr: %s", files.err()).isZero();
         assertThat(files.out()).isEqualTo("from-podman\ncontainerenv\n");
 
