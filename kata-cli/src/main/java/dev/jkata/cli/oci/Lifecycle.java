@@ -199,7 +199,21 @@ final class Lifecycle {
         }
         leavePod(dir);
         dir.podRoots().removeAll(); // a pod's sandbox killed before it could unbind its members' roots
+        Optional<ObjectNode> recorded = dir.readState();
         dir.remove();
+        recorded.ifPresent(r -> poststop(id, r));
+    }
+
+    /** The bundle's poststop hooks, after the container is gone; a failure is only logged. */
+    private void poststop(String id, ObjectNode recorded) {
+        Path bundle = Path.of(recorded.path("bundle").asText("/"));
+        try {
+            Map<String, String> annotations = new java.util.LinkedHashMap<>();
+            recorded.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+            Hooks.runLogged("poststop", Hooks.read(bundle).poststop(), Hooks.state(id, "stopped", 0, bundle, annotations));
+        } catch (RuntimeFailure e) {
+            log.debug("poststop hooks of " + id + " not run: " + e.getMessage());
+        }
     }
 
     /** A pod member whose daemon could not leave the pod itself: its guest container and root go now, if the pod runs. */

@@ -69,6 +69,14 @@ final class PodMember {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "kata-runtime-leave-pod"));
+        Hooks hooks = Hooks.read(bundle.dir());
+        try {
+            SandboxDaemon.runCreateHooks(dir, bundle, hooks);
+        } catch (RuntimeFailure e) {
+            leave();
+            dir.writeError(e.getMessage());
+            return 1;
+        }
         ServerSocketChannel server;
         try {
             server = Control.serve(dir.controlSocket(), this::handle, PodMember::noExecHere);
@@ -134,6 +142,7 @@ final class PodMember {
             }
         }
         awaitStarted();
+        SandboxDaemon.runPoststart(dir, bundle, Hooks.read(bundle.dir()));
         return "";
     }
 

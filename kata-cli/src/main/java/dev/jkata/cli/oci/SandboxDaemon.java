@@ -35,6 +35,7 @@ public final class SandboxDaemon {
 
     private final ContainerDir dir;
     private final OciBundle bundle;
+    private final Hooks hooks;
     private final java.util.Optional<Path> consoleSocket;
     private Pty pty;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -52,6 +53,21 @@ public final class SandboxDaemon {
         this.dir = dir;
         this.bundle = bundle;
         this.consoleSocket = consoleSocket;
+        this.hooks = Hooks.read(bundle.dir());
+    }
+
+    /** prestart and createRuntime, on the host, once the container's VM is up: a failure fails the create. */
+    static void runCreateHooks(ContainerDir dir, OciBundle bundle, Hooks hooks) {
+        hooks.warnInGuest();
+        var state = Hooks.state(dir.id(), "creating", ProcessHandle.current().pid(), bundle.dir(), bundle.annotations());
+        Hooks.runAll("prestart", hooks.prestart(), state);
+        Hooks.runAll("createRuntime", hooks.createRuntime(), state);
+    }
+
+    /** poststart, once the process runs: a failure is logged. */
+    static void runPoststart(ContainerDir dir, OciBundle bundle, Hooks hooks) {
+        Hooks.runLogged("poststart", hooks.poststart(),
+                Hooks.state(dir.id(), "running", ProcessHandle.current().pid(), bundle.dir(), bundle.annotations()));
     }
 
     /** {@code SandboxDaemon ROOT ID BUNDLE [CONSOLE-SOCKET]}: started by {@code kata-runtime create}, not by hand. */
@@ -94,6 +110,13 @@ public final class SandboxDaemon {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeSandbox, "kata-runtime-shutdown"));
+        try {
+            runCreateHooks(dir, bundle, hooks);
+        } catch (RuntimeFailure e) {
+            closeSandbox();
+            dir.writeError(e.getMessage());
+            return 1;
+        }
         ServerSocketChannel server;
         try {
             server = Control.serve(dir.controlSocket(), this::handle, this::exec);
@@ -364,6 +387,7 @@ public final class SandboxDaemon {
         process = p;
         dir.writeStatus(Status.RUNNING, 0);
         ended.countDown();
+        runPoststart(dir, bundle, hooks);
     }
 
     /** The engine resizes its master; the guest's terminal follows within a fifth of a second. */

@@ -167,6 +167,33 @@ class KataRuntimeIT {
     }
 
     @Test
+    void hooksRunOnTheHostAtTheirPointsOfTheLifecycle() throws Exception {
+        Path hooked = Files.createDirectories(home.resolve("hooked"));
+        Path log = home.resolve("hooks.log");
+        ObjectNode config = (ObjectNode) ContainerDir.JSON.readTree(sleeper.resolve("config.json").toFile());
+        ((ObjectNode) config.get("process")).putArray("args").add("echo").add("ran");
+        ObjectNode hooks = config.putObject("hooks");
+        for (String phase : List.of("prestart", "createRuntime", "poststart", "poststop")) {
+            hooks.putArray(phase).addObject().put("path", "/bin/sh").putArray("args").add("sh").add("-c")
+                    .add("echo " + phase + " $(grep -o '\"status\":\"[a-z]*\"') >> " + log);
+        }
+        Files.writeString(hooked.resolve("config.json"), config.toString());
+        Engines.Result r = Engines.run(kr("run", "--bundle", hooked.toString(), "hk1"), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+        assertThat(r.out()).isEqualTo("ran\n");
+        assertThat(Files.readAllLines(log)).containsExactly("prestart \"status\":\"creating\"",
+                "createRuntime \"status\":\"creating\"", "poststart \"status\":\"running\"",
+                "poststop \"status\":\"stopped\"");
+
+        // a failing createRuntime hook fails the create and leaves nothing
+        ((ObjectNode) hooks.get("createRuntime").get(0)).putArray("args").add("sh").add("-c").add("echo refused >&2; exit 2");
+        Files.writeString(hooked.resolve("config.json"), config.toString());
+        Engines.Result failed = Engines.run(kr("create", "--bundle", hooked.toString(), "hk2"), 300);
+        assertThat(failed.code()).isNotZero();
+        assertThat(failed.err()).contains("createRuntime hook /bin/sh failed").contains("refused");
+    }
+
+    @Test
     void aDaemonKilledWithSigkillTakesItsVmAlong() throws Exception {
         Engines.run(kr("create", "--bundle", sleeper.toString(), "k1"), 300).ok();
         long pid = state("k1").path("pid").asLong();
