@@ -26,6 +26,15 @@ public interface Container extends AutoCloseable {
         return RunToCompletion.run(this, spec);
     }
 
+    /**
+     * Sets limits on this container's processes in the guest ({@code docker update}'s); absent ones stay as they are.
+     *
+     * @throws KataException (ILLEGAL_STATE) when this container's provider cannot limit it
+     */
+    default void update(ResourceLimits limits) {
+        throw new KataException(KataErrorReason.ILLEGAL_STATE, "this container's provider cannot change its limits");
+    }
+
     /** Removes the container. Idempotent. */
     @Override
     void close();

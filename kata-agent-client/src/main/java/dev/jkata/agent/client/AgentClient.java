@@ -289,6 +289,23 @@ public final class AgentClient implements AutoCloseable {
                 .setTimeout(10).build()));
     }
 
+    /**
+     * UpdateContainer: the container's cgroup limits in the guest. 0 leaves a field as it is, -1 lifts its limit.
+     *
+     * @param memoryBytes memory.max
+     * @param cpuQuota    CPU time per period, in µs
+     * @param cpuPeriod   the period, in µs (0: the guest's default)
+     * @param pids        pids.max
+     */
+    public void updateContainer(String containerId, long memoryBytes, long cpuQuota, long cpuPeriod, long pids) {
+        dev.jkata.agent.proto.LinuxResources r = dev.jkata.agent.proto.LinuxResources.newBuilder()
+                .setMemory(dev.jkata.agent.proto.LinuxMemory.newBuilder().setLimit(memoryBytes))
+                .setCPU(dev.jkata.agent.proto.LinuxCPU.newBuilder().setQuota(cpuQuota).setPeriod(cpuPeriod))
+                .setPids(dev.jkata.agent.proto.LinuxPids.newBuilder().setLimit(pids)).build();
+        call("UpdateContainer", s -> s.updateContainer(dev.jkata.agent.proto.UpdateContainerRequest.newBuilder()
+                .setContainerId(containerId).setResources(r).build()));
+    }
+
     public void execProcess(String containerId, String execId, ProcessConfig p) {
         call("ExecProcess", s -> s.execProcess(ExecProcessRequest.newBuilder().setContainerId(containerId)
                 .setExecId(execId).setProcess(OciSpecs.process(p)).build()));

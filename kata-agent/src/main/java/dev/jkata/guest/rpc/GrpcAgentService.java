@@ -169,6 +169,15 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
     }
 
     @Override
+    public void updateContainer(dev.jkata.agent.proto.UpdateContainerRequest req, StreamObserver<Empty> observer) {
+        Rpcs.unary(observer, () -> {
+            String id = sandbox.container(req.getContainerId()).id();
+            dev.jkata.guest.container.CgroupLimits.apply(sandbox.layout().cgroupDir(id), req.getResources());
+            return EMPTY;
+        });
+    }
+
+    @Override
     public void statsContainer(StatsContainerRequest req, StreamObserver<StatsContainerResponse> observer) {
         Rpcs.unary(observer, () -> {
             String id = sandbox.container(req.getContainerId()).id();

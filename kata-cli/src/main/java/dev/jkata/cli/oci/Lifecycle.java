@@ -110,6 +110,17 @@ final class Lifecycle {
         Control.call(dir.controlSocket(), request, CALL_TIMEOUT);
     }
 
+    /** Sets a running container's limits in its guest (a pod member's through its pod's sandbox). */
+    void update(String id, String limitsJson) {
+        ContainerDir dir = ContainerDir.open(root, id);
+        if (status(dir) == Status.STOPPED) {
+            throw new RuntimeFailure("container " + id + " is not running");
+        }
+        Optional<String> pod = dir.read(PodMember.POD_FILE);
+        Path socket = pod.map(sb -> ContainerDir.open(root, sb).controlSocket()).orElse(dir.controlSocket());
+        Control.call(socket, (pod.isPresent() ? "update-in " + id + " " : "update ") + limitsJson, CALL_TIMEOUT);
+    }
+
     /** The status, corrected for a daemon that died without saying so. */
     Status status(ContainerDir dir) {
         Status s = dir.status();

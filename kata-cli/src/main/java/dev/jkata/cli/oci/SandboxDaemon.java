@@ -238,6 +238,16 @@ public final class SandboxDaemon {
                     sandbox.resume();
                     dir.writeStatus(Status.RUNNING, 0);
                     return "";
+                case "update":
+                    limits(sandbox.container(), request.trim().substring(words[0].length()).trim());
+                    return "";
+                case "update-in":
+                    dev.jkata.api.Container member = members.get(words[1]);
+                    if (member == null) {
+                        throw new RuntimeFailure("container " + words[1] + " is not in pod " + dir.id());
+                    }
+                    limits(member, request.trim().substring(words[0].length() + words[1].length() + 2).trim());
+                    return "";
                 case "pod-create":
                     createMember(words[1], Path.of(request.trim().substring(words[0].length() + words[1].length() + 2)));
                     return "";
@@ -428,6 +438,32 @@ public final class SandboxDaemon {
         if (podRoots != null) {
             podRoots.removeAll(); // the VM is gone: every member's root is unbound
         }
+    }
+
+    /** Applies {@code update}'s limits (JSON: memory, cpuQuota, cpuPeriod, pids; 0 leaves one as it is). */
+    private static void limits(dev.jkata.api.Container c, String json) {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = ContainerDir.JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new RuntimeFailure("bad limits " + json + ": " + e.getMessage());
+        }
+        dev.jkata.api.ResourceLimits l = dev.jkata.api.ResourceLimits.none();
+        try {
+            if (n.path("memory").asLong() > 0) {
+                l = l.withMemory(MemorySize.ofBytes(n.path("memory").asLong()));
+            }
+            if (n.path("cpuQuota").asLong() > 0) {
+                long period = n.path("cpuPeriod").asLong() > 0 ? n.path("cpuPeriod").asLong() : 100_000;
+                l = l.withCpu(n.path("cpuQuota").asLong(), period);
+            }
+            if (n.path("pids").asLong() > 0) {
+                l = l.withPids(n.path("pids").asLong());
+            }
+        } catch (dev.jkata.api.InvalidConfigurationException e) {
+            throw new RuntimeFailure(e.getMessage());
+        }
+        c.update(l);
     }
 
     /**

@@ -356,19 +356,62 @@ final class Verbs {
 
     @Command(name = "update", description = "Change a container's resources: a VM's memory and CPUs are fixed at its start.")
     static class Update extends Verb {
-        @Option(names = {"--resources", "-r"})
+        @Option(names = {"--resources", "-r"}, description = "A JSON file of linux.resources (memory.limit, cpu.quota, cpu.period, pids.limit).")
         Path resources;
-        @Option(names = {"--memory", "--cpu-quota", "--cpu-period", "--cpu-shares", "--cpuset-cpus", "--pids-limit",
-                "--memory-swap", "--memory-reservation", "--kernel-memory", "--blkio-weight", "--cpuset-mems"})
-        List<String> values = List.of();
+        @Option(names = "--memory", description = "Memory limit in bytes (or with k, m, g).")
+        String memory;
+        @Option(names = "--cpu-quota", description = "CPU time per period, in µs.")
+        Long cpuQuota;
+        @Option(names = "--cpu-period", description = "The CPU period, in µs.")
+        Long cpuPeriod;
+        @Option(names = "--pids-limit", description = "The most processes.")
+        Long pids;
+        @Option(names = {"--cpu-shares", "--cpuset-cpus", "--memory-swap", "--memory-reservation", "--kernel-memory",
+                "--blkio-weight", "--cpuset-mems"}, description = "Refused: not limits a VM's container can take.")
+        List<String> unsupported = List.of();
         @Parameters(index = "0", paramLabel = "<container-id>")
         String id;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             top.lifecycle().state(id); // an unknown id says so first
-            throw new RuntimeFailure("kata-runtime cannot change the resources of a running container: its VM's memory"
-                    + " and CPUs are fixed when it starts; recreate the container with the new limits");
+            if (!unsupported.isEmpty()) {
+                throw new RuntimeFailure("kata-runtime update sets --memory, --cpu-quota, --cpu-period and --pids-limit"
+                        + " (or -r FILE); the others are not limits a container in a VM can take");
+            }
+            long mem = memory == null ? 0 : Update.bytes(memory);
+            long quota = cpuQuota == null ? 0 : cpuQuota;
+            long period = cpuPeriod == null ? 0 : cpuPeriod;
+            long pidsLimit = pids == null ? 0 : pids;
+            if (resources != null) {
+                if (Files.size(resources) > OciBundle.MAX_CONFIG_BYTES) {
+                    throw new RuntimeFailure(resources + " is too large for resources");
+                }
+                com.fasterxml.jackson.databind.JsonNode r = ContainerDir.JSON.readTree(resources.toFile());
+                mem = r.path("memory").path("limit").asLong(mem);
+                quota = r.path("cpu").path("quota").asLong(quota);
+                period = r.path("cpu").path("period").asLong(period);
+                pidsLimit = r.path("pids").path("limit").asLong(pidsLimit);
+            }
+            ObjectNode n = ContainerDir.JSON.createObjectNode().put("memory", mem).put("cpuQuota", quota)
+                    .put("cpuPeriod", period).put("pids", pidsLimit);
+            top.lifecycle().update(id, n.toString());
+            return 0;
+        }
+
+        /** runc's byte sizes: a number with an optional k, m or g (powers of 1024). */
+        static long bytes(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)([0-9]+)([kmg]?)b?").matcher(text.trim());
+            if (!m.matches()) {
+                throw new RuntimeFailure("--memory " + text + " is not a size (bytes, or a number with k, m or g)");
+            }
+            int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                default -> 0;
+            };
+            return Long.parseLong(m.group(1)) << shift;
         }
     }
 
@@ -378,7 +421,8 @@ final class Verbs {
         public Integer call() throws IOException {
             ObjectNode n = ContainerDir.JSON.createObjectNode();
             n.put("ociVersionMin", "1.0.0").put("ociVersionMax", KataRuntime.OCI_VERSION);
-            n.putArray("hooks");
+            ArrayNode hooks = n.putArray("hooks"); // run on the host; createContainer and startContainer would run in the guest
+            List.of("prestart", "createRuntime", "poststart", "poststop").forEach(hooks::add);
             ArrayNode opts = n.putArray("mountOptions");
             List.of("bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec", "rprivate").forEach(opts::add);
             ObjectNode linux = n.putObject("linux");

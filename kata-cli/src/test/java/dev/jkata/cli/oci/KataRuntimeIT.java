@@ -112,6 +112,12 @@ class KataRuntimeIT {
         assertThat(Engines.run(kr("create", "--bundle", sleeper.toString(), "r2"), 60).err()).contains("already exists");
         Engines.run(kr("start", "r2"), 60).ok();
         assertThat(state("r2").path("status").asText()).isEqualTo("running");
+        Engines.run(kr("update", "--memory", "64m", "--pids-limit", "5", "--cpu-quota", "50000", "r2"), 60).ok();
+        // the container's init, this shell and three sleeps make five: the sixth process cannot be made
+        Engines.Result forks = Engines.run(kr("exec", "r2", "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 3 & done; wait"), 60);
+        assertThat(forks.err()).as("pids.max in the guest").contains("can't fork");
+        assertThat(Engines.run(kr("update", "--memory", "1k", "r2"), 60).err()).contains("at least 4M");
+        assertThat(Engines.run(kr("update", "--cpuset-cpus", "0", "r2"), 60).err()).contains("not limits");
         assertThat(Engines.run(kr("delete", "r2"), 60).err()).contains("not stopped");
         Engines.run(kr("pause", "r2"), 60).ok();
         assertThat(state("r2").path("status").asText()).isEqualTo("paused");

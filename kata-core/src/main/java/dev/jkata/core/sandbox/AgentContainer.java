@@ -45,6 +45,13 @@ final class AgentContainer implements Container {
     }
 
     @Override
+    public void update(dev.jkata.api.ResourceLimits limits) {
+        sandbox.requireRunning("update");
+        agent.updateContainer(id, limits.memory().map(dev.jkata.api.MemorySize::toBytes).orElse(0L),
+                limits.cpuQuotaMicros().orElse(0), limits.cpuPeriodMicros().orElse(0), limits.pids().orElse(0));
+    }
+
+    @Override
     public ExecProcess exec(ExecSpec exec) {
         sandbox.requireRunning("exec");
         if (closed.get()) {
