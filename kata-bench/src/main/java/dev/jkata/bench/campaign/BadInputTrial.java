@@ -41,7 +41,16 @@ final class BadInputTrial {
         bad.put("memory  ", b -> b.memory(null));
         bad.put("cpus", b -> b.cpus(-3));
         bad.put("cpus ", b -> b.cpus(100_000));
-        bad.put("share", b -> b.share(notADir, "/mnt/x", false));
+        bad.put("share", b -> b.share(work.resolve("no-such-dir"), "/mnt/x", false));
+        Path huge = work.resolve("huge.bin");
+        try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            r.setLength(17L << 20); // sparse: a file share is copied, so it is bounded
+        }
+        bad.put("share   ", b -> b.share(huge, "/etc/huge", true));
+        bad.put("pool", b -> b.pool(-1));
+        bad.put("pool ", b -> b.pool(1000));
+        bad.put("pool  ", b -> b.pool(1).publish(dev.jkata.api.PublishedPort.parse("18099:80")));
+        bad.put("containerRoots", b -> b.containerRoots(notADir));
         bad.put("share ", b -> b.share(work, "/mnt/a\nb", false));
         bad.put("share  ", b -> b.share(work, "", false));
         bad.put("env", b -> b.env("", "x"));
