@@ -89,7 +89,10 @@ final class Control {
                 try {
                     accepted = server.accept();
                 } catch (IOException e) {
-                    continue; // the server closed
+                    if (server.isOpen()) {
+                        pause(); // an accept that keeps failing (out of file descriptors) must not spin a core
+                    }
+                    continue; // the server closed, or try again
                 }
                 // each caller on a thread of its own: one that never sends its line holds up no other
                 Thread c = new Thread(() -> answer(accepted, handler, streams), "kata-runtime-control");
@@ -100,6 +103,14 @@ final class Control {
         t.setDaemon(true);
         t.start();
         return server;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answer(SocketChannel ch, Function<String, String> handler,
