@@ -104,6 +104,19 @@ final class ContainerDir {
         return privateDir().resolve(digest() + ".sock");
     }
 
+    /**
+     * The control socket of the daemon whose VM runs this container's processes: its own, or, for a container that
+     * joined a pod ({@link PodMember}), its pod's sandbox's.
+     */
+    Path vmSocket() {
+        return read(PodMember.POD_FILE).map(sb -> open(dir.getParent(), sb).controlSocket()).orElse(controlSocket());
+    }
+
+    /** {@code verb} as {@link #vmSocket()}'s daemon takes it for this container: {@code VERB}, or {@code VERB-in ID}. */
+    String vmRequest(String verb) {
+        return read(PodMember.POD_FILE).isPresent() ? verb + "-in " + id : verb;
+    }
+
     /** Where a pod's sandbox keeps its members' root file systems (see {@link PodRoots}), beside its control socket. */
     PodRoots podRoots() {
         return new PodRoots(privateDir().resolve("pods").resolve(digest()));

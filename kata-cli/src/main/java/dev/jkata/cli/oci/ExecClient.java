@@ -92,11 +92,9 @@ final class ExecClient {
      */
     static int attach(ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err,
                       java.util.Optional<Path> terminal, Runnable started, java.util.function.Consumer<Frames> connected) {
-        java.util.Optional<String> pod = dir.read(PodMember.POD_FILE);
-        Path socket = pod.map(sb -> ContainerDir.open(dir.dir().getParent(), sb).controlSocket()).orElse(dir.controlSocket());
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            Control.writeLine(ch, (pod.isPresent() ? "exec-in " + dir.id() + " " : "exec ") + processFile.toAbsolutePath());
+            ch.connect(UnixDomainSocketAddress.of(dir.vmSocket()));
+            Control.writeLine(ch, dir.vmRequest("exec") + " " + processFile.toAbsolutePath());
             String reply = Control.readLine(ch);
             Files.deleteIfExists(processFile); // read by now
             if (!reply.startsWith("ok")) {

@@ -2,15 +2,16 @@ package dev.jkata.cli.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jkata.api.KataException;
+import dev.jkata.api.KataTimeoutException;
+import dev.jkata.core.host.Command;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,6 @@ record Hooks(List<Hook> prestart, List<Hook> createRuntime, List<Hook> poststart
              List<Hook> inGuest) {
     private static final Logger log = LoggerFactory.getLogger(Hooks.class);
     static final int DEFAULT_TIMEOUT_S = 60;
-    /** What a hook may print that is kept for an error message. */
-    private static final int OUTPUT_KEPT = 4096;
 
     /** One hook: {@code path}, its {@code args} (argv[0] first), {@code env} entries, its timeout. */
     record Hook(String path, List<String> args, List<String> env, Duration timeout) {}
@@ -115,60 +114,29 @@ record Hooks(List<Hook> prestart, List<Hook> createRuntime, List<Hook> poststart
 
     /** Null when {@code h} exited 0 within its timeout, else why not. */
     static String run(Hook h, ObjectNode state) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(h.path());
+        List<String> argv = new ArrayList<>();
+        argv.add(h.path());
         if (h.args().size() > 1) {
-            cmd.addAll(h.args().subList(1, h.args().size()));
+            argv.addAll(h.args().subList(1, h.args().size()));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().clear();
+        Command c = Command.of(argv).envOnly().timeout(h.timeout()).input(state.toString().getBytes(StandardCharsets.UTF_8));
         for (String kv : h.env()) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+                c.env(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
-        Process p;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            return "cannot run it: " + e.getMessage();
-        }
-        try {
-            byte[] kept = new byte[OUTPUT_KEPT];
-            int[] n = {0};
-            Thread drain = new Thread(() -> {
-                byte[] buf = new byte[8192];
-                int r;
-                try (var in = p.getInputStream()) {
-                    while ((r = in.read(buf)) >= 0) {
-                        int take = Math.min(r, OUTPUT_KEPT - n[0]);
-                        System.arraycopy(buf, 0, kept, n[0], take);
-                        n[0] += take;
-                    }
-                } catch (IOException e) {
-                    // it ended
-                }
-            }, "kata-runtime-hook-output");
-            drain.setDaemon(true);
-            drain.start();
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(state.toString().getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // a hook that does not read its state
+            Command.Result r = c.run();
+            if (r.ok()) {
+                return null;
             }
-            if (!p.waitFor(h.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor();
-                return "it did not end within " + h.timeout().toSeconds() + " s and was killed";
-            }
-            drain.join(1000);
-            return p.exitValue() == 0 ? null : "exit status " + p.exitValue() + ": "
-                    + new String(kept, 0, n[0], StandardCharsets.UTF_8).strip();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return "interrupted";
+            String said = Command.lastLines(r.stderr().isBlank() ? r.stdout() : r.stderr(), 20);
+            return "exit status " + r.exitCode() + ": " + said;
+        } catch (KataTimeoutException e) {
+            return "it did not end within " + h.timeout().toSeconds() + " s and was killed";
+        } catch (KataException e) {
+            return e.getMessage();
         }
     }
 }

@@ -116,9 +116,7 @@ final class Lifecycle {
         if (status(dir) == Status.STOPPED) {
             throw new RuntimeFailure("container " + id + " is not running");
         }
-        Optional<String> pod = dir.read(PodMember.POD_FILE);
-        Path socket = pod.map(sb -> ContainerDir.open(root, sb).controlSocket()).orElse(dir.controlSocket());
-        Control.call(socket, (pod.isPresent() ? "update-in " + id + " " : "update ") + limitsJson, CALL_TIMEOUT);
+        Control.call(dir.vmSocket(), dir.vmRequest("update") + " " + limitsJson, CALL_TIMEOUT);
     }
 
     /** The status, corrected for a daemon that died without saying so. */

@@ -1,5 +1,6 @@
 package dev.jkata.cli.oci;
 
+import dev.jkata.core.host.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PodRoots {
     private static final Logger log = LoggerFactory.getLogger(PodRoots.class);
-    private static final long MOUNT_SECONDS = 30;
+    private static final java.time.Duration MOUNT_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final Path dir;
 
@@ -116,19 +116,10 @@ final class PodRoots {
     /** Runs mount or umount; null when it succeeded, else what it said. */
     private static String mount(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readNBytes(4096);
-            if (!p.waitFor(MOUNT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return String.join(" ", cmd) + " did not end within " + MOUNT_SECONDS + " s";
-            }
-            return p.exitValue() == 0 ? null : new String(out, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
+            Command.Result r = Command.of(cmd).timeout(MOUNT_TIMEOUT).run();
+            return r.ok() ? null : r.stderr() + r.stdout();
+        } catch (dev.jkata.api.KataException e) {
             return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 }

@@ -379,7 +379,12 @@ final class Verbs {
                 throw new RuntimeFailure("kata-runtime update sets --memory, --cpu-quota, --cpu-period and --pids-limit"
                         + " (or -r FILE); the others are not limits a container in a VM can take");
             }
-            long mem = memory == null ? 0 : Update.bytes(memory);
+            long mem;
+            try {
+                mem = memory == null ? 0 : dev.jkata.api.MemorySize.parse(memory).toBytes();
+            } catch (IllegalArgumentException e) {
+                throw new RuntimeFailure("--memory: " + e.getMessage());
+            }
             long quota = cpuQuota == null ? 0 : cpuQuota;
             long period = cpuPeriod == null ? 0 : cpuPeriod;
             long pidsLimit = pids == null ? 0 : pids;
@@ -397,21 +402,6 @@ final class Verbs {
                     .put("cpuPeriod", period).put("pids", pidsLimit);
             top.lifecycle().update(id, n.toString());
             return 0;
-        }
-
-        /** runc's byte sizes: a number with an optional k, m or g (powers of 1024). */
-        static long bytes(String text) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)([0-9]+)([kmg]?)b?").matcher(text.trim());
-            if (!m.matches()) {
-                throw new RuntimeFailure("--memory " + text + " is not a size (bytes, or a number with k, m or g)");
-            }
-            int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
-                case "k" -> 10;
-                case "m" -> 20;
-                case "g" -> 30;
-                default -> 0;
-            };
-            return Long.parseLong(m.group(1)) << shift;
         }
     }
 

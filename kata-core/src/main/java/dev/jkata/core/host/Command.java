@@ -29,6 +29,8 @@ public final class Command {
     private Path directory;
     private Duration timeout = Duration.ofMinutes(10);
     private final Map<String, String> env = new java.util.LinkedHashMap<>();
+    private boolean envOnly;
+    private byte[] input;
 
     private Command(List<String> argv) {
         this.argv = List.copyOf(argv);
@@ -57,6 +59,18 @@ public final class Command {
         return this;
     }
 
+    /** The tool gets only the variables given with {@link #env}, none of this JVM's. */
+    public Command envOnly() {
+        this.envOnly = true;
+        return this;
+    }
+
+    /** What the tool reads on its standard input (else /dev/null); a tool that does not read it is not waited on. */
+    public Command input(byte[] bytes) {
+        this.input = bytes.clone();
+        return this;
+    }
+
     /** The result of a finished command. */
     public record Result(List<String> argv, int exitCode, String stdout, String stderr) {
         public boolean ok() { return exitCode == 0; }
@@ -78,8 +92,13 @@ public final class Command {
         if (directory != null) {
             pb.directory(directory.toFile());
         }
+        if (envOnly) {
+            pb.environment().clear();
+        }
         pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (input == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         Process p;
         try {
             p = pb.start();
@@ -88,6 +107,9 @@ public final class Command {
                     "cannot run '" + argv.get(0) + "': " + e.getMessage(), e);
         }
         // on threads of their own: a pipe read blocks, and must not take a thread of the caller's common pool
+        if (input != null) {
+            feedOnThread(p.getOutputStream(), input);
+        }
         CompletableFuture<String> out = drainOnThread(p.getInputStream(), "kata-cmd-out");
         CompletableFuture<String> err = drainOnThread(p.getErrorStream(), "kata-cmd-err");
         try {
@@ -101,6 +123,18 @@ public final class Command {
             Thread.currentThread().interrupt();
             throw new KataException(KataErrorReason.IO, "interrupted while running " + argv.get(0), e);
         }
+    }
+
+    private static void feedOnThread(java.io.OutputStream stdin, byte[] bytes) {
+        Thread t = new Thread(() -> {
+            try (stdin) {
+                stdin.write(bytes);
+            } catch (IOException e) {
+                // the tool exited or closed its input without reading it all
+            }
+        }, "kata-cmd-in");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static CompletableFuture<String> drainOnThread(InputStream in, String name) {

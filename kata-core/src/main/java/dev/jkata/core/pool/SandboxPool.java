@@ -76,16 +76,9 @@ public final class SandboxPool {
 
     /**
      * A running sandbox of {@code spec}: one taken from the pool when an equal spec's is ready and {@code taker}
-     * accepts it, otherwise started now; either way the pool is then filled again in the background. A spec
-     * without {@link SandboxSpec#pool()} is started now and nothing is kept.
-     */
-    public Sandbox start(SandboxSpec spec, Starter starter, Taker taker) {
-        return start(spec, starter, starter, taker);
-    }
-
-    /**
-     * As {@link #start(SandboxSpec, Starter, Taker)}, with the fills started by {@code ahead}: a start that may also
-     * warm what the next caller's first calls run (it has the time; the caller does not).
+     * accepts it, otherwise started now by {@code starter}; either way the pool is then filled again in the
+     * background by {@code ahead}, a start that may also warm what the next caller's first calls run (it has the
+     * time; the caller does not). A spec without {@link SandboxSpec#pool()} is started now and nothing is kept.
      */
     public Sandbox start(SandboxSpec spec, Starter starter, Starter ahead, Taker taker) {
         if (spec.pool() == 0) {

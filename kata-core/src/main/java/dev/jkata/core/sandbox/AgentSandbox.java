@@ -59,6 +59,8 @@ final class AgentSandbox implements Sandbox {
     private static final Duration HEALTH_ON_CLOSE = Duration.ofSeconds(2);
     /** What closing every process may take together, before the ones left are abandoned to the VM's stop. */
     private static final Duration PROCESSES_ON_CLOSE = Duration.ofSeconds(10);
+    /** The bound on the exec that warms a sandbox started for the pool. */
+    private static final Duration WARM_EXEC = Duration.ofSeconds(30);
 
     private final String id;
     private final SandboxSpec spec;
@@ -394,9 +396,6 @@ final class AgentSandbox implements Sandbox {
         }
         return sb;
     }
-
-    /** The bound on the pool's warm-up exec. */
-    private static final Duration WARM_EXEC = Duration.ofSeconds(30);
 
     /**
      * Readies a sandbox started ahead for the caller taking it from the pool: its guest must still answer, and its

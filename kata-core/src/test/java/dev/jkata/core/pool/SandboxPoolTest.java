@@ -42,7 +42,7 @@ class SandboxPoolTest {
     }
 
     private Sandbox take(SandboxSpec spec) {
-        Stub s = (Stub) pool.start(spec, this::startStub, sb -> !((Stub) sb).broken);
+        Stub s = (Stub) pool.start(spec, this::startStub, this::startStub, sb -> !((Stub) sb).broken);
         s.handedOut = true;
         return s;
     }
@@ -102,7 +102,7 @@ class SandboxPoolTest {
             }
             return startStub(s);
         };
-        ((Stub) pool.start(spec, failing, sb -> true)).handedOut = true;
+        ((Stub) pool.start(spec, failing, failing, sb -> true)).handedOut = true;
         Thread.sleep(500);
         assertThat(calls.get()).as("the caller's start and one failed fill").isEqualTo(2);
         assertThat(pool.ready(spec)).isZero();
