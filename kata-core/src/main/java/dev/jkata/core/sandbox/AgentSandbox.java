@@ -49,10 +49,6 @@ final class AgentSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
     /** The container root file system's share, by the tag Kata's runtime gives it. */
     static final String ROOTFS_TAG = "kataShared";
-    /** The share of {@link SandboxSpec#containerRoots()}: other containers' root file systems, never bound into one. */
-    static final String ROOTS_TAG = "jkroots";
-    /** The share that holds copies of the files shared one by one ({@code share(FILE, ...)}). */
-    static final String FILES_TAG = "jkfiles";
     /** How long a guest may take to power off after its power button, when the agent could not be asked to wind down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How long close() waits for the agent's health answer before it treats the guest as gone. */
@@ -67,7 +63,7 @@ final class AgentSandbox implements Sandbox {
     private final StateDirectory state;
     private final GuestLauncher launcher;
     private final Map<String, AgentContainer> containers = new ConcurrentHashMap<>();
-    private final List<GuestShare> shares = new ArrayList<>();
+    private SandboxShares shares;
     private final List<BindMount> userMounts = new ArrayList<>();
     private final SandboxLifecycle lifecycle;
     private Guest guest;
@@ -126,30 +122,11 @@ final class AgentSandbox implements Sandbox {
         // so do a host port in use and an allowed name that does not resolve
         network = SandboxNetwork.prepare(spec, SandboxNetwork.withExposed(spec,
                 image == null ? java.util.Set.of() : image.exposedPorts()), id);
-        shares.add(new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners));
-        // a share's mount point in the guest is known once it runs: its mounts are placed then
-        List<ShareMount> placed = new ArrayList<>();
-        List<SandboxSpec.Share> files = new ArrayList<>();
-        int n = 0;
-        for (SandboxSpec.Share s : spec.shares()) {
-            if (java.nio.file.Files.isRegularFile(s.hostPath())) {
-                files.add(s);
-                continue;
-            }
-            String tag = "jkshare" + n++;
-            shares.add(new GuestShare(s.hostPath(), tag, s.readOnly(), writableSafely(s)));
-            placed.add(new ShareMount(tag, "", s.guestPath(), s.readOnly()));
-        }
-        if (!files.isEmpty()) {
-            shares.add(new GuestShare(copyFiles(files, placed), FILES_TAG, true, false));
-        }
-        spec.containerRoots().ifPresent(dir -> shares.add(new GuestShare(dir, ROOTS_TAG, true, false)));
-        GuestRequest request = new GuestRequest(id, spec, state.path(), shares);
+        shares = SandboxShares.of(spec, new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners), state.path(), id);
+        GuestRequest request = new GuestRequest(id, spec, state.path(), shares.all());
         guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
                 : launcher.launch(request);
-        for (ShareMount m : placed) {
-            userMounts.add(new BindMount(sharedPath(m.tag()) + m.file(), m.guestPath(), m.readOnly()));
-        }
+        userMounts.addAll(shares.mounts(this::sharedPath));
         agent = AgentClient.connect(guest.agentSocket(), AgentClientConfig.defaults());
         Guest g = guest;
         agent.onGuestDeath(() -> g.failure().orElse(null));
@@ -172,49 +149,6 @@ final class AgentSandbox implements Sandbox {
         LOG.info("Sandbox {} running in {} ms: agent answered after {} ms, sandbox and default container {} ms ({}, {}, {} vCPU)",
                 id, bootTime.toMillis(), ready.toMillis(), bootTime.minus(ready).toMillis(), guest.describe(),
                 spec.memory(), spec.cpus());
-    }
-
-    /**
-     * Whether a share is writable and kept from the guest's modes, owners and file types: under 9p's mapped-xattr
-     * model what the guest writes lands on the host as plain files of this user (0600, directories 0700), its set-uid
-     * bits, device nodes, FIFOs and symbolic links recorded only in {@code user.virtfs.*} attributes, so nothing the
-     * guest leaves in a share can be run set-uid, opened as a FIFO or followed out of it on the host. A file system
-     * without user attributes cannot hold that; the share then keeps the guest's modes, said at WARN.
-     */
-    private static boolean writableSafely(SandboxSpec.Share s) {
-        if (s.readOnly()) {
-            return false;
-        }
-        if (dev.jkata.core.host.UserXattrs.supported(s.hostPath())) {
-            return true;
-        }
-        LOG.warn("The writable share {} is on a file system without user extended attributes: files the guest writes"
-                + " there keep the modes it gives them (set-uid bits included); share a directory on ext4, xfs or btrfs"
-                + " to have them recorded in attributes instead", s.hostPath());
-        return false;
-    }
-
-    /** A bind into every container from share {@code tag} ({@code file}: "" for the share itself, or "/NAME"). */
-    private record ShareMount(String tag, String file, String guestPath, boolean readOnly) {}
-
-    /**
-     * Copies the files shared one by one into {@code files/} of the state directory, which is then shared read-only:
-     * each copy is bound at its guest path, and nothing else of the file's directory reaches the guest.
-     */
-    private Path copyFiles(List<SandboxSpec.Share> files, List<ShareMount> placed) {
-        Path dir = state.path().resolve("files");
-        try {
-            java.nio.file.Files.createDirectory(dir);
-            int i = 0;
-            for (SandboxSpec.Share s : files) {
-                String name = i++ + "-" + s.hostPath().getFileName();
-                java.nio.file.Files.copy(s.hostPath(), dir.resolve(name));
-                placed.add(new ShareMount(FILES_TAG, "/" + name, s.guestPath(), true));
-            }
-        } catch (java.io.IOException e) {
-            throw new KataException(KataErrorReason.IO, "cannot copy the shared files into " + dir + ": " + e.getMessage(), id, e);
-        }
-        return dir;
     }
 
     private static final java.security.SecureRandom SEEDS = new java.security.SecureRandom();
@@ -247,13 +181,9 @@ final class AgentSandbox implements Sandbox {
         // A virtio-9p tag mounts once per guest (a second mount is EBUSY): the share lives at one mount point that
         // the agent reference-counts, and each container stacks its own writable overlay on it.
         String mountPoint = sharedPath("containers");
-        String root = ownRoot.map(r -> sharedPath(ROOTS_TAG) + "/" + spec.containerRoots().orElseThrow().relativize(r))
-                .orElse(mountPoint);
-        List<StorageMount> storages = new ArrayList<>();
-        storages.add(StorageMount.ninePee(ROOTFS_TAG, mountPoint, true));
-        for (GuestShare s : shares.subList(1, shares.size())) {
-            storages.add(StorageMount.ninePee(s.tag(), sharedPath(s.tag()), s.readOnly()));
-        }
+        String root = ownRoot.map(r -> sharedPath(SandboxShares.ROOTS_TAG) + "/" + spec.containerRoots().orElseThrow()
+                .relativize(r)).orElse(mountPoint);
+        List<StorageMount> storages = shares.storages(this::sharedPath, mountPoint);
         ContainerDefaults defaults = ownRoot.map(r -> new ContainerDefaults(r, java.util.Optional.<ContainerImage>empty(), false))
                 .orElseGet(this::defaults);
         int[] ug = defaults.user(cs.user());
