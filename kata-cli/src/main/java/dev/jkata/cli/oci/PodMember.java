@@ -57,10 +57,7 @@ final class PodMember {
     int run() {
         sandbox = ContainerDir.find(dir.dir().getParent(), sandboxId).orElseThrow(() -> new RuntimeFailure(
                 "the pod's sandbox container " + sandboxId + " does not exist under " + dir.dir().getParent()));
-        if (bundle.process().terminal()) {
-            pty = Pty.open();
-            pty.sendMaster(consoleSocket.orElseThrow(() -> new RuntimeFailure("process.terminal needs --console-socket")));
-        }
+        pty = Pty.forEngine(bundle.process(), consoleSocket);
         dir.write(POD_FILE, sandboxId);
         try {
             Control.call(sandbox.controlSocket(), "pod-create " + dir.id() + " " + bundle.dir(), JOIN_TIMEOUT);

@@ -60,6 +60,19 @@ final class Pty implements AutoCloseable {
         this.slavePath = slavePath;
     }
 
+    /**
+     * For a process with a terminal, a new one whose master the engine gets on {@code consoleSocket} during create,
+     * as runc hands it over; null for a process without one.
+     */
+    static Pty forEngine(OciProcess process, java.util.Optional<java.nio.file.Path> consoleSocket) {
+        if (!process.terminal()) {
+            return null;
+        }
+        Pty pty = open();
+        pty.sendMaster(consoleSocket.orElseThrow(() -> new RuntimeFailure("process.terminal needs --console-socket")));
+        return pty;
+    }
+
     /** A new pair, the kept side in raw mode. */
     static Pty open() {
         C c = C.INSTANCE;

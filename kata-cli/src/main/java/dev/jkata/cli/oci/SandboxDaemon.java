@@ -91,11 +91,7 @@ public final class SandboxDaemon {
     }
 
     int run() throws RuntimeFailure {
-        if (bundle.process().terminal()) {
-            // the engine gets its end of the terminal during create, as runc hands it over
-            pty = Pty.open();
-            pty.sendMaster(consoleSocket.orElseThrow(() -> new RuntimeFailure("process.terminal needs --console-socket")));
-        }
+        pty = Pty.forEngine(bundle.process(), consoleSocket);
         try {
             if (Pods.isSandbox(bundle.annotations())) {
                 podRoots = dir.podRoots().create();
