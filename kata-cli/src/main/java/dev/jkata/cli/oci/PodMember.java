@@ -46,6 +46,7 @@ final class PodMember {
     private volatile int exitCode = -1;
     private ContainerDir sandbox;
     private Pty pty;
+    private Hooks hooks = Hooks.none();
 
     PodMember(ContainerDir dir, OciBundle bundle, Optional<Path> consoleSocket, String sandboxId) {
         this.dir = dir;
@@ -66,8 +67,8 @@ final class PodMember {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "kata-runtime-leave-pod"));
-        Hooks hooks = Hooks.read(bundle.dir());
         try {
+            hooks = Hooks.read(bundle.dir());
             SandboxDaemon.runCreateHooks(dir, bundle, hooks);
         } catch (RuntimeFailure e) {
             leave();
@@ -139,7 +140,7 @@ final class PodMember {
             }
         }
         awaitStarted();
-        SandboxDaemon.runPoststart(dir, bundle, Hooks.read(bundle.dir()));
+        SandboxDaemon.runPoststart(dir, bundle, hooks);
         return "";
     }
 
