@@ -1,5 +1,7 @@
 package dev.jkata.api;
 
+import dev.jkata.api.spi.SandboxProvider;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +37,7 @@ public final class SandboxBuilder {
     private final List<SandboxSpec.Share> shares = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Duration bootTimeout = Duration.ofSeconds(90);
-    private String accelerator = "auto";
+    private Accelerator accelerator = Accelerator.AUTO;
     private ContainerSpec container = ContainerSpec.defaults();
     private Path stateRoot;
     private SandboxProvider provider;
@@ -133,10 +135,15 @@ public final class SandboxBuilder {
         return this;
     }
 
-    /** "auto" (default: KVM when it can boot a stock guest, else TCG), "kvm" or "tcg". */
-    public SandboxBuilder accelerator(String name) {
-        this.accelerator = name;
+    /** How the virtual CPUs run: {@link Accelerator#AUTO} (default: KVM when it can boot a stock guest, else TCG), KVM or TCG. */
+    public SandboxBuilder accelerator(Accelerator accelerator) {
+        this.accelerator = notNull(accelerator, "accelerator", "Accelerator.AUTO is the default");
         return this;
+    }
+
+    /** {@link #accelerator(Accelerator)} by name: "auto", "kvm" or "tcg" (a command line's or a config file's). */
+    public SandboxBuilder accelerator(String name) {
+        return accelerator(Accelerator.parse(name));
     }
 
     /** The default container's spec. */
@@ -237,61 +244,12 @@ public final class SandboxBuilder {
         return this;
     }
 
-    /** Validates the settings into an immutable spec. */
+    /** The settings as an immutable spec; the spec checks itself and says what to fix (see {@link SandboxSpec}). */
     public SandboxSpec toSpec() {
-        if (memory == null || memory.toMiB() < 128) {
-            throw new InvalidConfigurationException("memory", "must be at least 128M (the guest kernel and agent need it), not " + memory);
-        }
-        if (cpus < 1 || cpus > 64) {
-            throw new InvalidConfigurationException("cpus", "must be between 1 and 64, not " + cpus);
-        }
-        if (bootTimeout == null || bootTimeout.isNegative() || bootTimeout.isZero() || bootTimeout.toHours() > 24) {
-            throw new InvalidConfigurationException("bootTimeout", "must be positive and at most 24 hours, not " + bootTimeout);
-        }
-        if (accelerator == null || !List.of("auto", "kvm", "tcg").contains(accelerator)) {
-            throw new InvalidConfigurationException("accelerator", "must be auto, kvm or tcg, not '" + accelerator + "'");
-        }
-        requireReadable("kernel", kernel);
-        requireReadable("image", initrd);
-        if (kernelModules != null && !Files.isDirectory(kernelModules)) {
-            throw new InvalidConfigurationException("kernel modules", kernelModules + " is not a directory");
-        }
-        if (container == null) {
-            throw new InvalidConfigurationException("container", "must not be null; ContainerSpec.defaults() is the default");
-        }
-        for (SandboxSpec.Share s : shares) {
-            if (s.hostPath() == null || !Files.isDirectory(s.hostPath()) && !Files.isRegularFile(s.hostPath())) {
-                throw new InvalidConfigurationException("share", s.hostPath() + " is not a directory or a file on the host");
-            }
-            try {
-                if (Files.isRegularFile(s.hostPath()) && Files.size(s.hostPath()) > ((long) MAX_SHARED_FILE_MIB << 20)) {
-                    throw new InvalidConfigurationException("share", s.hostPath() + " is larger than "
-                            + MAX_SHARED_FILE_MIB + " MiB; share its directory instead");
-                }
-            } catch (java.io.IOException e) {
-                throw new InvalidConfigurationException("share", "cannot read " + s.hostPath() + ": " + e.getMessage());
-            }
-            Specs.guestMountPoint(s.guestPath(), "share");
-        }
-        if (containerRoots != null && !Files.isDirectory(containerRoots)) {
-            throw new InvalidConfigurationException("containerRoots", containerRoots + " is not a directory on the host");
-        }
-        if (pool < 0 || pool > MAX_POOL) {
-            throw new InvalidConfigurationException("pool", "must be between 0 and " + MAX_POOL + ", not " + pool);
-        }
-        if (pool > 0) {
-            for (PublishedPort port : ports) {
-                if (port.hostPort() != 0) {
-                    throw new InvalidConfigurationException("pool", "sandboxes started ahead cannot share the fixed"
-                            + " host port " + port.hostPort() + " (guest port " + port.guestPort() + "); publish it on"
-                            + " an ephemeral port (publish(" + port.guestPort() + ")) or drop pool()");
-                }
-            }
-        }
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
                 network, ports, publishExposed, template,
-                Optional.ofNullable(containerRoots == null ? null : containerRoots.toAbsolutePath().normalize()), pool);
+                Optional.ofNullable(containerRoots), pool);
     }
 
     private static <T> T notNull(T value, String field, String hint) {
@@ -299,12 +257,6 @@ public final class SandboxBuilder {
             throw new InvalidConfigurationException(field, "must not be null; " + hint);
         }
         return value;
-    }
-
-    private static void requireReadable(String field, Path p) {
-        if (p != null && !Files.isReadable(p)) {
-            throw new InvalidConfigurationException(field, p + " does not exist or is not readable");
-        }
     }
 
     /** Validates, boots the VM and waits until its agent answers. */

@@ -1,5 +1,8 @@
 package dev.jkata.api;
 
+import dev.jkata.api.spi.SandboxProvider;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -7,14 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything a sandbox is started from, validated and immutable. Produced by {@link SandboxBuilder}; an
- * implementation ({@link SandboxProvider}) turns it into a running {@link Sandbox}.
+ * Everything a sandbox is started from, immutable and valid: the constructor checks every field and throws
+ * {@link InvalidConfigurationException} naming the one to fix, so no provider is ever handed a spec it cannot use.
+ * Made by {@link SandboxBuilder}; an implementation ({@link SandboxProvider}) turns it into a running {@link Sandbox}.
  *
  * @param kernel a guest kernel image, or empty for the default (Debian's, fetched into the cache)
  * @param kernelModules the kernel's module tree when its drivers are modules
  * @param initrd a prebuilt guest initrd, or empty to build (or reuse from the cache) the default image
  * @param nvdimm whether the guest root file system is an ext4 image mapped as an NVDIMM
- * @param accelerator "auto", "kvm" or "tcg"
+ * @param memory the guest's RAM, at least 128 MiB
+ * @param cpus virtual CPUs, 1 to 64
+ * @param shares host directories and files the containers see
+ * @param bootTimeout how long the VM may take until its agent answers, positive and at most 24 hours
+ * @param accelerator how the virtual CPUs run
  * @param network what the guest may reach ({@link Network#none()} by default)
  * @param ports guest ports published on the host, at most one per guest port
  * @param publishExposed whether the container image's ExposedPorts (TCP) are published too, each on an ephemeral port
@@ -25,15 +33,78 @@ import java.util.Optional;
  */
 public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
                           MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
-                          Duration bootTimeout, String accelerator, ContainerSpec container, Optional<Path> stateRoot,
+                          Duration bootTimeout, Accelerator accelerator, ContainerSpec container, Optional<Path> stateRoot,
                           Network network, List<PublishedPort> ports, boolean publishExposed, boolean template,
                           Optional<Path> containerRoots, int pool) {
 
     public SandboxSpec {
-        shares = List.copyOf(shares);
-        env = Map.copyOf(env);
-        java.util.Objects.requireNonNull(network, "network");
-        ports = List.copyOf(ports);
+        kernel = present(kernel, "kernel");
+        kernelModules = present(kernelModules, "kernel modules");
+        initrd = present(initrd, "image");
+        stateRoot = present(stateRoot, "stateRoot");
+        containerRoots = present(containerRoots, "containerRoots").map(r -> r.toAbsolutePath().normalize());
+        if (memory == null || memory.toMiB() < 128) {
+            throw new InvalidConfigurationException("memory", "must be at least 128M (the guest kernel and agent need it), not " + memory);
+        }
+        if (cpus < 1 || cpus > 64) {
+            throw new InvalidConfigurationException("cpus", "must be between 1 and 64, not " + cpus);
+        }
+        if (bootTimeout == null || bootTimeout.isNegative() || bootTimeout.isZero() || bootTimeout.toHours() > 24) {
+            throw new InvalidConfigurationException("bootTimeout", "must be positive and at most 24 hours, not " + bootTimeout);
+        }
+        if (accelerator == null) {
+            throw new InvalidConfigurationException("accelerator", "must not be null; Accelerator.AUTO is the default");
+        }
+        kernel.ifPresent(k -> requireReadable("kernel", k));
+        initrd.ifPresent(i -> requireReadable("image", i));
+        if (kernelModules.isPresent() && !Files.isDirectory(kernelModules.get())) {
+            throw new InvalidConfigurationException("kernel modules", kernelModules.get() + " is not a directory");
+        }
+        if (container == null) {
+            throw new InvalidConfigurationException("container", "must not be null; ContainerSpec.defaults() is the default");
+        }
+        if (network == null) {
+            throw new InvalidConfigurationException("network", "must not be null; Network.none() is the default");
+        }
+        shares = List.copyOf(notNull(shares, "share"));
+        shares.forEach(Share::check);
+        env = Map.copyOf(notNull(env, "env"));
+        ports = List.copyOf(notNull(ports, "publish"));
+        if (containerRoots.isPresent() && !Files.isDirectory(containerRoots.get())) {
+            throw new InvalidConfigurationException("containerRoots", containerRoots.get() + " is not a directory on the host");
+        }
+        if (pool < 0 || pool > SandboxBuilder.MAX_POOL) {
+            throw new InvalidConfigurationException("pool", "must be between 0 and " + SandboxBuilder.MAX_POOL + ", not " + pool);
+        }
+        if (pool > 0) {
+            for (PublishedPort port : ports) {
+                if (port.hostPort() != 0) {
+                    throw new InvalidConfigurationException("pool", "sandboxes started ahead cannot share the fixed"
+                            + " host port " + port.hostPort() + " (guest port " + port.guestPort() + "); publish it on"
+                            + " an ephemeral port (publish(" + port.guestPort() + ")) or drop pool()");
+                }
+            }
+        }
+    }
+
+    private static <T> Optional<T> present(Optional<T> o, String field) {
+        if (o == null) {
+            throw new InvalidConfigurationException(field, "must not be null; pass Optional.empty() for the default");
+        }
+        return o;
+    }
+
+    private static <T> T notNull(T value, String field) {
+        if (value == null) {
+            throw new InvalidConfigurationException(field, "must not be null; pass an empty collection for none");
+        }
+        return value;
+    }
+
+    private static void requireReadable(String field, Path p) {
+        if (!Files.isReadable(p)) {
+            throw new InvalidConfigurationException(field, p + " does not exist or is not readable");
+        }
     }
 
     /**
@@ -41,5 +112,22 @@ public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, O
      *
      * @param readOnly when true the guest cannot write to it
      */
-    public record Share(Path hostPath, String guestPath, boolean readOnly) {}
+    public record Share(Path hostPath, String guestPath, boolean readOnly) {
+
+        /** A directory, or a file of at most {@link SandboxBuilder#MAX_SHARED_FILE_MIB} MiB, at a valid guest path. */
+        void check() {
+            if (hostPath == null || !Files.isDirectory(hostPath) && !Files.isRegularFile(hostPath)) {
+                throw new InvalidConfigurationException("share", hostPath + " is not a directory or a file on the host");
+            }
+            try {
+                if (Files.isRegularFile(hostPath) && Files.size(hostPath) > ((long) SandboxBuilder.MAX_SHARED_FILE_MIB << 20)) {
+                    throw new InvalidConfigurationException("share", hostPath + " is larger than "
+                            + SandboxBuilder.MAX_SHARED_FILE_MIB + " MiB; share its directory instead");
+                }
+            } catch (java.io.IOException e) {
+                throw new InvalidConfigurationException("share", "cannot read " + hostPath + ": " + e.getMessage());
+            }
+            Specs.guestMountPoint(guestPath, "share");
+        }
+    }
 }

@@ -15,7 +15,7 @@ class SandboxBuilderTest {
         SandboxSpec s = Sandbox.builder().toSpec();
         assertThat(s.memory()).isEqualTo(MemorySize.ofMiB(512));
         assertThat(s.cpus()).isEqualTo(1);
-        assertThat(s.accelerator()).isEqualTo("auto");
+        assertThat(s.accelerator()).isEqualTo(dev.jkata.api.Accelerator.AUTO);
         assertThat(s.nvdimm()).isFalse();
         assertThat(s.bootTimeout()).isPositive();
         assertThat(s.container().rootfs()).isEmpty();
@@ -53,7 +53,7 @@ class SandboxBuilderTest {
         bad.put("image", () -> Sandbox.builder().guestImage(null));
         bad.put("stateRoot", () -> Sandbox.builder().stateRoot(null));
         bad.put("provider", () -> Sandbox.builder().provider(null));
-        bad.put("accelerator", () -> Sandbox.builder().accelerator(null).toSpec());
+        bad.put("accelerator", () -> Sandbox.builder().accelerator((String) null).toSpec());
         bad.put("bootTimeout", () -> Sandbox.builder().bootTimeout(Duration.ofSeconds(Long.MAX_VALUE)).toSpec());
         bad.put("env", () -> Sandbox.builder().env(null, "x"));
         bad.put("env ", () -> Sandbox.builder().env("A=B", "x"));

@@ -1,5 +1,7 @@
 package dev.jkata.testkit;
 
+import dev.jkata.api.Accelerator;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -72,10 +74,10 @@ public @interface KataSandbox {
     String[] env() default {};
 
     /**
-     * {@code auto} (KVM when it can boot a stock guest, else TCG), {@code kvm} or {@code tcg}. Overridden with
-     * {@code kvm} when KVM is required (see {@link KataTest}).
+     * {@link Accelerator#AUTO} (KVM when it can boot a stock guest, else TCG), {@link Accelerator#KVM} or
+     * {@link Accelerator#TCG}. Overridden with KVM when KVM is required (see {@link KataTest}).
      */
-    String accelerator() default "auto";
+    Accelerator accelerator() default Accelerator.AUTO;
 
     /**
      * How many sandboxes of this configuration to keep started ahead, so that the next test's sandbox is taken

@@ -47,7 +47,7 @@ final class SandboxFactory {
             case NONE -> { }
         }
         if (requireKvm) {
-            builder.accelerator("kvm");
+            builder.accelerator(dev.jkata.api.Accelerator.KVM);
         }
         long t0 = System.nanoTime();
         Sandbox sandbox;

@@ -357,7 +357,7 @@ class KataExtensionTest {
         run(AcceleratorScenario.class, Map.of(KvmRequirement.PROPERTY, "true")).testEvents()
                 .assertStatistics(s -> s.succeeded(1));
         run(AcceleratorScenario.class).testEvents().assertStatistics(s -> s.succeeded(1));
-        List<String> accelerators = SEEN.stream().map(sb -> ((FakeSandbox) sb).spec().accelerator()).toList();
+        List<String> accelerators = SEEN.stream().map(sb -> ((FakeSandbox) sb).spec().accelerator().toString()).toList();
         assertThat(accelerators).containsExactly("kvm", "auto");
         assertAllClosed();
     }

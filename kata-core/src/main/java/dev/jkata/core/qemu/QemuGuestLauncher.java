@@ -34,7 +34,6 @@ import dev.jkata.qemu.device.VirtioSerialPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -143,7 +142,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         requireRoomFor(image, spec.memory());
         QemuConfig.Builder cfg = QemuConfig.builder()
                 .name("kata-" + request.sandboxId())
-                .accelerator(Accelerator.valueOf(spec.accelerator().toUpperCase(Locale.ROOT)))
+                .accelerator(Accelerator.valueOf(spec.accelerator().name()))
                 .kernel(image.kernel().vmlinuz()).initrd(image.initrd()).append(image.kernelCommandLine())
                 .memory(spec.memory()).cpus(spec.cpus()).runDir(request.runDir());
         image.rootfsImage().ifPresent(r -> cfg.nvdimm(true).nvdimmImage(r).memorySlots(1)

@@ -53,7 +53,10 @@ final class AgentContainer implements Container {
 
     @Override
     public ExecProcess exec(ExecSpec exec) {
-        sandbox.requireRunning("exec");
+        return sandbox.whileRunning("exec", () -> start(exec));
+    }
+
+    private ExecProcess start(ExecSpec exec) {
         if (closed.get()) {
             throw new dev.jkata.api.KataException(dev.jkata.api.KataErrorReason.ILLEGAL_STATE,
                     "container " + id + " is closed", sandbox.id(), null);

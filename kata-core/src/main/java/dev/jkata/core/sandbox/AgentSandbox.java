@@ -13,7 +13,8 @@ import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
-import dev.jkata.api.SandboxLifecycle;
+import dev.jkata.api.spi.SandboxLifecycle;
+import dev.jkata.api.spi.Teardown;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.api.SandboxState;
 import dev.jkata.core.containerimage.ContainerImages;
@@ -219,6 +220,11 @@ final class AgentSandbox implements Sandbox {
                 + spec.kernel().map(k -> ", kernel " + k).orElse(", the default kernel");
     }
 
+    /** Runs {@code action} as an operation of this running sandbox (a close waits for it; see SandboxLifecycle). */
+    <T> T whileRunning(String operation, java.util.function.Supplier<T> action) {
+        return lifecycle.whileRunning(operation, action);
+    }
+
     void requireRunning(String operation) {
         lifecycle.requireRunning(operation);
     }
@@ -247,8 +253,7 @@ final class AgentSandbox implements Sandbox {
 
     @Override
     public Container createContainer(ContainerSpec cs) {
-        requireRunning("createContainer");
-        return newContainer(cs);
+        return lifecycle.whileRunning("createContainer", () -> newContainer(cs));
     }
 
     void removeContainer(AgentContainer c) {
@@ -415,34 +420,26 @@ final class AgentSandbox implements Sandbox {
 
     /** Closes the agent client, stops the guest (politely for {@code grace} first), removes the state directory. */
     private void teardown(RuntimeException collect, Duration grace) {
+        Teardown t = new Teardown(id);
         if (network != null) {
-            try {
-                network.close(); // the host's ports are free at once, before the guest has stopped
-            } catch (RuntimeException e) {
-                collect.addSuppressed(e);
-            }
+            t.step(network::close); // the host's ports are free at once, before the guest has stopped
         }
         if (agent != null) {
-            try {
-                agent.close();
-            } catch (RuntimeException e) {
-                collect.addSuppressed(e);
-            }
+            t.step(agent::close);
         }
         if (guest != null) {
-            try {
-                guest.stop(grace);
-            } catch (RuntimeException e) {
-                collect.addSuppressed(e);
-            }
+            t.step(() -> guest.stop(grace));
+        }
+        t.step(state::close);
+        if (imageLease != null) {
+            t.step(imageLease::close);
         }
         try {
-            state.close();
-        } catch (RuntimeException e) {
-            collect.addSuppressed(e);
-        }
-        if (imageLease != null) {
-            imageLease.close();
+            t.finish();
+        } catch (KataException e) {
+            for (Throwable s : e.getSuppressed()) {
+                collect.addSuppressed(s);
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jkata.core.sandbox;
 
 import dev.jkata.api.Sandbox;
-import dev.jkata.api.SandboxProvider;
+import dev.jkata.api.spi.SandboxProvider;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.pool.SandboxPool;

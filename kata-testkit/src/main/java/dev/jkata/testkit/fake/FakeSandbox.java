@@ -6,7 +6,8 @@ import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
-import dev.jkata.api.SandboxLifecycle;
+import dev.jkata.api.spi.SandboxLifecycle;
+import dev.jkata.api.spi.Teardown;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.api.SandboxState;
 import java.io.IOException;
@@ -183,24 +184,14 @@ public final class FakeSandbox implements Sandbox {
         if (!lifecycle.beginClose()) {
             return;
         }
-        KataException failure = new KataException(KataErrorReason.IO, "closing fake sandbox " + id + " failed", id, null);
+        Teardown t = new Teardown(id);
         for (FakeContainer c : containers.values()) {
-            try {
-                c.killAll();
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            }
+            t.step(c::killAll);
         }
         containers.clear();
-        try {
-            TempTree.delete(directory);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
+        t.step(() -> TempTree.delete(directory));
         lifecycle.closed();
-        if (failure.getSuppressed().length > 0) {
-            throw failure;
-        }
+        t.finish();
     }
 
     @Override

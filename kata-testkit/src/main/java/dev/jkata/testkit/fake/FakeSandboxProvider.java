@@ -1,7 +1,7 @@
 package dev.jkata.testkit.fake;
 
 import dev.jkata.api.Sandbox;
-import dev.jkata.api.SandboxProvider;
+import dev.jkata.api.spi.SandboxProvider;
 import dev.jkata.api.SandboxSpec;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -14,7 +14,7 @@ import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
-import dev.jkata.api.SandboxProvider;
+import dev.jkata.api.spi.SandboxProvider;
 import dev.jkata.api.SandboxState;
 import java.io.InputStream;
 import java.io.OutputStream;

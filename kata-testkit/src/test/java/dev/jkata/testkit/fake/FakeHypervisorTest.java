@@ -12,7 +12,7 @@ import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
-import dev.jkata.api.SandboxProvider;
+import dev.jkata.api.spi.SandboxProvider;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;

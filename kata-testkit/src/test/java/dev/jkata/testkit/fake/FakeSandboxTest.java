@@ -9,7 +9,7 @@ import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataTimeoutException;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
-import dev.jkata.api.SandboxProvider;
+import dev.jkata.api.spi.SandboxProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

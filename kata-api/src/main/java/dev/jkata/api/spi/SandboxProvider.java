@@ -1,4 +1,7 @@
-package dev.jkata.api;
+package dev.jkata.api.spi;
+
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxSpec;
 
 /**
  * The service-provider interface that turns a {@link SandboxSpec} into a running {@link Sandbox}. kata-core
