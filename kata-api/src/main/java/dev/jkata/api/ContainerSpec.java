@@ -46,9 +46,7 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
         if (workdir == null || (!workdir.isEmpty() && !workdir.startsWith("/"))) {
             throw new InvalidConfigurationException("workdir", "must be an absolute path in the container, not '" + workdir + "'");
         }
-        if (user == null) {
-            throw new InvalidConfigurationException("user", "must not be null; leave it unset for the image's user or root");
-        }
+        Specs.user(user, "user");
     }
 
     /** The default: the built-in busybox root file system, root user, cwd /. */

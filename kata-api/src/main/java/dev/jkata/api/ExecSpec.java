@@ -68,6 +68,7 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
             }
         });
         Objects.requireNonNull(user, "user");
+        user.ifPresent(u -> Specs.user(u, "user"));
         timeout.ifPresent(t -> {
             if (t.isNegative() || t.isZero() || t.compareTo(MAX_TIMEOUT) > 0) {
                 throw new InvalidConfigurationException("timeout", "must be positive and at most " + MAX_TIMEOUT.toDays()
@@ -115,7 +116,10 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
             return this;
         }
 
-        /** The user as {@code uid} or {@code uid:gid}. */
+        /**
+         * The user as {@code uid}, {@code uid:gid}, or a name ({@code name[:group]}) that the container's root file
+         * system's /etc/passwd and /etc/group resolve when the process starts.
+         */
         public Builder user(String uidGid) {
             this.user = uidGid;
             return this;

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 final class Specs {
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     /** Guest places a share may not cover: the guest's own kernel interfaces and device nodes. */
+    private static final Pattern USER_PART = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
     private static final String[] RESERVED = {"/proc", "/sys", "/dev"};
 
     private Specs() {}
@@ -62,6 +63,37 @@ final class Specs {
     }
 
     /** A host name as one DNS label (RFC 1123): letters, digits and '-', 1 to 63 characters. */
+    /**
+     * A user as every provider takes it: {@code uid}, {@code uid:gid}, {@code name} or {@code name:group} (names as
+     * POSIX allows them, ids from 0 to 2147483647), or empty for the container's own. Whether a name exists is the
+     * root file system's to say, when a process starts.
+     */
+    static void user(String user, String field) {
+        if (user == null) {
+            throw new InvalidConfigurationException(field, "must not be null; leave it unset for the image's user or root");
+        }
+        if (user.isEmpty()) {
+            return;
+        }
+        String[] parts = user.split(":", -1);
+        if (parts.length > 2 || user.length() > 65) {
+            throw new InvalidConfigurationException(field, "must be uid, uid:gid, name or name:group, not '" + user + "'");
+        }
+        for (String part : parts) {
+            if (!USER_PART.matcher(part).matches()) {
+                throw new InvalidConfigurationException(field, "must be uid, uid:gid, name or name:group (a name of"
+                        + " letters, digits, '_', '.' and '-'; an id from 0 to 2147483647), not '" + user + "'");
+            }
+            if (part.chars().allMatch(Character::isDigit)) {
+                try {
+                    Integer.parseInt(part);
+                } catch (NumberFormatException e) {
+                    throw new InvalidConfigurationException(field, "'" + part + "' in '" + user + "' is larger than 2147483647");
+                }
+            }
+        }
+    }
+
     static void hostname(String name, String field) {
         if (name == null || !HOSTNAME.matcher(name).matches()) {
             throw new InvalidConfigurationException(field, "'" + name + "' is not a host name: 1 to 63 letters, digits"

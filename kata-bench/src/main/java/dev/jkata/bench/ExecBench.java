@@ -1,6 +1,6 @@
 package dev.jkata.bench;
 
-import dev.jkata.agent.client.AgentClient;
+import dev.jkata.core.sandbox.Diagnostics;
 import dev.jkata.api.ExecResult;
 import dev.jkata.bench.Report.Row;
 import dev.jkata.bench.Report.Target;
@@ -99,14 +99,8 @@ final class ExecBench {
         report.add(Row.figure(SECTION, "/bin/true spawn inside the container", spawn, "ms",
                 "mean of a " + n + "-spawn shell loop run by one exec"));
 
-        Optional<AgentClient> agent = sb.agent();
-        if (agent.isEmpty()) {
-            report.add(Row.notMeasured(SECTION, "yamux ping to the agent p50",
-                    "the sandbox's agent client is not reachable from the public API"));
-            return;
-        }
         int count = Math.max(n, 100);
-        Stats ping = Stats.of(timed(count, () -> agent.get().session().ping(Duration.ofSeconds(10))));
+        Stats ping = Stats.of(timed(count, () -> Diagnostics.yamuxPing(sb.sandbox, Duration.ofSeconds(10))));
         if (echoP50 != null) {
             report.add(Row.vsFloor(SECTION, "yamux ping to the agent p50", ping.p50(), "ms", "port echo", echoP50,
                     null, count + " pings over the sandbox's yamux session"));
@@ -115,7 +109,7 @@ final class ExecBench {
         }
         report.add(Row.figure(SECTION, "yamux ping to the agent p99", ping.p99(), "ms", null));
         report.add(Row.vsFloor(SECTION, "run(\"true\") p50 vs yamux ping", exec.p50(), "ms", "yamux ping", ping.p50(), null, null));
-        Stats rpc = Stats.of(timed(count, () -> agent.get().awaitReady(Duration.ofSeconds(10), () -> null)));
+        Stats rpc = Stats.of(timed(count, () -> Diagnostics.agentRoundTrip(sb.sandbox, Duration.ofSeconds(10))));
         report.add(Row.vsFloor(SECTION, "gRPC unary round trip (Health.Check) p50", rpc.p50(), "ms", "yamux ping", ping.p50(),
                 null, count + " health checks through the sandbox's agent client: the cost of one RPC"));
         if (crun != null) {

@@ -1,11 +1,11 @@
 package dev.jkata.bench;
 
-import dev.jkata.agent.client.AgentClient;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
 import dev.jkata.core.image.ImageForm;
+import dev.jkata.core.sandbox.Diagnostics;
+import dev.jkata.qemu.config.RunPaths;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +64,7 @@ final class TimedSandbox implements AutoCloseable {
     /** As {@link #start(BenchContext, ImageForm, Duration)}, cloned from a VM template or booted cold. */
     static TimedSandbox start(BenchContext ctx, ImageForm form, Duration bootTimeout, boolean template) throws IOException {
         Path root = ctx.newDir("s");
-        ConsoleWatch console = new ConsoleWatch(() -> stateDir(root).map(d -> d.resolve("console.log")));
+        ConsoleWatch console = new ConsoleWatch(() -> stateDir(root).map(d -> RunPaths.in(d).consoleLog()));
         SandboxBuilder b = Sandbox.builder().stateRoot(root).bootTimeout(bootTimeout).template(template);
         if (form == ImageForm.NVDIMM) {
             b.nvdimm();
@@ -81,31 +81,10 @@ final class TimedSandbox implements AutoCloseable {
 
     long startNanos() { return startReturned - startCalled; }
 
-    /** QEMU's pid, from the pid file QEMU writes into the sandbox's state directory. */
+    /** QEMU's pid, from the engine's diagnostics seam. */
     long qemuPid() throws IOException {
-        Path pidFile = stateDir(stateRoot).orElseThrow(() -> new IOException("no state directory under " + stateRoot))
-                .resolve("qemu.pid");
-        return Long.parseLong(Files.readString(pidFile).trim());
-    }
-
-    /**
-     * The sandbox's agent client. The public API does not expose it; until it does, it is read from the
-     * implementation's field (the benchmark's only reach behind the API), and empty if that changed.
-     */
-    Optional<AgentClient> agent() {
-        for (Class<?> c = sandbox.getClass(); c != null; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (AgentClient.class.isAssignableFrom(f.getType())) {
-                    try {
-                        f.setAccessible(true);
-                        return Optional.ofNullable((AgentClient) f.get(sandbox));
-                    } catch (ReflectiveOperationException | RuntimeException e) {
-                        return Optional.empty();
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return Diagnostics.hypervisorPid(sandbox).orElseThrow(() -> new IOException("sandbox " + sandbox.id()
+                + " has no hypervisor process"));
     }
 
     /** The agent's ready line ({@code KATA_AGENT: ready in N ms, uptime U s, VmRSS R kB, ...}), if it printed one. */

@@ -118,8 +118,9 @@ public final class Container {
                 pathVar = e.asText().substring(5);
             }
         }
-        if (runtime.findProgram(layout.rootfs(id), program, pathVar, processSpec.path("cwd").asText("/")).isEmpty()) {
-            gp.failToStart(127, program + ": not found\n");
+        ExecutableLookup.Result lookup = runtime.findProgram(layout.rootfs(id), program, pathVar, processSpec.path("cwd").asText("/"));
+        if (!lookup.found()) {
+            gp.failToStart(lookup.exitStatus(), lookup.message(program));
             return gp;
         }
         Path json = bundle().resolve("exec-" + n + ".json");

@@ -43,9 +43,10 @@ public interface ContainerRuntime {
 
     /**
      * Where the program {@code command} would be found for a process of a container whose root is
-     * {@code rootfs}; empty when it does not exist there (the process then ends with status 127, as in a shell).
+     * {@code rootfs}; when it is missing there the process ends with the lookup's status (127, or 126 for a file
+     * that is not executable), as in a shell.
      */
-    default java.util.Optional<String> findProgram(Path rootfs, String command, String pathVariable, String cwd) {
+    default ExecutableLookup.Result findProgram(Path rootfs, String command, String pathVariable, String cwd) {
         return ExecutableLookup.find(rootfs, command, pathVariable, cwd);
     }
 }

@@ -35,7 +35,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
      * such as {@code ./build.sh}, which is looked up where the process will run: under {@code rootfs}.
      */
     @Override
-    public Optional<String> findProgram(Path rootfs, String command, String pathVariable, String cwd) {
+    public dev.jkata.guest.container.ExecutableLookup.Result findProgram(Path rootfs, String command, String pathVariable, String cwd) {
         boolean relative = command.contains("/") && !command.startsWith("/");
         return ContainerRuntime.super.findProgram(relative ? rootfs : Path.of("/"), command, pathVariable, cwd);
     }

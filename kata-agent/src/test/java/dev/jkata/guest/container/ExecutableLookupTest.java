@@ -24,10 +24,10 @@ class ExecutableLookupTest {
     void findsBareNamesOnThePathAndAbsolutePaths() throws IOException {
         exe("/bin/busybox");
         Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
-        assertThat(ExecutableLookup.find(root, "sh", "/usr/bin:/bin", "/")).hasValue("/bin/sh");
-        assertThat(ExecutableLookup.find(root, "/bin/sh", "", "/")).hasValue("/bin/sh");
-        assertThat(ExecutableLookup.find(root, "nosuch", "/usr/bin:/bin", "/")).isEmpty();
-        assertThat(ExecutableLookup.find(root, "/no/such/program", "", "/")).isEmpty();
+        assertThat(ExecutableLookup.find(root, "sh", "/usr/bin:/bin", "/").program()).hasValue("/bin/sh");
+        assertThat(ExecutableLookup.find(root, "/bin/sh", "", "/").program()).hasValue("/bin/sh");
+        assertThat(ExecutableLookup.find(root, "nosuch", "/usr/bin:/bin", "/").program()).isEmpty();
+        assertThat(ExecutableLookup.find(root, "/no/such/program", "", "/").program()).isEmpty();
     }
 
     @Test
@@ -36,14 +36,29 @@ class ExecutableLookupTest {
         Files.createDirectories(root.resolve("bin"));
         Files.createSymbolicLink(root.resolve("bin/tool"), Path.of("/usr/bin/tool"));
         Files.createSymbolicLink(root.resolve("bin/escape"), Path.of("/../../../../bin/sh"));
-        assertThat(ExecutableLookup.find(root, "/bin/tool", "", "/")).hasValue("/bin/tool");
-        assertThat(ExecutableLookup.find(root, "/bin/escape", "", "/")).isEmpty();
+        assertThat(ExecutableLookup.find(root, "/bin/tool", "", "/").program()).hasValue("/bin/tool");
+        assertThat(ExecutableLookup.find(root, "/bin/escape", "", "/").program()).isEmpty();
     }
 
     @Test
     void aNonExecutableFileIsNotAProgram() throws IOException {
         Files.createDirectories(root.resolve("bin"));
         Files.writeString(root.resolve("bin/data"), "x");
-        assertThat(ExecutableLookup.find(root, "data", "/bin", "/")).isEmpty();
+        assertThat(ExecutableLookup.find(root, "data", "/bin", "/").program()).isEmpty();
+        assertThat(ExecutableLookup.find(root, "data", "/bin", "/").exitStatus()).isEqualTo(ExecutableLookup.NOT_EXECUTABLE);
+        assertThat(ExecutableLookup.find(root, "/bin/data", "", "/").exitStatus()).isEqualTo(126);
+        assertThat(ExecutableLookup.find(root, "nosuch", "/bin", "/").exitStatus()).isEqualTo(ExecutableLookup.NOT_FOUND);
+    }
+
+    @Test
+    void aShellGoesOnPastANonExecutableFileToALaterDirectory() throws IOException {
+        Files.createDirectories(root.resolve("a"));
+        Files.createDirectories(root.resolve("b"));
+        Files.writeString(root.resolve("a/tool"), "x");
+        Path tool = Files.writeString(root.resolve("b/tool"), "#!/bin/sh\n");
+        tool.toFile().setExecutable(true);
+        ExecutableLookup.Result r = ExecutableLookup.find(root, "tool", "/a:/b", "/");
+        assertThat(r.program()).hasValue("/b/tool");
+        assertThat(r.exitStatus()).isZero();
     }
 }

@@ -50,6 +50,12 @@ public interface Guest {
      */
     default boolean cloned() { return false; }
 
+    /** The hypervisor's host process id, for diagnostics (its memory, its threads); empty when there is none. */
+    default java.util.OptionalLong hypervisorPid() { return java.util.OptionalLong.empty(); }
+
+    /** The last {@code lines} lines of the guest's console, for diagnostics; empty when it has none. */
+    default java.util.List<String> consoleTail(int lines) { return java.util.List.of(); }
+
     /** Stops the guest's virtual CPUs; its memory and devices stay. */
     default void pause() {
         throw new UnsupportedOperationException(this + " cannot be paused");

@@ -136,6 +136,12 @@ final class QemuGuest implements Guest {
     }
 
     @Override
+    public java.util.OptionalLong hypervisorPid() { return java.util.OptionalLong.of(vm.pid()); }
+
+    @Override
+    public java.util.List<String> consoleTail(int lines) { return vm.consoleTail(lines); }
+
+    @Override
     public String toString() { return "QemuGuest[" + sandboxId + ", " + form + ", pid " + vm.pid() + "]"; }
 
     @Override

@@ -13,6 +13,7 @@ import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
+import dev.jkata.api.spi.ContainerRoots;
 import dev.jkata.api.spi.SandboxLifecycle;
 import dev.jkata.api.spi.Teardown;
 import dev.jkata.api.SandboxSpec;
@@ -203,15 +204,7 @@ final class AgentSandbox implements Sandbox {
      * {@link SandboxSpec#containerRoots() container roots}: the only place another root can come from once the guest runs.
      */
     private Path checkedRoot(Path rootfs) {
-        Path r = rootfs.toAbsolutePath().normalize();
-        Path roots = spec.containerRoots().orElseThrow(() -> new InvalidConfigurationException("rootfs", "every container"
-                + " of a sandbox shares the root file system given when it started (" + rootfsHostDir + "); start"
-                + " another sandbox for " + rootfs + ", or start this one with containerRoots(DIR) and put it under DIR"));
-        if (!r.startsWith(roots) || r.equals(roots) || !java.nio.file.Files.isDirectory(r)) {
-            throw new InvalidConfigurationException("rootfs", rootfs + " is not a directory inside this sandbox's"
-                    + " container roots " + roots);
-        }
-        return r;
+        return ContainerRoots.checked(spec, image == null ? rootfsHostDir : image.reference(), rootfs);
     }
 
     /** What the guest booted from, for an error that must say which kernel or image failed. */
@@ -352,6 +345,12 @@ final class AgentSandbox implements Sandbox {
 
     /** Whether this sandbox's guest was cloned from its configuration's VM template. */
     boolean cloned() { return guest != null && guest.cloned(); }
+
+    /** The guest, for {@link Diagnostics}; null before it launched. */
+    Guest guest() { return guest; }
+
+    /** The agent client, for {@link Diagnostics}; null before the agent answered. */
+    AgentClient agent() { return agent; }
 
     /** The guest's one-phrase description: its image form, whether it was cloned. */
     String describeGuest() { return guest == null ? "" : guest.describe(); }

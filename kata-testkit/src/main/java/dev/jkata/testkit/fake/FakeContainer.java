@@ -1,5 +1,9 @@
 package dev.jkata.testkit.fake;
 
+import dev.jkata.api.spi.ContainerRoots;
+import dev.jkata.guest.container.ExecutableLookup;
+import dev.jkata.image.config.ImageUsers;
+
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.ExecProcess;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +55,11 @@ final class FakeContainer implements Container {
             throw new InvalidConfigurationException("image", "the HOST fake runs host processes and cannot run the"
                     + " container image " + cs.image().get() + "; use a real sandbox (or Fake.AGENT) for images");
         }
+        Optional<Path> firstRoot = sandboxSpec.container().rootfs();
+        // the same rule as a real sandbox's, though the fake then ignores the root it was given
+        cs.rootfs().filter(r -> !r.equals(firstRoot.orElse(null)))
+                .ifPresent(r -> ContainerRoots.checked(sandboxSpec, firstRoot.map(Path::toString).orElse("the built-in root"), r));
+        checkUser(cs.user());
         try {
             Files.createDirectories(root);
             for (SandboxSpec.Share share : sandboxSpec.shares()) {
@@ -94,7 +104,18 @@ final class FakeContainer implements Container {
         return sandbox.whileRunning("exec", () -> start(exec));
     }
 
+    /**
+     * A user name must exist in the host's /etc/passwd (the HOST fake's root is the host's), as in a real sandbox's
+     * root file system; the process still runs as the test's own user.
+     */
+    private static void checkUser(String user) {
+        if (!user.isEmpty()) {
+            ImageUsers.resolve(Path.of("/"), user, "the host's (the HOST fake's root)");
+        }
+    }
+
     private FakeExecProcess start(ExecSpec exec) {
+        exec.user().ifPresent(FakeContainer::checkUser);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", DEFAULT_PATH));
         env.put("HOME", root.toString());
@@ -110,22 +131,21 @@ final class FakeContainer implements Container {
             throw new KataException(KataErrorReason.IO, "cannot create the working directory " + dir, sandbox.id(), e);
         }
         String name = exec.command().get(0);
-        ProgramLookup.Found found = ProgramLookup.find(name, env.get("PATH"), dir);
+        // the agent's own lookup, with the host's / as the root: the same 127 and 126 as a real sandbox
+        ExecutableLookup.Result found = ExecutableLookup.find(Path.of("/"), name, env.get("PATH"), dir.toString());
         FakeExecProcess p;
-        if (found.exitCodeIfMissing() != 0) {
-            String why = found.exitCodeIfMissing() == ProgramLookup.NOT_FOUND ? "not found" : "permission denied";
-            p = FakeExecProcess.notStarted(execId, found.exitCodeIfMissing(), "fake sandbox: " + name + ": " + why + "\n",
-                    this::forget);
+        if (!found.found()) {
+            p = FakeExecProcess.notStarted(execId, found.exitStatus(), "fake sandbox: " + found.message(name), this::forget);
         } else {
             List<String> argv = new ArrayList<>(exec.command());
-            argv.set(0, found.program().toString());
+            argv.set(0, found.program().get());
             ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(exec.terminal());
             pb.environment().clear();
             pb.environment().putAll(env);
             try {
                 p = FakeExecProcess.started(execId, pb.start(), exec.terminal(), this::forget);
             } catch (IOException e) {
-                p = FakeExecProcess.notStarted(execId, ProgramLookup.NOT_EXECUTABLE,
+                p = FakeExecProcess.notStarted(execId, ExecutableLookup.NOT_EXECUTABLE,
                         "fake sandbox: " + name + ": cannot execute\n", this::forget);
             }
         }

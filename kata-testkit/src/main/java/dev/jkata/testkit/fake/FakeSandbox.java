@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>exit codes (127 for a program that is not found, 126 for one that cannot be executed, 128+N after
  *       signal N), capture limits, timeouts that kill the process and its descendants, streamed stdio.</li>
  * </ul>
- * What it ignores: memory, CPUs, the accelerator, kernel and image settings, the container's root file system,
- * the user a command runs as (it runs as the test's user) and terminals (there is no pty; with
+ * What it checks as a real sandbox does, then ignores: a later container's own root file system (refused unless
+ * under {@code containerRoots}, as in a VM) and the user (a name must exist in the host's /etc/passwd; the command
+ * still runs as the test's user). What it ignores: memory, CPUs, the accelerator, kernel and image settings, and
+ * terminals (there is no pty; with
  * {@code terminal(true)} standard error is merged into standard output).
  *
  * <p>{@link #close()} kills every process it started (with their descendants) and deletes its directory.

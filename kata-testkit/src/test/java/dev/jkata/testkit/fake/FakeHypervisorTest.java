@@ -13,6 +13,7 @@ import dev.jkata.api.KataException;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
 import dev.jkata.api.spi.SandboxProvider;
+import dev.jkata.testkit.contract.SandboxContract;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
@@ -29,20 +30,20 @@ import org.junit.jupiter.api.Test;
  * The fake hypervisor: the shared contract through the real agent client, yamux, proxy and shim against the
  * real agent in this JVM, and that it leaves no socket, thread or directory behind, also when a start fails.
  */
-class FakeHypervisorTest extends FakeContract {
+class FakeHypervisorTest extends SandboxContract {
 
     @Override
-    SandboxBuilder builder() {
+    protected SandboxBuilder builder() {
         return Sandbox.builder().provider(new FakeHypervisorProvider()).stateRoot(work);
     }
 
     @Override
-    Path directoryOf(Sandbox sb) {
+    protected Path directoryOf(Sandbox sb) {
         return work.resolve(sb.id());
     }
 
     @Override
-    Class<? extends SandboxProvider> providerType() {
+    protected Class<? extends SandboxProvider> providerType() {
         return FakeHypervisorProvider.class;
     }
 

@@ -10,6 +10,7 @@ import dev.jkata.api.KataTimeoutException;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
 import dev.jkata.api.spi.SandboxProvider;
+import dev.jkata.testkit.contract.SandboxContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,28 +18,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The host-process fake: the shared contract, and its emulation of a container's {@code /}, home and shares. */
-class FakeSandboxTest extends FakeContract {
+class FakeSandboxTest extends SandboxContract {
 
     @Override
-    SandboxBuilder builder() {
+    protected SandboxBuilder builder() {
         return Sandbox.builder().provider(new FakeSandboxProvider(work));
     }
 
     @Override
-    Path directoryOf(Sandbox sb) {
+    protected Path directoryOf(Sandbox sb) {
         return ((FakeSandbox) sb).directory();
     }
 
     @Override
-    Class<? extends SandboxProvider> providerType() {
+    protected Class<? extends SandboxProvider> providerType() {
         return FakeSandboxProvider.class;
     }
 
     @Test
-    void aNonExecutableProgramIs126() throws Exception {
-        sandbox.run("sh", "-c", "echo 'echo hi' > script.sh");
-        assertThat(sandbox.run("./script.sh").exitCode()).isEqualTo(126);
-        assertThat(sandbox.run("sh", "./script.sh").stdout()).isEqualTo("hi\n");
+    void aWorkdirIsUnderTheContainersDirectory() throws Exception {
+        String pwd = sandbox.run(ExecSpec.builder("pwd").workdir("/sub/dir").build()).stdout().trim();
+        assertThat(Path.of(pwd)).startsWith(directoryOf(sandbox));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.jkata.testkit.fake;
+package dev.jkata.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import dev.jkata.api.ExecResult;
 import dev.jkata.api.ExecSpec;
 import dev.jkata.api.ExitStatus;
 import dev.jkata.api.IllegalSandboxStateException;
+import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
 import dev.jkata.api.MemorySize;
@@ -30,21 +31,37 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jkata.api.SandboxBuilder;
 
 /**
- * What both fakes promise, as a real sandbox does: the same states, streams, exit codes and timeouts, and no
- * leftovers. Each fake's test class runs these against its provider and adds what only it does.
+ * What every kind of sandbox promises, written once (grpc-java's AbstractTransportTest is the model): the same
+ * states, streams, exit codes (127, 126, 128+N), timeouts, user and root rules, the close guard, and no leftovers.
+ * Run against the real QEMU provider ({@code QemuSandboxContractIT}), the agent fake ({@code FakeHypervisorTest}) and
+ * the host-process fake ({@code FakeSandboxTest}); each subclass adds what only its kind does.
  */
-abstract class FakeContract {
+public abstract class SandboxContract {
     @TempDir
-    Path work;
-    Sandbox sandbox;
+    protected Path work;
+    protected Sandbox sandbox;
 
-    /** A builder that starts sandboxes of the fake under test, its directories under {@code work}. */
-    abstract SandboxBuilder builder();
+    /** A builder that starts sandboxes of the kind under test, their directories under {@link #work}. */
+    protected abstract SandboxBuilder builder();
 
     /** The host directory that holds what {@code sb} made; gone after close. */
-    abstract Path directoryOf(Sandbox sb);
+    protected abstract Path directoryOf(Sandbox sb);
 
-    abstract Class<? extends SandboxProvider> providerType();
+    protected abstract Class<? extends SandboxProvider> providerType();
+
+    /** Whether {@link java.util.ServiceLoader} finds this kind (only the real one: fakes are chosen explicitly). */
+    protected boolean foundByServiceLoader() {
+        return false;
+    }
+
+    /**
+     * How many live processes of {@link #sandbox} have {@code needle} in their command line, polled for up to 5 s until
+     * it is {@code expected} (a killed process takes a moment to go). The fakes' processes are this JVM's descendants;
+     * a VM's are counted inside its guest.
+     */
+    protected long liveProcesses(String needle, long expected) throws InterruptedException {
+        return hostDescendants(needle, expected);
+    }
 
     @BeforeEach
     void start() {
@@ -88,7 +105,6 @@ abstract class FakeContract {
         String[] lines = r.stdout().split("\n");
         assertThat(lines[0]).isEqualTo("hi yes");
         assertThat(lines[1]).endsWith("/sub/dir");
-        assertThat(Path.of(lines[1])).startsWith(directoryOf(sandbox));
         assertThat(lines[2]).isEqualTo("unset");
     }
 
@@ -212,12 +228,98 @@ abstract class FakeContract {
     }
 
     @Test
-    void theFakeIsNeverChosenByServiceLoader() throws Exception {
-        assertThat(ServiceLoader.load(SandboxProvider.class).stream().map(ServiceLoader.Provider::type))
-                .doesNotContain(providerType());
-        SandboxProvider fake = providerType().getConstructor().newInstance();
-        assertThat(fake.priority()).isLessThan(10);
-        assertThat(fake.isAvailable()).isTrue();
+    void onlyTheRealProviderIsFoundByServiceLoader() throws Exception {
+        var found = ServiceLoader.load(SandboxProvider.class).stream().map(ServiceLoader.Provider::type).toList();
+        SandboxProvider p = providerType().getConstructor().newInstance();
+        assertThat(p.isAvailable()).isTrue();
+        if (foundByServiceLoader()) {
+            assertThat(found).contains(providerType());
+            assertThat(p.priority()).isEqualTo(10);
+        } else {
+            assertThat(found).doesNotContain(providerType());
+            assertThat(p.priority()).isLessThan(10);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotExecutableIs126AndAMissingOne127() throws Exception {
+        sandbox.run("sh", "-c", "echo 'echo hi' > script.sh");
+        ExecResult r = sandbox.run("./script.sh");
+        assertThat(r.exitCode()).isEqualTo(126);
+        assertThat(r.stderr()).contains("script.sh").contains("permission denied");
+        assertThat(sandbox.run("sh", "./script.sh").stdout()).isEqualTo("hi\n");
+        assertThat(sandbox.run("./no-such-script.sh").exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    void aUserIsCheckedAlikeByEveryKind() throws Exception {
+        assertThatThrownBy(() -> ExecSpec.builder("true").user("1:2:3").build())
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("user"));
+        assertThatThrownBy(() -> ExecSpec.builder("true").user("a b").build()).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> ContainerSpec.builder().user("99999999999").build()).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> sandbox.run(ExecSpec.builder("true").user("no-such-user-jkata").build()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("user"))
+                .hasMessageContaining("no-such-user-jkata");
+        assertThat(sandbox.run(ExecSpec.builder("true").user("0:0").build()).exitCode()).isZero();
+        assertThat(sandbox.run("echo", "still usable").stdout()).isEqualTo("still usable\n");
+    }
+
+    @Test
+    void aLaterContainerCannotBringItsOwnRootWithoutContainerRoots(@TempDir Path otherRoot) throws Exception {
+        assertThatThrownBy(() -> sandbox.createContainer(ContainerSpec.builder().rootfs(otherRoot).build()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("rootfs"))
+                .hasMessageContaining("containerRoots");
+        assertThat(sandbox.containers()).hasSize(1);
+    }
+
+    @Test
+    void anExecRacingACloseIsRefusedOrEndedByIt() throws Exception {
+        java.util.List<ExecProcess> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<Throwable> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+        Thread execs = new Thread(() -> {
+            try {
+                while (true) {
+                    started.add(sandbox.exec(ExecSpec.builder("sleep", "60").build()));
+                    first.countDown();
+                }
+            } catch (RuntimeException e) {
+                refused.set(e);
+                first.countDown();
+            }
+        }, "contract-execs");
+        execs.start();
+        first.await();
+        sandbox.close();
+        execs.join(30_000);
+        assertThat(execs.isAlive()).as("the exec loop ended").isFalse();
+        assertThat(refused.get()).as("an exec after the close began").isInstanceOf(IllegalSandboxStateException.class);
+        assertThat(started).isNotEmpty();
+        for (ExecProcess p : started) {
+            assertThat(p.waitFor(Duration.ofSeconds(10)).success()).as("every exec that started was ended by the close").isFalse();
+        }
+        assertNoChildProcesses();
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
+    void runDoesNotWaitForTheCommonPool() throws Exception {
+        java.util.concurrent.ForkJoinPool common = java.util.concurrent.ForkJoinPool.commonPool();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<?>> blockers = new java.util.ArrayList<>();
+        for (int i = 0; i < common.getParallelism() + 1; i++) {
+            blockers.add(common.submit(() -> {
+                release.await();
+                return null;
+            }));
+        }
+        try {
+            // every worker of the JVM's shared pool is blocked: run() must capture output on threads of its own
+            ExecResult r = sandbox.run(ExecSpec.builder("echo", "own threads").timeout(Duration.ofSeconds(60)).build());
+            assertThat(r.stdout()).isEqualTo("own threads\n");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
@@ -250,7 +352,7 @@ abstract class FakeContract {
     }
 
     /** A killed orphan is reaped by init a moment later; until then it is a zombie that still "is alive". */
-    static boolean gone(long pid) throws InterruptedException {
+    protected static boolean gone(long pid) throws InterruptedException {
         for (int i = 0; i < 50; i++) {
             if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
                 return true;
@@ -264,7 +366,7 @@ abstract class FakeContract {
      * How many live descendants of this JVM have {@code needle} in their command line, polled for up to 5 s
      * until it is {@code expected} (a killed process takes a moment to go).
      */
-    static long liveProcesses(String needle, long expected) throws InterruptedException {
+    protected static long hostDescendants(String needle, long expected) throws InterruptedException {
         long n = -1;
         for (int i = 0; i < 50 && n != expected; i++) {
             if (i > 0) {
@@ -276,7 +378,7 @@ abstract class FakeContract {
         return n;
     }
 
-    static void assertNoChildProcesses() throws InterruptedException {
+    protected static void assertNoChildProcesses() throws InterruptedException {
         for (int i = 0; i < 50 && ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive); i++) {
             Thread.sleep(100);
         }

@@ -1,0 +1,63 @@
+package dev.jkata.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jkata.api.Sandbox;
+import dev.jkata.api.SandboxBuilder;
+import dev.jkata.api.spi.SandboxProvider;
+import dev.jkata.core.sandbox.Diagnostics;
+import dev.jkata.core.sandbox.QemuSandboxProvider;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract on real QEMU virtual machines: the provider {@link java.util.ServiceLoader} picks, each test on a
+ * sandbox of its own (cloned from the configuration's template, so a few seconds each under TCG), its state under
+ * the test's directory. A host that cannot run them fails these tests with the reason; nothing is skipped.
+ */
+class QemuSandboxContractIT extends SandboxContract {
+
+    @Override
+    protected SandboxBuilder builder() {
+        return Sandbox.builder().stateRoot(work);
+    }
+
+    @Override
+    protected Path directoryOf(Sandbox sb) {
+        return work.resolve(sb.id());
+    }
+
+    @Override
+    protected Class<? extends SandboxProvider> providerType() {
+        return QemuSandboxProvider.class;
+    }
+
+    @Override
+    protected boolean foundByServiceLoader() {
+        return true;
+    }
+
+    /** Counted inside the guest, with the container's own {@code ps}: the host sees only QEMU. */
+    @Override
+    protected long liveProcesses(String needle, long expected) throws InterruptedException {
+        long n = -1;
+        for (int i = 0; i < 50 && n != expected; i++) {
+            if (i > 0) {
+                Thread.sleep(100);
+            }
+            n = sandbox.run("ps").stdout().lines().filter(l -> l.contains(needle)).count();
+        }
+        return n;
+    }
+
+    @Test
+    void theSandboxIsARealVirtualMachine() throws Exception {
+        assertThat(Diagnostics.hypervisorPid(sandbox)).as("QEMU's pid").isPresent();
+        assertThat(ProcessHandle.of(Diagnostics.hypervisorPid(sandbox).getAsLong()).map(ProcessHandle::isAlive)).hasValue(true);
+        String hostKernel = new String(new ProcessBuilder("uname", "-r").start().getInputStream().readAllBytes()).trim();
+        String guestBoot = sandbox.run("cat", "/proc/sys/kernel/random/boot_id").stdout().trim();
+        String hostBoot = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        assertThat(guestBoot).as("the guest has a kernel of its own").isNotEqualTo(hostBoot);
+        assertThat(sandbox.run("uname", "-r").stdout().trim()).as("guest kernel (host runs %s)", hostKernel).isNotEmpty();
+    }
+}
