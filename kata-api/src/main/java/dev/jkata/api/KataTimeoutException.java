@@ -13,7 +13,13 @@ public class KataTimeoutException extends KataException {
     }
 
     public KataTimeoutException(String message, Duration timeout, Throwable cause) {
-        super(KataErrorReason.TIMEOUT, message + " (deadline " + timeout + ")", cause);
+        this(KataErrorSource.GUEST, message, timeout, cause);
+    }
+
+    /** A deadline that passed waiting on {@code source} (the agent, the hypervisor, a registry's host). */
+    public KataTimeoutException(KataErrorSource source, String message, Duration timeout, Throwable cause) {
+        super(KataErrorReason.TIMEOUT, KataErrorCode.DEADLINE_EXCEEDED, source, message + " (deadline " + timeout + ")",
+                null, cause);
         this.timeout = timeout;
     }
 

@@ -1,6 +1,8 @@
 package dev.jkata.agent.client;
 
+import dev.jkata.api.KataErrorCode;
 import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataErrorSource;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
 import io.grpc.Status;
@@ -35,18 +37,29 @@ final class AgentErrors {
         String what = operation + " failed: " + s.getCode() + (s.getDescription() == null ? "" : ": " + describe(s.getDescription()));
         return switch (s.getCode()) {
             case DEADLINE_EXCEEDED -> ownDeadlinePassed
-                    ? new KataTimeoutException("the agent did not answer " + operation, deadline, e)
-                    : new KataException(KataErrorReason.AGENT_FAILED, what + " (sent by the agent, before the host's"
-                    + " deadline of " + deadline.toMillis() + " ms)", e);
-            case NOT_FOUND -> new KataException(KataErrorReason.NOT_FOUND, what, e);
-            case UNAVAILABLE, CANCELLED -> new KataException(KataErrorReason.AGENT_FAILED,
+                    ? new KataTimeoutException(KataErrorSource.AGENT, "the agent did not answer " + operation, deadline, e)
+                    : agent(KataErrorReason.AGENT_FAILED, KataErrorCode.DEADLINE_EXCEEDED, KataErrorSource.GUEST,
+                    what + " (sent by the agent, before the host's deadline of " + deadline.toMillis() + " ms)", e);
+            case NOT_FOUND -> agent(KataErrorReason.NOT_FOUND, KataErrorCode.NOT_FOUND, KataErrorSource.GUEST, what, e);
+            case UNAVAILABLE, CANCELLED -> agent(KataErrorReason.AGENT_FAILED, KataErrorCode.UNAVAILABLE, KataErrorSource.AGENT,
                     what + " (the agent connection is gone: the VM stopped or the sandbox is closing)", e);
-            case INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, OUT_OF_RANGE ->
-                    new KataException(KataErrorReason.AGENT_FAILED, "the agent refused: " + what, e);
-            case RESOURCE_EXHAUSTED -> new KataException(KataErrorReason.PROTOCOL_VIOLATION,
-                    what + " (a message over the size limit)", e);
-            default -> new KataException(KataErrorReason.AGENT_FAILED, what, e);
+            // what the guest refuses is the guest's state or the request's shape, never the caller's configuration
+            case INVALID_ARGUMENT, OUT_OF_RANGE -> agent(KataErrorReason.AGENT_FAILED, KataErrorCode.INVALID_ARGUMENT,
+                    KataErrorSource.AGENT, "the agent refused: " + what, e);
+            case FAILED_PRECONDITION -> agent(KataErrorReason.AGENT_FAILED, KataErrorCode.FAILED_PRECONDITION,
+                    KataErrorSource.GUEST, "the agent refused: " + what, e);
+            case ALREADY_EXISTS -> agent(KataErrorReason.AGENT_FAILED, KataErrorCode.ALREADY_EXISTS, KataErrorSource.GUEST,
+                    "the agent refused: " + what, e);
+            case RESOURCE_EXHAUSTED -> agent(KataErrorReason.PROTOCOL_VIOLATION, KataErrorCode.RESOURCE_EXHAUSTED,
+                    KataErrorSource.GUEST, what + " (a message over the size limit)", e);
+            case UNIMPLEMENTED -> agent(KataErrorReason.AGENT_FAILED, KataErrorCode.UNIMPLEMENTED, KataErrorSource.AGENT, what, e);
+            default -> agent(KataErrorReason.AGENT_FAILED, KataErrorCode.INTERNAL, KataErrorSource.AGENT, what, e);
         };
+    }
+
+    private static KataException agent(KataErrorReason reason, KataErrorCode code, KataErrorSource source, String what,
+                                       Throwable cause) {
+        return new KataException(reason, code, source, what, null, cause);
     }
 
     /** Kata 1.x agents end a ReadStdout/ReadStderr stream with an error whose text is "EOF". */

@@ -118,7 +118,9 @@ public final class Container {
                 pathVar = e.asText().substring(5);
             }
         }
-        ExecutableLookup.Result lookup = runtime.findProgram(layout.rootfs(id), program, pathVar, processSpec.path("cwd").asText("/"));
+        String cwd = processSpec.path("cwd").asText("/");
+        WorkingDirectories.ensure(layout.rootfs(id), cwd);
+        ExecutableLookup.Result lookup = runtime.findProgram(layout.rootfs(id), program, pathVar, cwd);
         if (!lookup.found()) {
             gp.failToStart(lookup.exitStatus(), lookup.message(program));
             return gp;

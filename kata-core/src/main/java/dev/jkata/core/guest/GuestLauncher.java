@@ -2,7 +2,7 @@ package dev.jkata.core.guest;
 
 import java.nio.file.Path;
 
-/** Starts guests for sandboxes: {@code dev.jkata.core.qemu.QemuGuestLauncher} boots VMs; the testkit has a fake. */
+/** Starts guests for sandboxes: kata-core's QEMU launcher boots VMs; the testkit has a fake. */
 public interface GuestLauncher {
 
     /**

@@ -8,6 +8,7 @@ import dev.jkata.core.host.Command;
 import dev.jkata.core.host.HostTools;
 import dev.jkata.core.kernel.DebianKernelFetcher;
 import dev.jkata.core.kernel.GuestKernel;
+import dev.jkata.core.kernel.KernelModules;
 import dev.jkata.core.progress.Progress;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import dev.jkata.api.KataException;
 import dev.jkata.core.cache.CacheDirectory;
 import dev.jkata.core.host.Command;
 import dev.jkata.core.host.HostTools;
-import dev.jkata.core.image.KernelModules;
+
 import dev.jkata.core.progress.Progress;
 import java.io.IOException;
 import java.nio.file.Files;

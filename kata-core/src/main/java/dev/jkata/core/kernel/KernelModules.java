@@ -1,4 +1,4 @@
-package dev.jkata.core.image;
+package dev.jkata.core.kernel;
 
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;

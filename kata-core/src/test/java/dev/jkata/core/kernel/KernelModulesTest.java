@@ -1,4 +1,4 @@
-package dev.jkata.core.image;
+package dev.jkata.core.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
