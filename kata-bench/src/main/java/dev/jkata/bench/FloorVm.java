@@ -1,14 +1,12 @@
 package dev.jkata.bench;
 
-import dev.jkata.api.MemorySize;
 import dev.jkata.core.image.GuestImage;
 import dev.jkata.qemu.QemuVm;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
-import dev.jkata.qemu.config.SharedDir;
+import dev.jkata.qemu.device.NinePShare;
+import dev.jkata.qemu.device.Nvdimm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,9 +42,8 @@ final class FloorVm implements AutoCloseable {
                 .accelerator(Accelerator.AUTO)
                 .kernel(image.kernel().vmlinuz()).initrd(initrd).append(commandLine)
                 .memory(BenchContext.MEMORY).cpus(BenchContext.CPUS).runDir(run);
-        image.rootfsImage().ifPresent(r -> cfg.nvdimm(true).nvdimmImage(r).memorySlots(1)
-                .maxMemory(BenchContext.MEMORY.plus(MemorySize.ofBytes(roundUp2MiB(size(r))))));
-        cfg.share(new SharedDir(ctx.rootfs(), SharedDir.DEFAULT_TAG, true));
+        image.rootfsImage().ifPresent(r -> cfg.device(Nvdimm.of("nv0", r)));
+        cfg.device(new NinePShare("fsdev0", ctx.rootfs(), NinePShare.DEFAULT_TAG, true));
         QemuConfig config = cfg.build();
         ConsoleWatch console = ConsoleWatch.of(config.paths().consoleLog());
         long t0 = System.nanoTime();
@@ -79,18 +76,5 @@ final class FloorVm implements AutoCloseable {
         } finally {
             console.close();
         }
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long roundUp2MiB(long bytes) {
-        long m = 2L << 20;
-        return (bytes + m - 1) / m * m;
     }
 }

@@ -121,7 +121,7 @@ public final class QemuHypervisor {
         }
         vm.launched();
         LOG.info("Started VM{} (QEMU pid {}, {}, {} vCPU, {}) in {} ms", config.name().map(n -> " " + n).orElse(""),
-                vm.pid(), verdict.accelerator(), config.cpus(), config.memory(), (System.nanoTime() - t0) / 1_000_000);
+                vm.pid(), verdict.accelerator(), config.cpus(), config.memory().size(), (System.nanoTime() - t0) / 1_000_000);
         return vm;
     }
 

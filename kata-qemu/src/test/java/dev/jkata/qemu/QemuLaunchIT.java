@@ -172,8 +172,9 @@ class QemuLaunchIT {
         }
         Path share = Files.createDirectory(tmp.resolve("share"));
         QemuConfig config = TestGuest.config(tmp, TestGuest.idleInit("JKATA-ALL-DEVICES"))
-                .name("it-all").cpus(2).nvdimmImage(image).share(share)
-                .share(dev.jkata.qemu.config.SharedDir.readWrite(Files.createDirectory(tmp.resolve("rw")), "data"))
+                .name("it-all").cpus(2).device(dev.jkata.qemu.device.Nvdimm.of("nv0", image))
+                .device(new dev.jkata.qemu.device.NinePShare("fsdev0", share, "kataShared", true))
+                .device(new dev.jkata.qemu.device.NinePShare("fsdev1", Files.createDirectory(tmp.resolve("rw")), "data", false))
                 .sandbox(HostCheck.forThisHost().check().sandboxSupported())
                 .build();
         try (QemuVm vm = hypervisor.launch(config)) {

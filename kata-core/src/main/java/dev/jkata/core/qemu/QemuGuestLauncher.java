@@ -26,7 +26,8 @@ import dev.jkata.qemu.migration.DeviceState;
 import java.time.Duration;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
-import dev.jkata.qemu.config.SharedDir;
+import dev.jkata.qemu.device.NinePShare;
+import dev.jkata.qemu.device.Nvdimm;
 import dev.jkata.agent.forward.ForwardRequest;
 import dev.jkata.qemu.device.UserNetwork;
 import dev.jkata.qemu.device.VirtioBalloon;
@@ -145,10 +146,11 @@ public final class QemuGuestLauncher implements GuestLauncher {
                 .accelerator(Accelerator.valueOf(spec.accelerator().name()))
                 .kernel(image.kernel().vmlinuz()).initrd(image.initrd()).append(image.kernelCommandLine())
                 .memory(spec.memory()).cpus(spec.cpus()).runDir(request.runDir());
-        image.rootfsImage().ifPresent(r -> cfg.nvdimm(true).nvdimmImage(r).memorySlots(1)
-                .maxMemory(spec.memory().plus(MemorySize.ofBytes(roundUp2MiB(size(r))))));
-        for (GuestShare s : request.shares()) {
-            cfg.share(new SharedDir(s.hostPath(), s.tag(), s.readOnly(), s.mappedOwners()));
+        // the nvdimm takes its hotplug slot and maxmem: the config's defaults reserve them
+        image.rootfsImage().ifPresent(r -> cfg.device(Nvdimm.of("nv0", r)));
+        for (int i = 0; i < request.shares().size(); i++) {
+            GuestShare s = request.shares().get(i);
+            cfg.device(new NinePShare("fsdev" + i, s.hostPath(), s.tag(), s.readOnly(), s.mappedOwners()));
         }
         // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
         // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU
@@ -208,11 +210,6 @@ public final class QemuGuestLauncher implements GuestLauncher {
         } catch (IOException e) {
             throw new KataException(KataErrorReason.UNREADABLE_PATH, "cannot read " + p, e);
         }
-    }
-
-    private static long roundUp2MiB(long bytes) {
-        long m = 2L << 20;
-        return (bytes + m - 1) / m * m;
     }
 
     @Override

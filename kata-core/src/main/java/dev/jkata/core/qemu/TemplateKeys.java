@@ -4,7 +4,9 @@ import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.config.QemuConfig;
-import dev.jkata.qemu.config.SharedDir;
+import dev.jkata.qemu.device.NinePShare;
+import dev.jkata.qemu.device.Nvdimm;
+import dev.jkata.qemu.device.QemuDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,18 +32,18 @@ final class TemplateKeys {
         List<String> lines = new ArrayList<>();
         lines.add("jkata-template v" + FORMAT);
         lines.add(identity(qemu));
-        lines.add(identity(config.kernel()));
-        config.initrd().ifPresent(i -> lines.add(identity(i)));
-        config.nvdimm().ifPresent(n -> lines.add(identity(n.path())));
+        lines.add(identity(config.boot().kernel()));
+        config.boot().initrd().ifPresent(i -> lines.add(identity(i)));
+        config.devices(Nvdimm.class).forEach(n -> lines.add(identity(n.image())));
         String run = runDir.toAbsolutePath().toString();
+        List<NinePShare> shares = config.devices(NinePShare.class);
         List<String> args = new ArrayList<>(config.toArgs(qemu, accelerator));
         args.remove(0);
         StringBuilder cmd = new StringBuilder();
         for (String a : args) {
             String t = a.replace(run, "<run>");
-            for (int i = 0; i < config.sharedDirs().size(); i++) {
-                SharedDir s = config.sharedDirs().get(i);
-                t = t.replace("path=" + dev.jkata.qemu.device.QemuDevice.escape(s.hostDir().toString()), "path=<share" + i + ">");
+            for (int i = 0; i < shares.size(); i++) {
+                t = t.replace("path=" + QemuDevice.escape(shares.get(i).hostDir().toString()), "path=<share" + i + ">");
             }
             cmd.append(t).append('\n');
         }

@@ -52,7 +52,7 @@ class GuestImageBootIT {
         QemuConfig.Builder cfg = QemuConfig.builder()
                 .kernel(img.kernel().vmlinuz()).initrd(img.initrd()).append(img.kernelCommandLine())
                 .memory(MemorySize.ofMiB(512)).cpus(1).runDir(run.resolve(img.form().name().toLowerCase()));
-        img.rootfsImage().ifPresent(r -> cfg.nvdimm(true).nvdimmImage(r).memorySlots(1).maxMemory(MemorySize.ofGiB(2)));
+        img.rootfsImage().ifPresent(r -> cfg.device(dev.jkata.qemu.device.Nvdimm.of("nv0", r)).memorySlots(1).maxMemory(MemorySize.ofGiB(2)));
         long t0 = System.nanoTime();
         try (QemuVm vm = QemuHypervisor.create().launch(cfg.build())) {
             Path log = vm.consoleLog();

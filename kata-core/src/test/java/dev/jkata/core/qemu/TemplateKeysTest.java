@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jkata.api.MemorySize;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.config.QemuConfig;
-import dev.jkata.qemu.config.SharedDir;
+import dev.jkata.qemu.device.NinePShare;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -33,7 +33,7 @@ class TemplateKeysTest {
     private String key(String sandbox, String memory) {
         Path run = dir.resolve("run-" + sandbox);
         QemuConfig c = QemuConfig.builder().name("kata-" + sandbox + "1234").kernel(kernel).memory(MemorySize.parse(memory))
-                .runDir(run).share(new SharedDir(dir.resolve(sandbox).resolve("rootfs"), "kataShared", true)).build();
+                .runDir(run).device(new NinePShare("fsdev0", dir.resolve(sandbox).resolve("rootfs"), "kataShared", true)).build();
         return TemplateKeys.of(c, ResolvedAccelerator.TCG, run, qemu);
     }
 

@@ -26,6 +26,13 @@ public enum MachineType {
     /** Whether the machine can carry NVDIMM devices ({@code nvdimm=on}). */
     public boolean supportsNvdimm() { return nvdimm; }
 
+    /** Whether the machine takes the {@code -machine} option a device needs. */
+    public boolean supports(dev.jkata.qemu.device.MachineFeature feature) {
+        return switch (feature) {
+            case NVDIMM -> nvdimm;
+        };
+    }
+
     /**
      * Parses a machine name as a user writes it ({@code q35}, {@code Q35}, {@code pc}).
      *

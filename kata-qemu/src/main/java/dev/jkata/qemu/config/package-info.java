@@ -1,7 +1,8 @@
 /**
- * The specification of one VM before it boots: {@link dev.jkata.qemu.config.QemuConfig}, an immutable record
- * built by {@code QemuConfig.builder()} and validated as a whole when built. A config that builds renders a
+ * The specification of one VM before it boots: {@link dev.jkata.qemu.config.QemuConfig}, an immutable record of
+ * the machine-wide settings (machine, accelerator, CPUs, memory, boot source, run paths, RAM file) and a list of
+ * {@link dev.jkata.qemu.device.QemuDevice}s, built by {@code QemuConfig.builder()}. A config that builds renders a
  * command line QEMU accepts; a bad one fails with {@link dev.jkata.api.InvalidConfigurationException} naming the
- * builder field at fault. The config turns itself into {@link dev.jkata.qemu.device.QemuDevice}s and argv.
+ * field at fault. The rules between the devices and the machine live in one package-private class.
  */
 package dev.jkata.qemu.config;

@@ -1,5 +1,6 @@
 package dev.jkata.qemu.device;
 
+import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import java.util.List;
@@ -16,10 +17,7 @@ import java.util.Objects;
 public record CpuAccelerator(ResolvedAccelerator accelerator, MemorySize tcgTranslationCache) implements QemuDevice {
     public CpuAccelerator {
         Objects.requireNonNull(accelerator, "accelerator");
-        Objects.requireNonNull(tcgTranslationCache, "tcgTranslationCache");
-        if (tcgTranslationCache.toMiB() < 1 || tcgTranslationCache.toBytes() % (1L << 20) != 0) {
-            throw new IllegalArgumentException("tcgTranslationCache must be a positive whole number of MiB: " + tcgTranslationCache);
-        }
+        requireTranslationCache(tcgTranslationCache);
     }
 
     public static CpuAccelerator kvm() {
@@ -28,6 +26,20 @@ public record CpuAccelerator(ResolvedAccelerator accelerator, MemorySize tcgTran
 
     public static CpuAccelerator tcg(MemorySize translationCache) {
         return new CpuAccelerator(ResolvedAccelerator.TCG, translationCache);
+    }
+
+    /**
+     * The one check of a TCG translation cache size: a positive whole number of MiB. A config checks its size
+     * with this before it knows which accelerator it will get.
+     *
+     * @throws InvalidConfigurationException for field {@code tcgTranslationCache}
+     */
+    public static MemorySize requireTranslationCache(MemorySize size) {
+        if (size == null || size.toMiB() < 1 || size.toBytes() % (1L << 20) != 0) {
+            throw new InvalidConfigurationException("tcgTranslationCache",
+                    "must be a positive whole number of MiB, was " + size);
+        }
+        return size;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jkata.qemu.device;
 
+import dev.jkata.api.InvalidConfigurationException;
 import java.util.regex.Pattern;
 
 /** The shape QEMU accepts for object and device ids. */
@@ -12,7 +13,8 @@ final class DeviceIds {
     /** Checks an id: a letter, then up to 63 letters, digits, '-', '.', '_'. */
     static String require(String id, String what) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException(what + " must be a QEMU id (a letter, then letters, digits, '-', '.', '_'): " + id);
+            throw new InvalidConfigurationException(what,
+                    "must be a QEMU id (a letter, then letters, digits, '-', '.', '_'): " + id);
         }
         return id;
     }

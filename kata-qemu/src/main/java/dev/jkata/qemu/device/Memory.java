@@ -1,30 +1,33 @@
 package dev.jkata.qemu.device;
 
+import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * {@code -m 512M} or, with hotplug room, {@code -m 512M,slots=2,maxmem=2048M}. Sizes are whole MiB.
+ * {@code -m 512M} or, with hotplug room, {@code -m 512M,slots=2,maxmem=2048M}. Sizes are whole MiB. A failure names
+ * the config property at fault: {@code memory}, {@code memorySlots} or {@code maxMemory}.
  *
  * @param size      boot RAM
- * @param slots     hotplug slots (0 = no hotplug)
+ * @param slots     hotplug slots, 0 (no hotplug) to {@value #MAX_SLOTS}
  * @param maxMemory the ceiling of RAM plus hotplugged memory; equal to {@code size} when {@code slots} is 0
  */
 public record Memory(MemorySize size, int slots, MemorySize maxMemory) implements QemuDevice {
+    /** The most hotplug slots QEMU accepts. */
+    public static final int MAX_SLOTS = 255;
+    private static final long MIB = 1L << 20;
+
     public Memory {
-        Objects.requireNonNull(size, "size");
-        Objects.requireNonNull(maxMemory, "maxMemory");
-        requireWholeMiB(size, "size");
+        requireWholeMiB(size, "memory");
         requireWholeMiB(maxMemory, "maxMemory");
-        if (slots < 0) {
-            throw new IllegalArgumentException("slots must not be negative: " + slots);
-        }
-        if (slots == 0 && !maxMemory.equals(size)) {
-            throw new IllegalArgumentException("maxMemory needs hotplug slots");
-        }
-        if (slots > 0 && maxMemory.compareTo(size) <= 0) {
-            throw new IllegalArgumentException("slots need maxMemory above size");
+        require(slots >= 0 && slots <= MAX_SLOTS, "memorySlots", "must be 0 to " + MAX_SLOTS + ", was " + slots);
+        require(maxMemory.compareTo(size) >= 0, "maxMemory", maxMemory + " is below memory " + size);
+        if (slots == 0) {
+            require(maxMemory.equals(size), "memorySlots", "maxMemory " + maxMemory + " above memory " + size
+                    + " needs at least one hotplug slot");
+        } else {
+            require(maxMemory.compareTo(size) > 0, "maxMemory", slots + " hotplug slots need maxMemory above memory "
+                    + size + ", was " + maxMemory);
         }
     }
 
@@ -33,9 +36,20 @@ public record Memory(MemorySize size, int slots, MemorySize maxMemory) implement
         return new Memory(size, 0, size);
     }
 
-    private static void requireWholeMiB(MemorySize m, String what) {
-        if (m.isZero() || m.toBytes() % (1L << 20) != 0) {
-            throw new IllegalArgumentException(what + " must be a positive whole number of MiB: " + m);
+    /** The hotplug room above boot RAM. */
+    public HotplugRoom room() {
+        return new HotplugRoom(slots, MemorySize.ofBytes(maxMemory.toBytes() - size.toBytes()));
+    }
+
+    private static void requireWholeMiB(MemorySize m, String field) {
+        require(m != null, field, "is required");
+        require(!m.isZero(), field, "must be positive, was " + m);
+        require(m.toBytes() % MIB == 0, field, "must be a whole number of MiB, was " + m.toBytes() + " bytes");
+    }
+
+    private static void require(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new InvalidConfigurationException(field, problem);
         }
     }
 

@@ -1,12 +1,19 @@
 package dev.jkata.qemu.device;
 
+import dev.jkata.api.InvalidConfigurationException;
 import java.util.List;
 
-/** {@code -smp <cpus>}: the number of virtual CPUs. */
+/** {@code -smp <cpus>}: the number of virtual CPUs, 1 to {@value #MAX_CPUS}; a failure names {@code cpus}. */
 public record Smp(int cpus) implements QemuDevice {
+    /** The most virtual CPUs a VM gets (the i440FX limit; Q35 takes more, no sandbox needs them). */
+    public static final int MAX_CPUS = 255;
+
     public Smp {
         if (cpus < 1) {
-            throw new IllegalArgumentException("cpus must be positive: " + cpus);
+            throw new InvalidConfigurationException("cpus", "must be positive, was " + cpus);
+        }
+        if (cpus > MAX_CPUS) {
+            throw new InvalidConfigurationException("cpus", "must be at most " + MAX_CPUS + ", was " + cpus);
         }
     }
 

@@ -1,9 +1,13 @@
 /**
  * QEMU's command line, one typed record per device or option group. Each record renders its own arguments
- * ({@link dev.jkata.qemu.device.QemuDevice#args()}) and escapes the values it embeds in QEMU's
- * {@code key=value,...} syntax, so no caller ever concatenates option strings by hand.
+ * ({@link dev.jkata.qemu.device.QemuDevice#args()}), escapes the values it embeds in QEMU's {@code key=value,...}
+ * syntax, and checks its own values when constructed, failing with an
+ * {@link dev.jkata.api.InvalidConfigurationException} naming the field; no layer above re-checks them.
  *
- * <p>The records check only their own shape (non-null, well-formed ids); cross-field rules such as
- * "nvdimm needs hotplug memory" belong to {@link dev.jkata.qemu.config.QemuConfig}.
+ * <p>A device that needs something of the whole VM declares it: memory hotplug room
+ * ({@link dev.jkata.qemu.device.QemuDevice#hotplugRoom()}) or a {@code -machine} option
+ * ({@link dev.jkata.qemu.device.QemuDevice#machineFeatures()}). {@link dev.jkata.qemu.config.QemuConfig} checks
+ * those needs, and the rules between devices, in one place. To add a device, write a record here and pass it to
+ * {@code QemuConfig.Builder.device(...)}; nothing else changes.
  */
 package dev.jkata.qemu.device;

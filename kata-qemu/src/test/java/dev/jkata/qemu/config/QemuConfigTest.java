@@ -8,7 +8,12 @@ import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.MemorySize;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
+import dev.jkata.qemu.device.HotplugRoom;
+import dev.jkata.qemu.device.NinePShare;
+import dev.jkata.qemu.device.Nvdimm;
 import dev.jkata.qemu.device.QemuDevice;
+import dev.jkata.qemu.device.VirtioBalloon;
+import dev.jkata.qemu.device.VirtioRng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,14 +76,14 @@ class QemuConfigTest {
                 .cpus(2)
                 .memory(MemorySize.ofMiB(256))
                 .append("quiet panic=1")
-                .nvdimmImage(image)
-                .share(share)
-                .share(SharedDir.readWrite(data, "data"))
+                .device(Nvdimm.of("nv0", image))
+                .device(new NinePShare("fsdev0", share, NinePShare.DEFAULT_TAG, true))
+                .device(new NinePShare("fsdev1", data, "data", false))
                 .sandbox(true)
                 .device(extra)
                 .build();
-        assertThat(c.memorySlots()).isEqualTo(1);
-        assertThat(c.maxMemory()).isEqualTo(MemorySize.ofMiB(260));
+        assertThat(c.memory().slots()).isEqualTo(1);
+        assertThat(c.memory().maxMemory()).isEqualTo(MemorySize.ofMiB(260));
         assertThat(c.toArgs(Path.of("qemu"), ResolvedAccelerator.KVM)).containsExactly(
                 "qemu",
                 "-name", "sb-7",
@@ -116,8 +121,8 @@ class QemuConfigTest {
 
     @Test
     void consoleIsOnlyAddedWhenTheCallerChoseNone() {
-        assertThat(minimal().append("  rdinit=/init  ").build().kernelCommandLine()).isEqualTo("console=ttyS0 rdinit=/init");
-        assertThat(minimal().append("console=hvc0 quiet").build().kernelCommandLine()).isEqualTo("console=hvc0 quiet");
+        assertThat(minimal().append("  rdinit=/init  ").build().boot().commandLine()).isEqualTo("console=ttyS0 rdinit=/init");
+        assertThat(minimal().append("console=hvc0 quiet").build().boot().commandLine()).isEqualTo("console=hvc0 quiet");
     }
 
     @Test
@@ -169,21 +174,10 @@ class QemuConfigTest {
     }
 
     @Test
-    void nvdimmWithoutImage() {
-        assertInvalid(() -> minimal().nvdimm(true).build(), "nvdimmImage");
-    }
-
-    @Test
     void nvdimmImageMissingOrEmpty() throws IOException {
-        assertInvalid(() -> minimal().nvdimmImage(tmp.resolve("absent.img")).build(), "nvdimmImage");
+        assertInvalid(() -> minimal().device(Nvdimm.of("nv0", tmp.resolve("absent.img"))).build(), "nvdimmImage");
         Path empty = Files.createFile(tmp.resolve("empty.img"));
-        assertInvalid(() -> minimal().nvdimmImage(empty).build(), "nvdimmImage");
-    }
-
-    @Test
-    void nvdimmImageWithNvdimmOff() throws IOException {
-        Path image = Files.writeString(tmp.resolve("r.img"), "x");
-        assertInvalid(() -> minimal().nvdimmImage(image).nvdimm(false).build(), "nvdimm");
+        assertInvalid(() -> minimal().device(Nvdimm.of("nv0", empty)).build(), "nvdimmImage");
     }
 
     @Test
@@ -194,10 +188,10 @@ class QemuConfigTest {
         }
         // 2 MiB + 1 byte takes 4 MiB of hotplug room
         assertInvalid(() -> minimal().memory(MemorySize.ofMiB(512)).memorySlots(1).maxMemory(MemorySize.ofMiB(514))
-                .nvdimmImage(image).build(), "maxMemory");
+                .device(Nvdimm.of("nv0", image)).build(), "maxMemory");
         assertThat(minimal().memory(MemorySize.ofMiB(512)).memorySlots(1).maxMemory(MemorySize.ofMiB(516))
-                .nvdimmImage(image).build().nvdimm()).isPresent();
-        assertInvalid(() -> minimal().memorySlots(0).nvdimmImage(image).build(), "memorySlots");
+                .device(Nvdimm.of("nv0", image)).build().devices(Nvdimm.class)).hasSize(1);
+        assertInvalid(() -> minimal().memorySlots(0).device(Nvdimm.of("nv0", image)).build(), "memorySlots");
     }
 
     @Test
@@ -211,14 +205,14 @@ class QemuConfigTest {
     void duplicateMountTags() throws IOException {
         Path a = Files.createDirectory(tmp.resolve("a"));
         Path b = Files.createDirectory(tmp.resolve("b"));
-        assertInvalid(() -> minimal().share(a).share(b).build(), "sharedDirs");
+        assertInvalid(() -> minimal().device(share("fsdev0", a)).device(share("fsdev1", b)).build(), "sharedDirs");
     }
 
     @Test
     void badShares() {
-        assertInvalid(() -> minimal().share(tmp.resolve("absent")).build(), "sharedDirs");
-        assertInvalid(() -> minimal().share(new SharedDir(tmp, "bad tag", true)).build(), "sharedDirs");
-        assertInvalid(() -> minimal().share(new SharedDir(tmp, "a-tag-that-is-far-too-long-for-9p", true)).build(), "sharedDirs");
+        assertInvalid(() -> minimal().device(share("fsdev0", tmp.resolve("absent"))).build(), "sharedDirs");
+        assertInvalid(() -> minimal().device(new NinePShare("fsdev0", tmp, "bad tag", true)).build(), "sharedDirs");
+        assertInvalid(() -> minimal().device(new NinePShare("fsdev0", tmp, "a-tag-that-is-far-too-long-for-9p", true)).build(), "sharedDirs");
     }
 
     @Test
@@ -254,6 +248,55 @@ class QemuConfigTest {
         QemuConfig c = minimal().accelerator(Accelerator.TCG).build();
         assertThatThrownBy(() -> c.toArgs(Path.of("q"), ResolvedAccelerator.KVM)).isInstanceOf(IllegalArgumentException.class);
         assertThat(minimal().build().toArgs(Path.of("q"), ResolvedAccelerator.KVM)).contains("kvm");
+    }
+
+    private static NinePShare share(String id, Path dir) {
+        return new NinePShare(id, dir, NinePShare.DEFAULT_TAG, true);
+    }
+
+    /** Issue 11: the added devices render in the order added, after the agent's port. */
+    @Test
+    void addedDevicesRenderInOrder() {
+        List<String> args = minimal().device(VirtioRng.fromHost()).device(VirtioBalloon.reportingFreePages())
+                .device(() -> List.of("-device", "pvpanic")).build().toArgs(Path.of("q"), ResolvedAccelerator.TCG);
+        assertThat(args.subList(args.indexOf("virtserialport,chardev=agent0,id=port-agent0,name=agent.channel.0") + 1,
+                args.size())).containsExactly(
+                "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0",
+                "-device", "virtio-balloon-pci,id=balloon0,free-page-reporting=on",
+                "-device", "pvpanic");
+    }
+
+    /** Issue 11: a device QemuConfig has never heard of brings its own needs, and the config reserves them. */
+    @Test
+    void aNewMemoryDeviceNeedsNoChangeToTheConfig() {
+        QemuDevice dimm = new QemuDevice() {
+            @Override
+            public List<String> args() {
+                return List.of("-device", "pc-dimm,id=dimm0,memdev=m0");
+            }
+
+            @Override
+            public HotplugRoom hotplugRoom() {
+                return new HotplugRoom(1, MemorySize.ofMiB(128));
+            }
+        };
+        QemuConfig c = minimal().memory(MemorySize.ofMiB(512)).device(dimm).build();
+        assertThat(c.toArgs(Path.of("q"), ResolvedAccelerator.TCG)).containsSequence("-m", "512M,slots=1,maxmem=640M")
+                // memory devices render before the agent's virtio-serial controller
+                .containsSequence("-device", "pc-dimm,id=dimm0,memdev=m0", "-device", "virtio-serial-pci,id=serial0");
+        assertThat(c.devices()).containsExactly(dimm);
+    }
+
+    /** Issue 11: an NVDIMM without its hotplug slot, or without maxmem room, is one typed error. */
+    @Test
+    void anNvdimmWithoutASlotOrRoomIsOneTypedError() throws IOException {
+        Path image = Files.writeString(tmp.resolve("r.img"), "x"); // takes 2 MiB
+        assertInvalid(() -> minimal().memory(MemorySize.ofMiB(512)).memorySlots(1).maxMemory(MemorySize.ofMiB(513))
+                .device(Nvdimm.of("nv0", image)).build(), "maxMemory");
+        Nvdimm two = Nvdimm.of("nv1", image);
+        assertInvalid(() -> minimal().memorySlots(1).maxMemory(MemorySize.ofMiB(600))
+                .device(Nvdimm.of("nv0", image)).device(two).build(), "memorySlots");
+        assertThat(minimal().device(Nvdimm.of("nv0", image)).device(two).build().memory().slots()).isEqualTo(2);
     }
 
     private static void assertInvalid(ThrowingCallable build, String field) {

@@ -5,16 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.MemorySize;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
+import dev.jkata.api.InvalidConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class QemuDeviceTest {
+    @TempDir
+    Path tmp;
 
     @Test
     void machineWithAndWithoutNvdimm() {
-        assertThat(new Machine("q35", false).args()).containsExactly("-machine", "q35");
-        assertThat(new Machine("pc", true).args()).containsExactly("-machine", "pc,nvdimm=on");
+        assertThat(new Machine("q35").args()).containsExactly("-machine", "q35");
+        assertThat(new Machine("pc", java.util.Set.of(MachineFeature.NVDIMM), Optional.of("ram0")).args())
+                .containsExactly("-machine", "pc,nvdimm=on,memory-backend=ram0");
     }
 
     @Test
@@ -32,7 +39,7 @@ class QemuDeviceTest {
 
     @Test
     void translationCacheMustBeWholeMiB() {
-        assertThatThrownBy(() -> CpuAccelerator.tcg(MemorySize.ofKiB(1536))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CpuAccelerator.tcg(MemorySize.ofKiB(1536))).isInstanceOf(InvalidConfigurationException.class);
     }
 
     @Test
@@ -45,7 +52,7 @@ class QemuDeviceTest {
     @Test
     void smp() {
         assertThat(new Smp(4).args()).containsExactly("-smp", "4");
-        assertThatThrownBy(() -> new Smp(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Smp(0)).isInstanceOf(InvalidConfigurationException.class);
     }
 
     @Test
@@ -54,24 +61,33 @@ class QemuDeviceTest {
         assertThat(new Memory(MemorySize.ofMiB(512), 2, MemorySize.ofGiB(2)).args())
                 .containsExactly("-m", "512M,slots=2,maxmem=2048M");
         assertThatThrownBy(() -> new Memory(MemorySize.ofMiB(512), 0, MemorySize.ofGiB(1)))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(InvalidConfigurationException.class);
         assertThatThrownBy(() -> new Memory(MemorySize.ofMiB(512), 1, MemorySize.ofMiB(512)))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(InvalidConfigurationException.class);
     }
 
     @Test
-    void directKernelBoot() {
-        assertThat(new DirectKernelBoot(Path.of("/k/vmlinuz"), Optional.of(Path.of("/k/initrd")), "console=ttyS0 quiet").args())
-                .containsExactly("-kernel", "/k/vmlinuz", "-initrd", "/k/initrd", "-append", "console=ttyS0 quiet");
-        assertThat(new DirectKernelBoot(Path.of("/k/vmlinuz"), Optional.empty(), "console=ttyS0").args())
-                .containsExactly("-kernel", "/k/vmlinuz", "-append", "console=ttyS0");
+    void directKernelBoot() throws IOException {
+        Path k = Files.writeString(tmp.resolve("vmlinuz"), "k");
+        Path i = Files.writeString(tmp.resolve("initrd"), "i");
+        assertThat(new DirectKernelBoot(k, Optional.of(i), "console=ttyS0 quiet").args())
+                .containsExactly("-kernel", k.toString(), "-initrd", i.toString(), "-append", "console=ttyS0 quiet");
+        assertThat(new DirectKernelBoot(k, Optional.empty(), "console=ttyS0").args())
+                .containsExactly("-kernel", k.toString(), "-append", "console=ttyS0");
+        assertThatThrownBy(() -> new DirectKernelBoot(tmp.resolve("none"), Optional.empty(), ""))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("kernel"));
     }
 
     @Test
-    void nvdimmIsSharedReadOnlyAndUnarmed() {
-        assertThat(new Nvdimm("nv0", Path.of("/img/rootfs.img"), MemorySize.ofMiB(128)).args()).containsExactly(
-                "-object", "memory-backend-file,id=mem-nv0,mem-path=/img/rootfs.img,size=134217728,share=on,readonly=on",
+    void nvdimmIsSharedReadOnlyAndUnarmed() throws IOException {
+        Path img = Files.writeString(tmp.resolve("rootfs.img"), "x");
+        Nvdimm n = new Nvdimm("nv0", img, MemorySize.ofMiB(128));
+        assertThat(n.args()).containsExactly(
+                "-object", "memory-backend-file,id=mem-nv0,mem-path=" + img + ",size=134217728,share=on,readonly=on",
                 "-device", "nvdimm,id=nv0,memdev=mem-nv0,unarmed=on");
+        assertThat(n.hotplugRoom()).isEqualTo(new HotplugRoom(1, MemorySize.ofMiB(128)));
+        assertThat(n.machineFeatures()).containsExactly(MachineFeature.NVDIMM);
+        assertThat(Nvdimm.of("nv0", img).hotplugRoom().memory()).isEqualTo(MemorySize.ofMiB(2));
     }
 
     @Test
@@ -84,11 +100,11 @@ class QemuDeviceTest {
 
     @Test
     void ninePShareReadOnlyAndReadWrite() {
-        assertThat(new NinePShare("fsdev0", Path.of("/srv/rootfs"), "kataShared", true).args()).containsExactly(
-                "-fsdev", "local,id=fsdev0,path=/srv/rootfs,security_model=none,readonly=on,multidevs=remap",
+        assertThat(new NinePShare("fsdev0", tmp, "kataShared", true).args()).containsExactly(
+                "-fsdev", "local,id=fsdev0,path=" + tmp + ",security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=fsdev0,mount_tag=kataShared");
-        assertThat(new NinePShare("fsdev1", Path.of("/srv/data"), "data", false).args()).containsExactly(
-                "-fsdev", "local,id=fsdev1,path=/srv/data,security_model=none,multidevs=remap",
+        assertThat(new NinePShare("fsdev1", tmp, "data", false).args()).containsExactly(
+                "-fsdev", "local,id=fsdev1,path=" + tmp + ",security_model=none,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=fsdev1,mount_tag=data");
     }
 
@@ -110,18 +126,19 @@ class QemuDeviceTest {
     }
 
     @Test
-    void commasInPathsAreDoubled() {
+    void commasInPathsAreDoubled() throws IOException {
+        Path comma = Files.createDirectory(tmp.resolve("x,y"));
         assertThat(QemuDevice.escape("/a,b/c")).isEqualTo("/a,,b/c");
         assertThat(new QmpSocket(Path.of("/run/a,b/qmp.sock")).args())
                 .containsExactly("-qmp", "unix:/run/a,,b/qmp.sock,server=on,wait=off");
-        assertThat(new NinePShare("fsdev0", Path.of("/x,y"), "kataShared", false).args().get(1))
-                .isEqualTo("local,id=fsdev0,path=/x,,y,security_model=none,multidevs=remap");
+        assertThat(new NinePShare("fsdev0", comma, "kataShared", false).args().get(1))
+                .isEqualTo("local,id=fsdev0,path=" + tmp + "/x,,y,security_model=none,multidevs=remap");
     }
 
     @Test
     void idsAreChecked() {
-        assertThatThrownBy(() -> new VirtioSerialBus("bad id")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new VirtioSerialBus("bad id")).isInstanceOf(InvalidConfigurationException.class);
         assertThatThrownBy(() -> new VirtioSerialPort("a0", Path.of("/s"), "bad,name")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new VmName("a b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new VmName("a b")).isInstanceOf(InvalidConfigurationException.class);
     }
 }

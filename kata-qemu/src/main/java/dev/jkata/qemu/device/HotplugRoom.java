@@ -1,0 +1,34 @@
+package dev.jkata.qemu.device;
+
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.MemorySize;
+import java.util.Objects;
+
+/**
+ * Memory hotplug room a device takes: slots of {@code -m ...,slots=} and bytes of {@code maxmem} above boot RAM.
+ * An {@link Nvdimm} takes one slot and its image size rounded up to {@link Nvdimm#ALIGNMENT}.
+ *
+ * @param slots  hotplug slots, not negative
+ * @param memory bytes of {@code maxmem} above boot RAM
+ */
+public record HotplugRoom(int slots, MemorySize memory) {
+    /** What a device that is not a memory device takes. */
+    public static final HotplugRoom NONE = new HotplugRoom(0, MemorySize.ofBytes(0));
+
+    public HotplugRoom {
+        Objects.requireNonNull(memory, "memory");
+        if (slots < 0) {
+            throw new InvalidConfigurationException("memorySlots", "a device cannot take " + slots + " hotplug slots");
+        }
+    }
+
+    /** Whether this takes any room: a memory device's does. */
+    public boolean isNone() {
+        return slots == 0 && memory.isZero();
+    }
+
+    /** This room and {@code other} together. */
+    public HotplugRoom plus(HotplugRoom other) {
+        return new HotplugRoom(slots + other.slots, memory.plus(other.memory));
+    }
+}
