@@ -1,6 +1,5 @@
 package dev.jkata.qemu;
 
-import dev.jkata.qemu.check.SeccompProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

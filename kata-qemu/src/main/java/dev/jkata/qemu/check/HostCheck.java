@@ -4,6 +4,8 @@ import dev.jkata.api.MemorySize;
 import dev.jkata.qemu.HostExecutables;
 import dev.jkata.qemu.QemuBinary;
 import dev.jkata.qemu.QemuHypervisor;
+import dev.jkata.qemu.HostCommand;
+import dev.jkata.qemu.SeccompProbe;
 import dev.jkata.qemu.accel.AcceleratorProbe;
 import dev.jkata.qemu.accel.AcceleratorVerdict;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import java.util.Set;
  * One device or option group of a QEMU command line. Implementations are immutable, check their own values when
  * constructed (an {@link dev.jkata.api.InvalidConfigurationException} naming the field), and render the same
  * arguments every time. A device that needs something of the whole VM says so ({@link #hotplugRoom()},
- * {@link #machineFeatures()}); {@link dev.jkata.qemu.config.QemuConfig} checks those needs against the machine.
+ * {@link #machineFeatures()}); {@code QemuConfig} checks those needs against the machine.
  */
 public interface QemuDevice {
     /** The arguments this device adds to QEMU's command line, in order, e.g. {@code ["-smp", "2"]}. */

@@ -6,7 +6,7 @@
  *
  * <p>A device that needs something of the whole VM declares it: memory hotplug room
  * ({@link dev.jkata.qemu.device.QemuDevice#hotplugRoom()}) or a {@code -machine} option
- * ({@link dev.jkata.qemu.device.QemuDevice#machineFeatures()}). {@link dev.jkata.qemu.config.QemuConfig} checks
+ * ({@link dev.jkata.qemu.device.QemuDevice#machineFeatures()}). {@code QemuConfig} checks
  * those needs, and the rules between devices, in one place. To add a device, write a record here and pass it to
  * {@code QemuConfig.Builder.device(...)}; nothing else changes.
  */

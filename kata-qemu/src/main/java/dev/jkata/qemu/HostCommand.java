@@ -1,4 +1,4 @@
-package dev.jkata.qemu.check;
+package dev.jkata.qemu;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -12,18 +12,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a short host command with a deadline and keeps at most {@value #MAX_OUTPUT} bytes of its combined output.
  */
-final class HostCommand {
+public final class HostCommand {
     static final int MAX_OUTPUT = 1 << 20;
 
     /** How a command ended; {@code exitCode} is -1 when it could not start or timed out. */
-    record Result(int exitCode, String output) {
-        boolean succeeded() { return exitCode == 0; }
+    public record Result(int exitCode, String output) {
+        public boolean succeeded() { return exitCode == 0; }
     }
 
     private HostCommand() {
     }
 
-    static Result run(List<String> argv, Duration timeout) {
+    public static Result run(List<String> argv, Duration timeout) {
         Process p;
         try {
             p = new ProcessBuilder(argv).redirectErrorStream(true)

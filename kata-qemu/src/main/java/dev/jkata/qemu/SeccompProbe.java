@@ -1,4 +1,4 @@
-package dev.jkata.qemu.check;
+package dev.jkata.qemu;
 
 import dev.jkata.qemu.device.Seccomp;
 import java.nio.file.Path;
