@@ -234,8 +234,37 @@ public final class AgentClient implements AutoCloseable {
 
     /** CreateSandbox with resolver lines ({@code nameserver 10.0.2.3}) for the guest's resolv.conf. */
     public void createSandbox(String sandboxId, String hostname, java.util.List<String> dns) {
-        call("CreateSandbox", s -> s.createSandbox(CreateSandboxRequest.newBuilder().setSandboxId(sandboxId)
-                .setHostname(hostname).addAllDns(dns).build()));
+        createSandbox(sandboxId, hostname, dns, java.util.List.of());
+    }
+
+    /**
+     * CreateSandbox as Kata's runtime sends it: the sandbox-wide {@code storages} (its shared directories) are
+     * mounted here, once for every container, which then only reference them (a 9p tag mounted a second time is
+     * EBUSY in the guest).
+     */
+    public void createSandbox(String sandboxId, String hostname, java.util.List<String> dns,
+                              java.util.List<StorageMount> storages) {
+        CreateSandboxRequest.Builder r = CreateSandboxRequest.newBuilder().setSandboxId(sandboxId)
+                .setHostname(hostname).addAllDns(dns);
+        storages.forEach(st -> r.addStorages(OciSpecs.storage(st)));
+        call("CreateSandbox", s -> s.createSandbox(r.build()));
+    }
+
+    /** The most storage handlers taken from GetGuestDetails, and the longest name kept: the guest is hostile. */
+    private static final int MAX_HANDLERS = 64;
+    private static final int MAX_HANDLER_NAME = 64;
+
+    /**
+     * Kata's GetGuestDetails: the agent's version and the storage drivers it handles, its capabilities as a Kata
+     * agent says them. What the guest sends is bounded ({@value #MAX_HANDLERS} names of at most
+     * {@value #MAX_HANDLER_NAME} characters) and made printable.
+     */
+    public GuestDetails guestDetails() {
+        dev.jkata.agent.proto.GuestDetailsResponse r = call("GetGuestDetails", s -> s.getGuestDetails(
+                dev.jkata.agent.proto.GuestDetailsRequest.newBuilder().build()));
+        java.util.List<String> handlers = r.getAgentDetails().getStorageHandlersList().stream().limit(MAX_HANDLERS)
+                .filter(h -> h.length() <= MAX_HANDLER_NAME).map(AgentErrors::describe).toList();
+        return new GuestDetails(AgentErrors.describe(r.getAgentDetails().getVersion()), handlers);
     }
 
     /** Kata's UpdateInterface: the guest finds the interface by MAC address (else name) and sets it as given. */
@@ -282,6 +311,33 @@ public final class AgentClient implements AutoCloseable {
 
     public void startContainer(String containerId) {
         call("StartContainer", s -> s.startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build()));
+    }
+
+    /** SIGKILL, as Kata's runtime sends it to stop a container. */
+    private static final int SIGKILL = 9;
+
+    /**
+     * Stops a container as Kata's runtime does before RemoveContainer and DestroySandbox (the Kata 1.x agent refuses
+     * to remove a container whose init still runs): SIGKILL to every process of it (SignalProcess with the empty exec
+     * id), then WaitProcess for its init, {@code initExecId}; both within {@code bound} in all. Its exit status.
+     *
+     * @throws KataTimeoutException when the init has not exited within {@code bound}: the guest holds the
+     *                              container still, and the sandbox should be closed
+     */
+    public int killAndWait(String containerId, String initExecId, Duration bound) {
+        long t0 = System.nanoTime();
+        signalProcess(containerId, "", SIGKILL);
+        Duration left = bound.minusNanos(System.nanoTime() - t0);
+        if (left.isNegative() || left.isZero()) {
+            throw new KataTimeoutException("container " + containerId + " was killed but not waited for", bound);
+        }
+        long t1 = System.nanoTime();
+        try {
+            return agent.withDeadlineAfter(left.toMillis() + 1, TimeUnit.MILLISECONDS).waitProcess(WaitProcessRequest
+                    .newBuilder().setContainerId(containerId).setExecId(initExecId).build()).getStatus();
+        } catch (StatusRuntimeException e) {
+            throw map("WaitProcess", e, left, ownDeadlinePassed(t1, left));
+        }
     }
 
     public void removeContainer(String containerId) {

@@ -47,7 +47,7 @@ public final class OciSpecs {
         Spec.Builder b = Spec.newBuilder()
                 .setVersion(OCI_VERSION)
                 .setProcess(process(c.init()))
-                .setRoot(Root.newBuilder().setPath(c.rootfsGuestPath()).setReadonly(false))
+                .setRoot(Root.newBuilder().setPath(c.rootfsGuestPath()).setReadonly(c.rootReadonly()))
                 .setHostname(c.hostname());
         b.addMounts(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
         b.addMounts(mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
@@ -56,6 +56,9 @@ public final class OciSpecs {
         b.addMounts(mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")));
         b.addMounts(mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")));
         b.addMounts(mount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777")));
+        for (String dir : c.scratchDirs()) {
+            b.addMounts(mount(dir, "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=755")));
+        }
         for (BindMount m : c.mounts()) {
             b.addMounts(mount(m.containerDestination(), m.guestSource(), "bind",
                     m.readOnly() ? List.of("rbind", "ro") : List.of("rbind", "rw")));

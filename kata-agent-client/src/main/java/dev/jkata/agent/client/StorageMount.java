@@ -11,11 +11,15 @@ public record StorageMount(String driver, String source, String fstype, List<Str
         options = List.copyOf(options);
     }
 
-    /** A virtio-9p share as Kata's runtime sends it. */
+    /**
+     * A virtio-9p share as Kata's runtime sends it: its mount point ends in {@code /}, as Kata's
+     * {@code /run/kata-containers/shared/containers/} does (the Kata 1.x agent creates only the parent of a 9p
+     * target, and the parent of {@code DIR/} is {@code DIR}); one given without the slash gets it.
+     */
     public static StorageMount ninePee(String mountTag, String mountPoint, boolean readOnly) {
         List<String> opts = readOnly
                 ? List.of("trans=virtio", "version=9p2000.L", "cache=mmap", "ro")
                 : List.of("trans=virtio", "version=9p2000.L", "cache=mmap");
-        return new StorageMount("9p", mountTag, "9p", opts, mountPoint);
+        return new StorageMount("9p", mountTag, "9p", opts, mountPoint.endsWith("/") ? mountPoint : mountPoint + "/");
     }
 }

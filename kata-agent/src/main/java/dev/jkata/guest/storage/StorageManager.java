@@ -21,11 +21,17 @@ import java.util.logging.Logger;
  *       {@code trans=virtio,version=9p2000.L}.</li>
  *   <li>{@code ephemeral}: a tmpfs on the mount point.</li>
  *   <li>{@code local}: a directory created at the mount point, nothing mounted.</li>
+ *   <li>{@code overlayfs} (the driver later Kata agents name): {@code mount -t overlay -o <options> overlay
+ *       <mount_point>}; the options must name a {@code lowerdir}, and the {@code upperdir} and {@code workdir} they
+ *       name are created. Reporting it in GetGuestDetails also says that this agent stacks a writable overlay over
+ *       every container's root by itself.</li>
  * </ul>
+ * A mount point may end in {@code /} (Kata's runtime sends {@code /run/kata-containers/shared/containers/}); it is
+ * the same mount point as without.
  */
 public final class StorageManager {
     /** The drivers {@link #acquire} accepts, as GetGuestDetails reports them. */
-    public static final List<String> DRIVERS = List.of("9p", "ephemeral", "local");
+    public static final List<String> DRIVERS = List.of("9p", "ephemeral", "local", "overlayfs");
 
     private static final Logger LOG = Logger.getLogger(StorageManager.class.getName());
     private static final List<String> DEFAULT_9P_OPTIONS = List.of("trans=virtio", "version=9p2000.L");
@@ -124,8 +130,22 @@ public final class StorageManager {
                     s.options().isEmpty() ? DEFAULT_9P_OPTIONS : s.options());
             case "ephemeral" -> mounter.mount("tmpfs", mountPoint, "tmpfs", s.options());
             case "local" -> { /* the directory is the storage */ }
+            case "overlayfs" -> mountOverlay(s, mountPoint);
             default -> throw AgentException.invalid("storage driver '" + s.driver() + "' is not supported; supported: " + DRIVERS);
         }
+    }
+
+    private void mountOverlay(StorageSpec s, Path mountPoint) {
+        if (s.options().stream().noneMatch(o -> o.startsWith("lowerdir="))) {
+            throw AgentException.invalid("overlayfs storage at " + mountPoint + " needs a lowerdir= option; options were "
+                    + s.options());
+        }
+        for (String o : s.options()) {
+            if (o.startsWith("upperdir=") || o.startsWith("workdir=")) {
+                createDirectories(mountPoint(o.substring(o.indexOf('=') + 1)));
+            }
+        }
+        mounter.mount("overlay", mountPoint, "overlay", s.options());
     }
 
     private static Path mountPoint(String path) {

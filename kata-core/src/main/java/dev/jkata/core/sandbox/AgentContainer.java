@@ -20,14 +20,16 @@ final class AgentContainer implements Container {
     private final AgentSandbox sandbox;
     private final AgentClient agent;
     private final String id;
+    private final String initExecId;
     private final ContainerSpec spec;
     private final Map<String, String> sandboxEnv;
     private final ContainerDefaults defaults;
     private final Set<ShimProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    AgentContainer(AgentSandbox sandbox, AgentClient agent, String id, ContainerSpec spec, Map<String, String> sandboxEnv,
-                   ContainerDefaults defaults) {
+    AgentContainer(AgentSandbox sandbox, AgentClient agent, String id, String initExecId, ContainerSpec spec,
+                   Map<String, String> sandboxEnv, ContainerDefaults defaults) {
+        this.initExecId = initExecId;
         this.defaults = defaults;
         this.sandbox = sandbox;
         this.agent = agent;
@@ -89,6 +91,17 @@ final class AgentContainer implements Container {
             p.close();
         }
         sandbox.removeContainer(this);
+    }
+
+    /**
+     * Removes this container from the guest as Kata's runtime does: SIGKILL to its processes, WaitProcess of its init
+     * (within {@code stopBound}), then RemoveContainer.
+     *
+     * @throws dev.jkata.api.KataTimeoutException when its init outlives {@code stopBound}; it is not removed then
+     */
+    void removeFromGuest(java.time.Duration stopBound) {
+        agent.killAndWait(id, initExecId, stopBound);
+        agent.removeContainer(id);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.jkata.agent.client.AgentClientConfig;
 import dev.jkata.agent.client.BindMount;
 import dev.jkata.agent.client.ContainerConfig;
 import dev.jkata.agent.client.ProcessConfig;
-import dev.jkata.agent.client.StorageMount;
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerImage;
 import dev.jkata.api.ContainerSpec;
@@ -57,6 +56,10 @@ final class AgentSandbox implements Sandbox {
     private static final Duration HEALTH_ON_CLOSE = Duration.ofSeconds(2);
     /** What closing every process may take together, before the ones left are abandoned to the VM's stop. */
     private static final Duration PROCESSES_ON_CLOSE = Duration.ofSeconds(10);
+    /** How long a container's processes may take to end after SIGKILL, before RemoveContainer. */
+    static final Duration CONTAINER_STOP = Duration.ofSeconds(10);
+    /** Where the root file system's share is mounted, below the guest's shared root. */
+    static final String CONTAINERS = "containers";
     /** The bound on the exec that warms a sandbox started for the pool. */
     private static final Duration WARM_EXEC = Duration.ofSeconds(30);
 
@@ -78,6 +81,7 @@ final class AgentSandbox implements Sandbox {
     private ImageStore.Lease imageLease;
     private boolean mappedOwners;
     private SandboxNetwork network;
+    private WritableLayer writable;
     /** When this sandbox was taken from the pool, or null when its caller started it. */
     private volatile java.time.Instant takenFromPool;
 
@@ -142,7 +146,16 @@ final class AgentSandbox implements Sandbox {
             agent.setGuestDateTime(java.time.Instant.now());
             agent.reseedRandomDev(seed());
         }
-        agent.createSandbox(id, spec.container().hostname(), network.dns());
+        // Kata's way: the shared directories are the sandbox's, mounted once; a container's are paths below them
+        agent.createSandbox(id, spec.container().hostname(), network.dns(),
+                shares.storages(this::sharedPath, sharedPath(CONTAINERS)));
+        dev.jkata.agent.client.GuestDetails details = agent.guestDetails();
+        writable = WritableLayer.of(details);
+        if (!writable.byAgent()) {
+            LOG.warn("Sandbox {}: the agent ({}) reports no '{}' storage driver, so it stacks no writable layer over a"
+                    + " container's root: containers get {}", id, details.agentVersion(),
+                    dev.jkata.agent.client.GuestDetails.OVERLAYFS, writable.describe());
+        }
         network.start(guest, agent);
         userMounts.addAll(network.mounts());
         defaultContainer = newContainer(spec.container());
@@ -180,21 +193,21 @@ final class AgentSandbox implements Sandbox {
                     + "); start another sandbox for " + cs.image().get());
         }
         String cid = Ids.next(6);
-        // A virtio-9p tag mounts once per guest (a second mount is EBUSY): the share lives at one mount point that
-        // the agent reference-counts, and each container stacks its own writable overlay on it.
-        String mountPoint = sharedPath("containers");
+        // A virtio-9p tag mounts once per guest (a second mount is EBUSY): CreateSandbox mounted every share, and a
+        // container's root and binds are paths below them; the agent stacks its writable layer (see WritableLayer).
         String root = ownRoot.map(r -> sharedPath(SandboxShares.ROOTS_TAG) + "/" + spec.containerRoots().orElseThrow()
-                .relativize(r)).orElse(mountPoint);
-        List<StorageMount> storages = shares.storages(this::sharedPath, mountPoint);
+                .relativize(r)).orElse(sharedPath(CONTAINERS));
         ContainerDefaults defaults = ownRoot.map(r -> new ContainerDefaults(r, java.util.Optional.<ContainerImage>empty(), false))
                 .orElseGet(this::defaults);
         int[] ug = defaults.user(cs.user());
         // The container's first process only holds it open; commands run as exec'd processes.
         ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"),
                 Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "/", ug[0], ug[1], false);
-        agent.createContainer(new ContainerConfig(cid, Ids.next(6), storages, root, init, cs.hostname(), userMounts));
+        String initExecId = Ids.next(6);
+        agent.createContainer(new ContainerConfig(cid, initExecId, List.of(), root, init, cs.hostname(), userMounts,
+                writable.rootReadonly(), writable.scratchDirs(defaults.rootfs())));
         agent.startContainer(cid);
-        AgentContainer c = new AgentContainer(this, agent, cid, cs, spec.env(), defaults);
+        AgentContainer c = new AgentContainer(this, agent, cid, initExecId, cs, spec.env(), defaults);
         containers.put(cid, c);
         return c;
     }
@@ -249,10 +262,11 @@ final class AgentSandbox implements Sandbox {
         return lifecycle.whileRunning("createContainer", () -> newContainer(cs));
     }
 
+    /** Removes {@code c}: in the guest, Kata's way (SIGKILL, WaitProcess of its init, RemoveContainer). */
     void removeContainer(AgentContainer c) {
         containers.remove(c.id());
         if (state() == SandboxState.RUNNING) {
-            agent.removeContainer(c.id());
+            c.removeFromGuest(CONTAINER_STOP);
         }
     }
 
@@ -395,7 +409,7 @@ final class AgentSandbox implements Sandbox {
         Duration grace = answers ? STOP_GRACE : Duration.ZERO;
         if (guestDied) {
             guest.keepDiagnostics();
-        } else if (answers) {
+        } else if (answers && removeAll()) {
             try {
                 agent.destroySandbox();
                 // the agent has removed every container and synced: the guest holds nothing that waiting would save
@@ -409,6 +423,24 @@ final class AgentSandbox implements Sandbox {
         if (failure.getSuppressed().length > 0) {
             throw failure;
         }
+    }
+
+    /**
+     * Removes every container from the guest before DestroySandbox, as Kata's runtime does (the Kata 1.x agent
+     * refuses to destroy a sandbox whose containers run, and then holds its lock): false when one could not be
+     * removed; DestroySandbox is then not sent, and the guest is powered off.
+     */
+    private boolean removeAll() {
+        boolean all = true;
+        for (AgentContainer c : List.copyOf(containers.values())) {
+            try {
+                c.removeFromGuest(CONTAINER_STOP);
+            } catch (RuntimeException e) {
+                LOG.debug("Sandbox {}: removing container {} failed: {}", id, c.id(), e.getMessage());
+                all = false;
+            }
+        }
+        return all;
     }
 
     @Override

@@ -73,7 +73,11 @@ final class SandboxShares {
                 .toList();
     }
 
-    /** Each container's storages: the root file system's share at {@code rootMountPoint}, every other at its own. */
+    /**
+     * The sandbox-wide storages, sent once in CreateSandbox as Kata's runtime sends its shared directory: the root
+     * file system's share at {@code rootMountPoint}, every other at its own; each mount point ends in {@code /}.
+     * Containers send none: their roots and binds are paths below these.
+     */
     List<StorageMount> storages(UnaryOperator<String> sharedPath, String rootMountPoint) {
         List<StorageMount> out = new ArrayList<>();
         out.add(StorageMount.ninePee(all.get(0).tag(), rootMountPoint, true));

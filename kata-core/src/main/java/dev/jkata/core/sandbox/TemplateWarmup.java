@@ -32,13 +32,14 @@ final class TemplateWarmup {
             agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,
                     () -> template.failure().map(f -> "the template VM died while booting: " + f).orElse(null));
             agent.setGuestDateTime(java.time.Instant.now());
-            agent.createSandbox(Ids.next(6), "template");
-            String mountPoint = template.sharedRoot() + "/containers";
+            // the shapes a sandbox sends (Kata's): the share mounted once by CreateSandbox, the container below it
+            String mountPoint = template.sharedRoot() + "/" + AgentSandbox.CONTAINERS;
+            agent.createSandbox(Ids.next(6), "template", List.of(),
+                    List.of(StorageMount.ninePee(AgentSandbox.ROOTFS_TAG, mountPoint, true)));
             String cid = Ids.next(6);
+            String initExecId = Ids.next(6);
             ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"), ENV, "/", 0, 0, false);
-            agent.createContainer(new ContainerConfig(cid, Ids.next(6),
-                    List.of(StorageMount.ninePee(AgentSandbox.ROOTFS_TAG, mountPoint, true)), mountPoint, init,
-                    "template", List.of()));
+            agent.createContainer(new ContainerConfig(cid, initExecId, List.of(), mountPoint, init, "template", List.of()));
             agent.startContainer(cid);
             for (int i = 0; i < EXECS; i++) {
                 String execId = Ids.next(6);
@@ -52,6 +53,8 @@ final class TemplateWarmup {
                 }
                 agent.waitProcess(cid, execId);
             }
+            agent.killAndWait(cid, initExecId, AgentSandbox.CONTAINER_STOP);
+            agent.removeContainer(cid);
             agent.destroySandbox();
         } finally {
             agent.close();
