@@ -104,4 +104,19 @@ class SandboxBuilderTest {
         assertThat(SandboxState.STOPPED.next()).isEmpty();
         assertThat(SandboxState.RUNNING.canMoveTo(SandboxState.STARTING)).isFalse();
     }
+
+    @Test
+    void aSpecMadeWithoutTheBuilderChecksItselfToo() {
+        SandboxSpec ok = Sandbox.builder().toSpec();
+        assertThatThrownBy(() -> new SandboxSpec(ok.kernel(), ok.kernelModules(), ok.initrd(), ok.nvdimm(), MemorySize.ofMiB(1),
+                ok.cpus(), ok.shares(), ok.env(), ok.bootTimeout(), ok.accelerator(), ok.container(), ok.stateRoot(),
+                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), ok.pool()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("memory"));
+        assertThatThrownBy(() -> new SandboxSpec(ok.kernel(), ok.kernelModules(), ok.initrd(), ok.nvdimm(), ok.memory(),
+                ok.cpus(), ok.shares(), ok.env(), ok.bootTimeout(), null, ok.container(), ok.stateRoot(),
+                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), 99))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("accelerator"));
+        assertThat(Accelerator.parse("TCG")).isEqualTo(Accelerator.TCG);
+        assertThat(Accelerator.TCG).hasToString("tcg");
+    }
 }
