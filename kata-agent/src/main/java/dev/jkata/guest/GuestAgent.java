@@ -1,5 +1,6 @@
 package dev.jkata.guest;
 
+import dev.jkata.guest.rpc.AgentVersion;
 import dev.jkata.guest.container.ContainerLayout;
 import dev.jkata.guest.container.ContainerRuntime;
 import dev.jkata.guest.container.CrunRuntime;

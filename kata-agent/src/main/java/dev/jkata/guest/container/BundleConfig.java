@@ -3,7 +3,7 @@ package dev.jkata.guest.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 
 import java.nio.file.Path;
 import java.util.LinkedHashSet;

@@ -1,7 +1,7 @@
 package dev.jkata.guest.container;
 
 import dev.jkata.agent.proto.LinuxResources;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import java.util.List;
  * and the runtime's own error messages go to {@code logFile}. With a {@code consoleSocket} (the process has
  * {@code terminal=true}) the runtime instead makes a pseudo-terminal the process's stdio and sends its master
  * over that socket, and the launcher's own stdio carries nothing. Other failures are
- * {@link dev.jkata.guest.AgentException}s (INTERNAL with the runtime's message).
+ * {@link dev.jkata.guest.errors.AgentException}s (INTERNAL with the runtime's message).
  */
 public interface ContainerRuntime {
 

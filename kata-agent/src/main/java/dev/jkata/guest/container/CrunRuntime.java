@@ -1,6 +1,6 @@
 package dev.jkata.guest.container;
 
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import dev.jkata.guest.oci.Json;
 import dev.jkata.guest.system.Commands;
 

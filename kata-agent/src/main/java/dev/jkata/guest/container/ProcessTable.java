@@ -2,7 +2,7 @@ package dev.jkata.guest.container;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import dev.jkata.guest.oci.Json;
 import dev.jkata.guest.system.Commands;
 

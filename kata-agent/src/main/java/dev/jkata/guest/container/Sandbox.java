@@ -1,7 +1,7 @@
 package dev.jkata.guest.container;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import dev.jkata.guest.oci.Json;
 import dev.jkata.guest.storage.Mounter;
 import dev.jkata.guest.storage.StorageManager;

@@ -2,7 +2,7 @@ package dev.jkata.guest.fakes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import dev.jkata.guest.container.ContainerRuntime;
 import dev.jkata.guest.system.Commands;
 import dev.jkata.guest.terminal.RuntimeConsole;

@@ -3,7 +3,7 @@ package dev.jkata.guest.network;
 import dev.jkata.agent.proto.IPAddress;
 import dev.jkata.agent.proto.Interface;
 import dev.jkata.agent.proto.Route;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

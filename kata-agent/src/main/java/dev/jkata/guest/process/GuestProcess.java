@@ -1,6 +1,6 @@
 package dev.jkata.guest.process;
 
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import dev.jkata.guest.terminal.Pty;
 
 import java.io.IOException;

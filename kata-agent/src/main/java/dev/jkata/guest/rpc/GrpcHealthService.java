@@ -4,7 +4,7 @@ import dev.jkata.agent.proto.CheckRequest;
 import dev.jkata.agent.proto.HealthCheckResponse;
 import dev.jkata.agent.proto.HealthGrpc;
 import dev.jkata.agent.proto.VersionCheckResponse;
-import dev.jkata.guest.AgentVersion;
+import dev.jkata.guest.rpc.AgentVersion;
 import io.grpc.stub.StreamObserver;
 
 /** {@code grpc.Health}: Check answers SERVING once the agent serves; Version the agent's and grpc-java's versions. */

@@ -1,6 +1,6 @@
 package dev.jkata.guest.rpc;
 
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

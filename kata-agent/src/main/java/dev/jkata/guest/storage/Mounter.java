@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Mounts and unmounts file systems. The real one runs busybox {@code mount}; tests use a fake that records.
- * Failures are {@link dev.jkata.guest.AgentException}s with reason INTERNAL and the command's message.
+ * Failures are {@link dev.jkata.guest.errors.AgentException}s with reason INTERNAL and the command's message.
  */
 public interface Mounter {
 

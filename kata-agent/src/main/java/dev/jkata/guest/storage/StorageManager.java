@@ -1,6 +1,6 @@
 package dev.jkata.guest.storage;
 
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.jkata.guest.system;
 
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 
 import java.io.File;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import dev.jkata.agent.proto.LinuxCPU;
 import dev.jkata.agent.proto.LinuxMemory;
 import dev.jkata.agent.proto.LinuxPids;
 import dev.jkata.agent.proto.LinuxResources;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

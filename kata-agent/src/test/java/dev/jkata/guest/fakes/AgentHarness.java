@@ -18,7 +18,7 @@ import dev.jkata.agent.proto.Storage;
 import dev.jkata.agent.proto.User;
 import dev.jkata.agent.proto.WaitProcessRequest;
 import dev.jkata.agent.proto.WriteStreamRequest;
-import dev.jkata.guest.AgentVersion;
+import dev.jkata.guest.rpc.AgentVersion;
 import dev.jkata.guest.container.ContainerLayout;
 import dev.jkata.guest.container.ProcessTable;
 import dev.jkata.guest.container.Sandbox;

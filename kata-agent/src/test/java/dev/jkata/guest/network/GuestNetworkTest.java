@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jkata.agent.proto.IPAddress;
 import dev.jkata.agent.proto.Interface;
 import dev.jkata.agent.proto.Route;
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

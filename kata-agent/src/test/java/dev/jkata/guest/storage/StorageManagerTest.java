@@ -1,6 +1,6 @@
 package dev.jkata.guest.storage;
 
-import dev.jkata.guest.AgentException;
+import dev.jkata.guest.errors.AgentException;
 import dev.jkata.guest.fakes.FakeMounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

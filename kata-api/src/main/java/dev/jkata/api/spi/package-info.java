@@ -17,6 +17,9 @@
  * user strings checked by {@link dev.jkata.api.ContainerSpec} and {@link dev.jkata.api.ExecSpec}, and one contract
  * suite (kata-testkit's {@code SandboxContract}) that the real provider and both fakes pass.
  *
+ * <p>The SPI names the API's types and the builder takes a provider ({@code SandboxBuilder.provider}), so the two
+ * packages are one layer of one module; no package below them (kata-core's, the fakes') is known to either.
+ *
  * <p>This package may change between minor versions; implement it only alongside the jkata version you build on.
  */
 package dev.jkata.api.spi;

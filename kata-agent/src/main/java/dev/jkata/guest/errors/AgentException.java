@@ -1,4 +1,4 @@
-package dev.jkata.guest;
+package dev.jkata.guest.errors;
 
 import java.util.Objects;
 

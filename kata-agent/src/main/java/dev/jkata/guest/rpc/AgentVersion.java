@@ -1,4 +1,4 @@
-package dev.jkata.guest;
+package dev.jkata.guest.rpc;
 
 import java.io.IOException;
 import java.io.InputStream;
