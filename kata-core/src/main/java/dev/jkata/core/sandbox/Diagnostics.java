@@ -40,9 +40,10 @@ public final class Diagnostics {
         return sandbox instanceof AgentSandbox a && a.cloned();
     }
 
-    /** The hypervisor's host process id (QEMU's), while the sandbox's guest runs. */
+    /** The hypervisor's host process id (QEMU's), while the sandbox runs; empty before and once it is closing. */
     public static java.util.OptionalLong hypervisorPid(Sandbox sandbox) {
-        return sandbox instanceof AgentSandbox a && a.guest() != null ? a.guest().hypervisorPid() : java.util.OptionalLong.empty();
+        return sandbox instanceof AgentSandbox a && a.guest() != null && a.state() == dev.jkata.api.SandboxState.RUNNING
+                ? a.guest().hypervisorPid() : java.util.OptionalLong.empty();
     }
 
     /** The last {@code lines} lines of the guest's serial console (kernel, init and agent lines). */

@@ -60,4 +60,16 @@ class QemuSandboxContractIT extends SandboxContract {
         assertThat(guestBoot).as("the guest has a kernel of its own").isNotEqualTo(hostBoot);
         assertThat(sandbox.run("uname", "-r").stdout().trim()).as("guest kernel (host runs %s)", hostKernel).isNotEmpty();
     }
+
+    @Test
+    void theEnginesDiagnosticsSeeTheVmAndItsAgent() throws Exception {
+        assertThat(Diagnostics.agentRoundTrip(sandbox, java.time.Duration.ofSeconds(10))).isPositive();
+        assertThat(Diagnostics.yamuxPing(sandbox, java.time.Duration.ofSeconds(10))).isPositive();
+        assertThat(Diagnostics.consoleTail(sandbox, 200)).as("the guest's console").isNotEmpty()
+                .anySatisfy(l -> assertThat(l).contains("KATA_"));
+        sandbox.close();
+        assertThat(Diagnostics.hypervisorPid(sandbox)).as("no hypervisor once closed").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Diagnostics.agentRoundTrip(sandbox, java.time.Duration.ofSeconds(1)))
+                .isInstanceOf(dev.jkata.api.IllegalSandboxStateException.class);
+    }
 }
