@@ -2,7 +2,6 @@ package dev.jkata.api;
 
 import dev.jkata.api.spi.SandboxProvider;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * 2. Exec round trip: {@code run("true")} in a running container, p50 and p99 over N. Floors:

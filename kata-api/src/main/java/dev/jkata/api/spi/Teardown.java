@@ -60,6 +60,13 @@ public final class Teardown {
         }
     }
 
+    /** Attaches every failure gathered so far to {@code first} as suppressed, for a teardown after a failed start. */
+    public void attachTo(Throwable first) {
+        for (Throwable e : failure.getSuppressed()) {
+            first.addSuppressed(e);
+        }
+    }
+
     @Override
     public String toString() {
         return "Teardown[" + sandboxId + ", " + failure.getSuppressed().length + " failed]";

@@ -375,7 +375,9 @@ final class AgentSandbox implements Sandbox {
         if (guest != null) {
             guest.keepDiagnostics();
         }
-        teardown(cause, STOP_GRACE);
+        Teardown t = new Teardown(id);
+        teardown(t, STOP_GRACE);
+        t.attachTo(cause);
     }
 
     @Override
@@ -383,13 +385,13 @@ final class AgentSandbox implements Sandbox {
         if (!lifecycle.beginClose()) {
             return;
         }
-        KataException failure = new KataException(KataErrorReason.IO, "closing sandbox " + id + " failed", id, null);
+        Teardown failure = new Teardown(id);
         if (paused && guest != null && guest.failure().isEmpty()) {
             try {
                 guest.resume(); // a frozen agent would answer nothing below
                 paused = false;
             } catch (RuntimeException e) {
-                failure.addSuppressed(e);
+                failure.add(e);
             }
         }
         boolean guestDied = guest != null && guest.failure().isPresent();
@@ -402,7 +404,7 @@ final class AgentSandbox implements Sandbox {
             try {
                 c.closeProcesses(answers, PROCESSES_ON_CLOSE);
             } catch (RuntimeException e) {
-                failure.addSuppressed(e);
+                failure.add(e);
             }
         }
         // a guest that does not answer has nothing a polite power-off would save: shares are written through
@@ -420,9 +422,7 @@ final class AgentSandbox implements Sandbox {
         }
         teardown(failure, grace);
         lifecycle.closed();
-        if (failure.getSuppressed().length > 0) {
-            throw failure;
-        }
+        failure.finish();
     }
 
     /**
@@ -450,8 +450,7 @@ final class AgentSandbox implements Sandbox {
     }
 
     /** Closes the agent client, stops the guest (politely for {@code grace} first), removes the state directory. */
-    private void teardown(RuntimeException collect, Duration grace) {
-        Teardown t = new Teardown(id);
+    private void teardown(Teardown t, Duration grace) {
         if (network != null) {
             t.step(network::close); // the host's ports are free at once, before the guest has stopped
         }
@@ -464,13 +463,6 @@ final class AgentSandbox implements Sandbox {
         t.step(state::close);
         if (imageLease != null) {
             t.step(imageLease::close);
-        }
-        try {
-            t.finish();
-        } catch (KataException e) {
-            for (Throwable s : e.getSuppressed()) {
-                collect.addSuppressed(s);
-            }
         }
     }
 
