@@ -3,7 +3,7 @@ package dev.jkata.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jkata.agent.client.AgentReplyFuzz;
-import dev.jkata.agent.yamux.YamuxFrameFuzz;
+import dev.jkata.agent.protocol.yamux.YamuxFrameFuzz;
 import dev.jkata.core.qemu.ConsoleFuzz;
 import dev.jkata.qemu.qmp.QmpReplyFuzz;
 import org.junit.jupiter.api.Test;

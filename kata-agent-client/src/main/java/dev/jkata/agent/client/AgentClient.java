@@ -1,27 +1,28 @@
 package dev.jkata.agent.client;
 
 import com.google.protobuf.ByteString;
-import dev.jkata.agent.proto.AgentServiceGrpc;
-import dev.jkata.agent.proto.CheckRequest;
-import dev.jkata.agent.proto.CloseStdinRequest;
-import dev.jkata.agent.proto.CreateContainerRequest;
-import dev.jkata.agent.proto.CreateSandboxRequest;
-import dev.jkata.agent.proto.DestroySandboxRequest;
-import dev.jkata.agent.proto.ExecProcessRequest;
-import dev.jkata.agent.proto.HealthCheckResponse;
-import dev.jkata.agent.proto.HealthGrpc;
-import dev.jkata.agent.proto.ReadStreamRequest;
-import dev.jkata.agent.proto.ReadStreamResponse;
-import dev.jkata.agent.proto.RemoveContainerRequest;
-import dev.jkata.agent.proto.SignalProcessRequest;
-import dev.jkata.agent.proto.StartContainerRequest;
-import dev.jkata.agent.proto.TtyWinResizeRequest;
-import dev.jkata.agent.proto.WaitProcessRequest;
-import dev.jkata.agent.proto.WriteStreamRequest;
-import dev.jkata.agent.proxy.YamuxProxy;
-import dev.jkata.agent.transport.YamuxConnector;
-import dev.jkata.agent.yamux.YamuxConfig;
-import dev.jkata.agent.yamux.YamuxSession;
+import dev.jkata.agent.protocol.proto.AgentServiceGrpc;
+import dev.jkata.agent.protocol.proto.CheckRequest;
+import dev.jkata.agent.protocol.proto.CloseStdinRequest;
+import dev.jkata.agent.protocol.proto.CreateContainerRequest;
+import dev.jkata.agent.protocol.proto.CreateSandboxRequest;
+import dev.jkata.agent.protocol.proto.DestroySandboxRequest;
+import dev.jkata.agent.protocol.proto.ExecProcessRequest;
+import dev.jkata.agent.protocol.proto.HealthCheckResponse;
+import dev.jkata.agent.protocol.proto.HealthGrpc;
+import dev.jkata.agent.protocol.proto.ReadStreamRequest;
+import dev.jkata.agent.protocol.proto.ReadStreamResponse;
+import dev.jkata.agent.protocol.proto.RemoveContainerRequest;
+import dev.jkata.agent.protocol.proto.SignalProcessRequest;
+import dev.jkata.agent.protocol.proto.StartContainerRequest;
+import dev.jkata.agent.protocol.proto.TtyWinResizeRequest;
+import dev.jkata.agent.protocol.proto.WaitProcessRequest;
+import dev.jkata.agent.protocol.proto.WriteStreamRequest;
+import dev.jkata.agent.client.proxy.YamuxProxy;
+import dev.jkata.agent.protocol.transport.YamuxConnector;
+import dev.jkata.agent.protocol.yamux.YamuxConfig;
+import dev.jkata.agent.protocol.yamux.YamuxException;
+import dev.jkata.agent.protocol.yamux.YamuxSession;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
@@ -260,41 +261,41 @@ public final class AgentClient implements AutoCloseable {
      * {@value #MAX_HANDLER_NAME} characters) and made printable.
      */
     public GuestDetails guestDetails() {
-        dev.jkata.agent.proto.GuestDetailsResponse r = call("GetGuestDetails", s -> s.getGuestDetails(
-                dev.jkata.agent.proto.GuestDetailsRequest.newBuilder().build()));
+        dev.jkata.agent.protocol.proto.GuestDetailsResponse r = call("GetGuestDetails", s -> s.getGuestDetails(
+                dev.jkata.agent.protocol.proto.GuestDetailsRequest.newBuilder().build()));
         java.util.List<String> handlers = r.getAgentDetails().getStorageHandlersList().stream().limit(MAX_HANDLERS)
                 .filter(h -> h.length() <= MAX_HANDLER_NAME).map(AgentErrors::describe).toList();
         return new GuestDetails(AgentErrors.describe(r.getAgentDetails().getVersion()), handlers);
     }
 
     /** Kata's UpdateInterface: the guest finds the interface by MAC address (else name) and sets it as given. */
-    public dev.jkata.agent.proto.Interface updateInterface(dev.jkata.agent.proto.Interface iface) {
+    public dev.jkata.agent.protocol.proto.Interface updateInterface(dev.jkata.agent.protocol.proto.Interface iface) {
         return call("UpdateInterface", s -> s.updateInterface(
-                dev.jkata.agent.proto.UpdateInterfaceRequest.newBuilder().setInterface(iface).build()));
+                dev.jkata.agent.protocol.proto.UpdateInterfaceRequest.newBuilder().setInterface(iface).build()));
     }
 
     /** Kata's UpdateRoutes: each route added or replaced. */
-    public void updateRoutes(java.util.List<dev.jkata.agent.proto.Route> routes) {
-        call("UpdateRoutes", s -> s.updateRoutes(dev.jkata.agent.proto.UpdateRoutesRequest.newBuilder()
-                .setRoutes(dev.jkata.agent.proto.Routes.newBuilder().addAllRoutes(routes)).build()));
+    public void updateRoutes(java.util.List<dev.jkata.agent.protocol.proto.Route> routes) {
+        call("UpdateRoutes", s -> s.updateRoutes(dev.jkata.agent.protocol.proto.UpdateRoutesRequest.newBuilder()
+                .setRoutes(dev.jkata.agent.protocol.proto.Routes.newBuilder().addAllRoutes(routes)).build()));
     }
 
     /** Kata's CopyFile, for a small file in one part: {@code content} written to {@code guestPath} (under /run). */
     public void copyFile(String guestPath, byte[] content, int mode) {
-        call("CopyFile", s -> s.copyFile(dev.jkata.agent.proto.CopyFileRequest.newBuilder().setPath(guestPath)
+        call("CopyFile", s -> s.copyFile(dev.jkata.agent.protocol.proto.CopyFileRequest.newBuilder().setPath(guestPath)
                 .setFileSize(content.length).setFileMode(mode).setDirMode(0755).setOffset(0)
                 .setData(ByteString.copyFrom(content)).build()));
     }
 
     /** Kata's SetGuestDateTime: the guest's wall clock set to {@code time} (a clone's clock is its template's). */
     public void setGuestDateTime(java.time.Instant time) {
-        call("SetGuestDateTime", s -> s.setGuestDateTime(dev.jkata.agent.proto.SetGuestDateTimeRequest.newBuilder()
+        call("SetGuestDateTime", s -> s.setGuestDateTime(dev.jkata.agent.protocol.proto.SetGuestDateTimeRequest.newBuilder()
                 .setSec(time.getEpochSecond()).setUsec(time.getNano() / 1000).build()));
     }
 
     /** Kata's ReseedRandomDev: {@code seed} mixed into the guest kernel's random pool, which is reseeded from it. */
     public void reseedRandomDev(byte[] seed) {
-        call("ReseedRandomDev", s -> s.reseedRandomDev(dev.jkata.agent.proto.ReseedRandomDevRequest.newBuilder()
+        call("ReseedRandomDev", s -> s.reseedRandomDev(dev.jkata.agent.protocol.proto.ReseedRandomDevRequest.newBuilder()
                 .setData(ByteString.copyFrom(seed)).build()));
     }
 
@@ -354,11 +355,11 @@ public final class AgentClient implements AutoCloseable {
      * @param pids        pids.max
      */
     public void updateContainer(String containerId, long memoryBytes, long cpuQuota, long cpuPeriod, long pids) {
-        dev.jkata.agent.proto.LinuxResources r = dev.jkata.agent.proto.LinuxResources.newBuilder()
-                .setMemory(dev.jkata.agent.proto.LinuxMemory.newBuilder().setLimit(memoryBytes))
-                .setCPU(dev.jkata.agent.proto.LinuxCPU.newBuilder().setQuota(cpuQuota).setPeriod(cpuPeriod))
-                .setPids(dev.jkata.agent.proto.LinuxPids.newBuilder().setLimit(pids)).build();
-        call("UpdateContainer", s -> s.updateContainer(dev.jkata.agent.proto.UpdateContainerRequest.newBuilder()
+        dev.jkata.agent.protocol.proto.LinuxResources r = dev.jkata.agent.protocol.proto.LinuxResources.newBuilder()
+                .setMemory(dev.jkata.agent.protocol.proto.LinuxMemory.newBuilder().setLimit(memoryBytes))
+                .setCPU(dev.jkata.agent.protocol.proto.LinuxCPU.newBuilder().setQuota(cpuQuota).setPeriod(cpuPeriod))
+                .setPids(dev.jkata.agent.protocol.proto.LinuxPids.newBuilder().setLimit(pids)).build();
+        call("UpdateContainer", s -> s.updateContainer(dev.jkata.agent.protocol.proto.UpdateContainerRequest.newBuilder()
                 .setContainerId(containerId).setResources(r).build()));
     }
 
@@ -439,8 +440,18 @@ public final class AgentClient implements AutoCloseable {
                 .setExecId(execId).setColumn(columns).setRow(rows).build()));
     }
 
-    /** The yamux session to the guest, for pings and diagnostics. */
-    public YamuxSession session() { return session; }
+    /**
+     * One yamux ping to the guest, timed: the transport's floor under every RPC, for diagnostics.
+     *
+     * @throws KataTimeoutException when no answer comes within {@code timeout}; KataException when the session is gone
+     */
+    public Duration ping(Duration timeout) throws InterruptedException {
+        try {
+            return session.ping(timeout);
+        } catch (YamuxException e) {
+            throw YamuxErrors.map("yamux ping to the agent", e);
+        }
+    }
 
     /**
      * Opens a UNIX socket (mode 0600; put it in a directory only this user can enter) through which another

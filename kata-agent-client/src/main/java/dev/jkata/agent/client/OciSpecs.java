@@ -1,14 +1,14 @@
 package dev.jkata.agent.client;
 
-import dev.jkata.agent.proto.LinuxNamespace;
-import dev.jkata.agent.proto.LinuxResources;
-import dev.jkata.agent.proto.Linux;
-import dev.jkata.agent.proto.Mount;
-import dev.jkata.agent.proto.Process;
-import dev.jkata.agent.proto.Root;
-import dev.jkata.agent.proto.Spec;
-import dev.jkata.agent.proto.Storage;
-import dev.jkata.agent.proto.User;
+import dev.jkata.agent.protocol.proto.LinuxNamespace;
+import dev.jkata.agent.protocol.proto.LinuxResources;
+import dev.jkata.agent.protocol.proto.Linux;
+import dev.jkata.agent.protocol.proto.Mount;
+import dev.jkata.agent.protocol.proto.Process;
+import dev.jkata.agent.protocol.proto.Root;
+import dev.jkata.agent.protocol.proto.Spec;
+import dev.jkata.agent.protocol.proto.Storage;
+import dev.jkata.agent.protocol.proto.User;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +33,7 @@ public final class OciSpecs {
             b.addEnv(e.getKey() + "=" + e.getValue());
         }
         for (ProcessConfig.Rlimit r : p.rlimits()) {
-            b.addRlimits(dev.jkata.agent.proto.POSIXRlimit.newBuilder().setType(r.type()).setSoft(r.soft()).setHard(r.hard()));
+            b.addRlimits(dev.jkata.agent.protocol.proto.POSIXRlimit.newBuilder().setType(r.type()).setSoft(r.soft()).setHard(r.hard()));
         }
         return b.build();
     }

@@ -1,9 +1,9 @@
 package dev.jkata.core.network;
 
-import dev.jkata.agent.forward.ForwardReply;
-import dev.jkata.agent.forward.ForwardRequest;
-import dev.jkata.agent.forward.Splice;
-import dev.jkata.agent.yamux.YamuxStream;
+import dev.jkata.agent.protocol.forward.ForwardReply;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.agent.protocol.forward.Splice;
+import dev.jkata.agent.protocol.yamux.YamuxStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

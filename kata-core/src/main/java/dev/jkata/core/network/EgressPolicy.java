@@ -1,6 +1,6 @@
 package dev.jkata.core.network;
 
-import dev.jkata.agent.forward.ForwardRequest;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Network;

@@ -1,10 +1,11 @@
 package dev.jkata.core.network;
 
-import dev.jkata.agent.forward.ForwardReply;
-import dev.jkata.agent.forward.ForwardRequest;
-import dev.jkata.agent.yamux.YamuxConfig;
-import dev.jkata.agent.yamux.YamuxSession;
-import dev.jkata.agent.yamux.YamuxStream;
+import dev.jkata.agent.protocol.forward.ForwardReply;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.agent.protocol.yamux.YamuxConfig;
+import dev.jkata.agent.protocol.yamux.YamuxException;
+import dev.jkata.agent.protocol.yamux.YamuxSession;
+import dev.jkata.agent.protocol.yamux.YamuxStream;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import java.io.Closeable;
@@ -60,7 +61,12 @@ final class ForwardChannel implements Closeable {
 
     /** Opens a stream with {@code request} and waits for the guest's reply; a refusal is an IOException saying why. */
     YamuxStream open(ForwardRequest request) throws IOException {
-        YamuxStream s = session.openStream();
+        YamuxStream s;
+        try {
+            s = session.openStream();
+        } catch (YamuxException e) {
+            throw new IOException("cannot open a stream to the guest's forwarder: " + e.getMessage(), e);
+        }
         try {
             request.write(s.getOutputStream());
             ForwardReply reply = ForwardReply.read(s, REPLY_TIMEOUT);

@@ -1,8 +1,8 @@
 package dev.jkata.core.network;
 
-import dev.jkata.agent.forward.ForwardRequest;
-import dev.jkata.agent.forward.Splice;
-import dev.jkata.agent.yamux.YamuxStream;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.agent.protocol.forward.Splice;
+import dev.jkata.agent.protocol.yamux.YamuxStream;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;

@@ -2,10 +2,10 @@ package dev.jkata.core.network;
 
 import dev.jkata.agent.client.AgentClient;
 import dev.jkata.agent.client.BindMount;
-import dev.jkata.agent.forward.ForwardRequest;
-import dev.jkata.agent.proto.IPAddress;
-import dev.jkata.agent.proto.Interface;
-import dev.jkata.agent.proto.Route;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.agent.protocol.proto.IPAddress;
+import dev.jkata.agent.protocol.proto.Interface;
+import dev.jkata.agent.protocol.proto.Route;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;

@@ -28,7 +28,7 @@ import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.device.NinePShare;
 import dev.jkata.qemu.device.Nvdimm;
-import dev.jkata.agent.forward.ForwardRequest;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
 import dev.jkata.qemu.device.UserNetwork;
 import dev.jkata.qemu.device.VirtioBalloon;
 import dev.jkata.qemu.device.VirtioSerialPort;

@@ -71,7 +71,7 @@ public final class Diagnostics {
     /** One yamux ping to the guest over the sandbox's session, timed: the transport's floor under every RPC. */
     public static java.time.Duration yamuxPing(Sandbox sandbox, java.time.Duration timeout) throws InterruptedException {
         AgentSandbox a = running(sandbox, "ping");
-        return a.agent().session().ping(timeout);
+        return a.agent().ping(timeout);
     }
 
     private static AgentSandbox running(Sandbox sandbox, String what) {

@@ -3,11 +3,11 @@ package dev.jkata.core.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jkata.agent.forward.ForwardReply;
-import dev.jkata.agent.forward.ForwardRequest;
-import dev.jkata.agent.yamux.YamuxConfig;
-import dev.jkata.agent.yamux.YamuxSession;
-import dev.jkata.agent.yamux.YamuxStream;
+import dev.jkata.agent.protocol.forward.ForwardReply;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.agent.protocol.yamux.YamuxConfig;
+import dev.jkata.agent.protocol.yamux.YamuxSession;
+import dev.jkata.agent.protocol.yamux.YamuxStream;
 import dev.jkata.api.Network;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,7 +113,7 @@ class EgressGatewayTest {
         YamuxStream garbage = guest.openStream();
         garbage.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> garbage.getInputStream().read(new byte[16])).as("a malformed request is reset")
-                .isInstanceOf(dev.jkata.agent.yamux.YamuxStreamResetException.class);
+                .isInstanceOf(dev.jkata.agent.protocol.yamux.YamuxStreamResetException.class);
 
         otherServer.setSoTimeout(500);
         assertThat(acceptsWithin(otherServer)).as("the other server was never dialled").isFalse();

@@ -3,7 +3,7 @@ package dev.jkata.core.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jkata.agent.forward.ForwardRequest;
+import dev.jkata.agent.protocol.forward.ForwardRequest;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.Network;

@@ -5,7 +5,7 @@ import dev.jkata.agent.client.GuestDetails;
 import dev.jkata.agent.client.OciSpecs;
 import dev.jkata.agent.client.ProcessConfig;
 import dev.jkata.agent.client.StorageMount;
-import dev.jkata.agent.proto.Spec;
+import dev.jkata.agent.protocol.proto.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

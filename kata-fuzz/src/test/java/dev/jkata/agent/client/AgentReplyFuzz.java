@@ -1,13 +1,13 @@
 package dev.jkata.agent.client;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import dev.jkata.agent.proto.AgentServiceGrpc;
-import dev.jkata.agent.proto.HealthGrpc;
-import dev.jkata.agent.yamux.YamuxSession;
+import dev.jkata.agent.protocol.proto.AgentServiceGrpc;
+import dev.jkata.agent.protocol.proto.HealthGrpc;
+import dev.jkata.agent.protocol.yamux.YamuxSession;
 import dev.jkata.api.KataException;
 import dev.jkata.api.MemorySize;
-import dev.jkata.guest.transport.GrpcConnectionServer;
-import dev.jkata.guest.transport.YamuxAgentServer;
+import dev.jkata.agent.server.GrpcConnectionServer;
+import dev.jkata.agent.server.YamuxAgentServer;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;

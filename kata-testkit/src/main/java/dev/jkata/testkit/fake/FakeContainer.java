@@ -1,7 +1,7 @@
 package dev.jkata.testkit.fake;
 
 import dev.jkata.api.spi.ContainerRoots;
-import dev.jkata.guest.container.ExecutableLookup;
+import dev.jkata.agent.container.ExecutableLookup;
 import dev.jkata.image.config.ImageUsers;
 
 import dev.jkata.api.Container;

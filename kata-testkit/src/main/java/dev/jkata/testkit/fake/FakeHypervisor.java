@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * A FAKE hypervisor: it launches no virtual machine. Each "guest" is kata-agent's real agent (its gRPC
  * services, yamux server and container bookkeeping) running inside this JVM, behind a UNIX socket in the
- * sandbox's state directory, with {@link dev.jkata.guest.fakes.FakeContainerRuntime} in place of crun: every
+ * sandbox's state directory, with {@link dev.jkata.agent.fakes.FakeContainerRuntime} in place of crun: every
  * container process is <strong>an ordinary host process, run as the test's user, with no isolation</strong>.
  * Nothing is mounted (shares and container root file systems are accepted and ignored).
  *

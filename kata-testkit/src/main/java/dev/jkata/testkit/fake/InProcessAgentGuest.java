@@ -1,19 +1,19 @@
 package dev.jkata.testkit.fake;
 
-import dev.jkata.agent.yamux.YamuxSession;
+import dev.jkata.agent.protocol.yamux.YamuxSession;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestRequest;
-import dev.jkata.guest.GuestAgent;
-import dev.jkata.guest.container.Container;
-import dev.jkata.guest.container.ContainerLayout;
-import dev.jkata.guest.container.ProcessTable;
-import dev.jkata.guest.fakes.FakeContainerRuntime;
-import dev.jkata.guest.fakes.FakeGuestOs;
-import dev.jkata.guest.fakes.FakeMounter;
-import dev.jkata.guest.system.GuestInfo;
-import dev.jkata.guest.transport.YamuxAgentServer;
+import dev.jkata.agent.GuestAgent;
+import dev.jkata.agent.container.GuestContainer;
+import dev.jkata.agent.container.ContainerLayout;
+import dev.jkata.agent.container.ProcessTable;
+import dev.jkata.agent.fakes.FakeContainerRuntime;
+import dev.jkata.agent.fakes.FakeGuestOs;
+import dev.jkata.agent.fakes.FakeMounter;
+import dev.jkata.agent.system.GuestInfo;
+import dev.jkata.agent.server.YamuxAgentServer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -126,7 +126,7 @@ final class InProcessAgentGuest implements Guest {
             return;
         }
         stopped = true;
-        for (Container c : agent.sandbox().containers()) {
+        for (GuestContainer c : agent.sandbox().containers()) {
             try {
                 agent.sandbox().removeContainer(c.id(), grace);
             } catch (RuntimeException e) {

@@ -1,0 +1,17 @@
+package dev.jkata.agent.storage;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Mounts and unmounts file systems. The real one runs busybox {@code mount}; tests use a fake that records.
+ * Failures are {@link dev.jkata.agent.errors.AgentException}s with reason INTERNAL and the command's message.
+ */
+public interface Mounter {
+
+    /** {@code mount -t fsType [-o options] source target}; the target directory must exist. */
+    void mount(String source, Path target, String fsType, List<String> options);
+
+    /** Unmounts {@code target}; when it is busy, detaches it lazily. */
+    void unmount(Path target);
+}
