@@ -1,12 +1,12 @@
 package dev.jkata.bench;
 
 import dev.jkata.api.MemorySize;
-import dev.jkata.core.cache.CacheDirectory;
-import dev.jkata.core.image.BusyboxRootfs;
-import dev.jkata.core.image.GuestImage;
-import dev.jkata.core.image.GuestImageBuilder;
-import dev.jkata.core.image.ImageForm;
-import dev.jkata.core.progress.Progress;
+import dev.jkata.guestimage.cache.CacheDirectory;
+import dev.jkata.guestimage.BusyboxRootfs;
+import dev.jkata.guestimage.GuestImage;
+import dev.jkata.guestimage.GuestImageBuilder;
+import dev.jkata.guestimage.ImageForm;
+import dev.jkata.guestimage.progress.Progress;
 import dev.jkata.qemu.QemuHypervisor;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.jkata.bench;
 
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.ImageForm;
 import dev.jkata.bench.Report.Row;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.jkata.bench;
 
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.ImageForm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

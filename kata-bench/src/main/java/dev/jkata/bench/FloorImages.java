@@ -1,9 +1,9 @@
 package dev.jkata.bench;
 
-import dev.jkata.core.host.HostTools;
-import dev.jkata.core.image.CpioWriter;
-import dev.jkata.core.image.GuestImage;
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.host.HostTools;
+import dev.jkata.guestimage.CpioWriter;
+import dev.jkata.guestimage.GuestImage;
+import dev.jkata.guestimage.ImageForm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,7 +73,7 @@ final class FloorImages {
 
     private Path fresh(Path tree) throws IOException {
         if (Files.exists(tree)) {
-            dev.jkata.core.cache.CacheDirectory.deleteTree(tree);
+            dev.jkata.guestimage.cache.CacheDirectory.deleteTree(tree);
         }
         return Files.createDirectories(tree);
     }

@@ -1,6 +1,6 @@
 package dev.jkata.bench;
 
-import dev.jkata.core.image.GuestImage;
+import dev.jkata.guestimage.GuestImage;
 import dev.jkata.qemu.QemuVm;
 import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;

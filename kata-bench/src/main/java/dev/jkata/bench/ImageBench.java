@@ -202,7 +202,7 @@ final class ImageBench {
     }
 
     private static String sha256(Path file) throws Exception {
-        return dev.jkata.core.cache.Digest.sha256(file);
+        return dev.jkata.guestimage.cache.Digest.sha256(file);
     }
 
     private static void exec(List<String> cmd) throws IOException, InterruptedException {

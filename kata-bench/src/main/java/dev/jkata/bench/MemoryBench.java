@@ -1,8 +1,8 @@
 package dev.jkata.bench;
 
 import dev.jkata.api.ExecResult;
-import dev.jkata.core.image.GuestImage;
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.GuestImage;
+import dev.jkata.guestimage.ImageForm;
 import dev.jkata.bench.Report.Row;
 import dev.jkata.bench.Report.Target;
 import java.io.IOException;

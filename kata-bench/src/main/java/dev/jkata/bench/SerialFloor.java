@@ -1,7 +1,7 @@
 package dev.jkata.bench;
 
-import dev.jkata.core.image.GuestImage;
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.GuestImage;
+import dev.jkata.guestimage.ImageForm;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;

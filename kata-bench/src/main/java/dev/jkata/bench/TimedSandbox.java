@@ -2,7 +2,7 @@ package dev.jkata.bench;
 
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.ImageForm;
 import dev.jkata.core.sandbox.Diagnostics;
 import dev.jkata.qemu.config.RunPaths;
 import java.io.IOException;

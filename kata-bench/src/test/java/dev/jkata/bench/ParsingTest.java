@@ -3,7 +3,7 @@ package dev.jkata.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.ImageForm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.jkata.cli;
 
-import dev.jkata.core.cache.CacheDirectory;
-import dev.jkata.core.host.HostTools;
+import dev.jkata.guestimage.cache.CacheDirectory;
+import dev.jkata.guestimage.host.HostTools;
 import dev.jkata.qemu.check.CheckItem;
 import dev.jkata.qemu.check.HostCheck;
 import dev.jkata.qemu.check.HostReport;

@@ -1,8 +1,8 @@
 package dev.jkata.cli;
 
-import dev.jkata.core.image.GuestImage;
-import dev.jkata.core.image.GuestImageBuilder;
-import dev.jkata.core.image.ImageForm;
+import dev.jkata.guestimage.GuestImage;
+import dev.jkata.guestimage.GuestImageBuilder;
+import dev.jkata.guestimage.ImageForm;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

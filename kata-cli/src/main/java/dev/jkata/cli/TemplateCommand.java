@@ -3,7 +3,7 @@ package dev.jkata.cli;
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
-import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.guestimage.cache.CacheDirectory;
 import dev.jkata.core.template.Template;
 import dev.jkata.core.template.Templates;
 import java.io.IOException;

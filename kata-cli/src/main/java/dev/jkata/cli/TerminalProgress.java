@@ -1,6 +1,6 @@
 package dev.jkata.cli;
 
-import dev.jkata.core.progress.Progress;
+import dev.jkata.guestimage.progress.Progress;
 import java.io.PrintStream;
 
 /** Shows long steps on the terminal (standard error), so standard output stays the command's own. */

@@ -2,8 +2,8 @@ package dev.jkata.bench.campaign;
 
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
-import dev.jkata.core.cache.CacheDirectory;
-import dev.jkata.core.host.FileTrees;
+import dev.jkata.guestimage.cache.CacheDirectory;
+import dev.jkata.guestimage.host.FileTrees;
 import dev.jkata.core.template.Templates;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
-import dev.jkata.core.host.Command;
+import dev.jkata.guestimage.host.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

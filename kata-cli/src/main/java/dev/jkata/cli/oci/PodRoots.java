@@ -1,6 +1,6 @@
 package dev.jkata.cli.oci;
 
-import dev.jkata.core.host.Command;
+import dev.jkata.guestimage.host.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;

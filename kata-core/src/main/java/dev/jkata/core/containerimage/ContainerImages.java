@@ -2,7 +2,7 @@ package dev.jkata.core.containerimage;
 
 import dev.jkata.api.ContainerImage;
 import dev.jkata.api.PullPolicy;
-import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.guestimage.cache.CacheDirectory;
 import dev.jkata.image.PullListener;
 import dev.jkata.image.config.ImageConfig;
 import dev.jkata.image.registry.DockerConfigCredentials;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 public interface GuestTemplating {
 
     /** The cache the templates are kept in (beside the guest images they are made from). */
-    dev.jkata.core.cache.CacheDirectory cache();
+    dev.jkata.guestimage.cache.CacheDirectory cache();
 
     /**
      * What identifies the template {@code request}'s guest can be cloned from: text that changes with everything

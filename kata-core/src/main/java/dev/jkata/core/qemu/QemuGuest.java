@@ -1,6 +1,6 @@
 package dev.jkata.core.qemu;
 
-import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.guestimage.cache.CacheDirectory;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.qemu.QemuVm;
 import java.io.IOException;

@@ -118,7 +118,7 @@ final class SandboxShares {
         if (s.readOnly()) {
             return false;
         }
-        if (dev.jkata.core.host.UserXattrs.supported(s.hostPath())) {
+        if (dev.jkata.guestimage.host.UserXattrs.supported(s.hostPath())) {
             return true;
         }
         LOG.warn("The writable share {} is on a file system without user extended attributes: files the guest writes"

@@ -1,6 +1,6 @@
 package dev.jkata.core.state;
 
-import dev.jkata.core.host.FileTrees;
+import dev.jkata.guestimage.host.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -2,7 +2,7 @@ package dev.jkata.core.state;
 
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
-import dev.jkata.core.host.FileTrees;
+import dev.jkata.guestimage.host.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,6 +1,6 @@
 package dev.jkata.core.template;
 
-import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.guestimage.cache.CacheDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,7 +72,7 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
                 problem = "its RAM file holds " + ramOnDisk + " bytes, not " + ram;
             } else if (stateOnDisk != state) {
                 problem = "its device state holds " + stateOnDisk + " bytes, not " + state;
-            } else if (!dev.jkata.core.cache.Digest.sha256(dir.resolve(STATE)).equals(p.getProperty("state.sha256"))) {
+            } else if (!dev.jkata.guestimage.cache.Digest.sha256(dir.resolve(STATE)).equals(p.getProperty("state.sha256"))) {
                 problem = "its device state does not match its recorded SHA-256";
             } else {
                 return Optional.of(new Template(dir, ram, state, created));
@@ -92,7 +92,7 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
         Properties p = new Properties();
         p.setProperty("ram.bytes", Long.toString(Files.size(dir.resolve(RAM))));
         p.setProperty("state.bytes", Long.toString(Files.size(dir.resolve(STATE))));
-        p.setProperty("state.sha256", dev.jkata.core.cache.Digest.sha256(dir.resolve(STATE)));
+        p.setProperty("state.sha256", dev.jkata.guestimage.cache.Digest.sha256(dir.resolve(STATE)));
         p.setProperty("created", Instant.now().toString());
         Files.writeString(dir.resolve(KEY), keyText);
         try (OutputStream out = Files.newOutputStream(dir.resolve(META))) {

@@ -1,7 +1,7 @@
 package dev.jkata.core.template;
 
 import dev.jkata.api.SandboxSpec;
-import dev.jkata.core.cache.Digest;
+import dev.jkata.guestimage.cache.Digest;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;

@@ -66,7 +66,7 @@ class SandboxIT {
             Leaks.assertNoneLeft(stateRoot, id);
         }
         if (out != null) {
-            dev.jkata.core.host.FileTrees.delete(out);
+            dev.jkata.guestimage.host.FileTrees.delete(out);
         }
     }
 

@@ -6,11 +6,11 @@ import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.ExecResult;
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
-import dev.jkata.core.cache.CacheDirectory;
-import dev.jkata.core.image.BusyboxRootfs;
-import dev.jkata.core.image.GuestImage;
-import dev.jkata.core.image.GuestImageBuilder;
-import dev.jkata.core.progress.Progress;
+import dev.jkata.guestimage.cache.CacheDirectory;
+import dev.jkata.guestimage.BusyboxRootfs;
+import dev.jkata.guestimage.GuestImage;
+import dev.jkata.guestimage.GuestImageBuilder;
+import dev.jkata.guestimage.progress.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class SandboxOptionsIT {
     void explicitKernelImageRootfsAndContainerSettingsAreUsed() throws Exception {
         GuestImage img = GuestImageBuilder.create().build();
         Path rootfs = work.resolve("rootfs");
-        dev.jkata.core.host.FileTrees.copy(BusyboxRootfs.get(CacheDirectory.defaultLocation(), Progress.logging()), rootfs);
+        dev.jkata.guestimage.host.FileTrees.copy(BusyboxRootfs.get(CacheDirectory.defaultLocation(), Progress.logging()), rootfs);
         Files.writeString(rootfs.resolve("etc/marker"), "user rootfs\n");
         Files.createDirectories(rootfs.resolve("srv/app"));
         String id;

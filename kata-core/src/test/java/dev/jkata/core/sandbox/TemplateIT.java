@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jkata.api.ExecResult;
 import dev.jkata.api.MemorySize;
 import dev.jkata.api.Sandbox;
-import dev.jkata.core.cache.CacheDirectory;
+import dev.jkata.guestimage.cache.CacheDirectory;
 import dev.jkata.core.template.Template;
 import dev.jkata.core.template.Templates;
 import java.nio.file.Files;

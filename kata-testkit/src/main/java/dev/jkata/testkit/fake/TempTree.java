@@ -18,7 +18,7 @@ final class TempTree {
 
     /** Copies {@code from} into the new directory {@code to}; symbolic links are copied as links. */
     static void copy(Path from, Path to) throws IOException {
-        dev.jkata.core.host.FileTrees.copy(from, to);
+        dev.jkata.guestimage.host.FileTrees.copy(from, to);
     }
 
     /** Deletes a tree; a symbolic link is removed, never followed. A missing tree is fine. */
