@@ -10,5 +10,9 @@
  *
  * <p>Entry points: {@link dev.jkata.agent.protocol.yamux.YamuxSession#client} / {@link dev.jkata.agent.protocol.yamux.YamuxSession#server},
  * configured by {@link dev.jkata.agent.protocol.yamux.YamuxConfig}.
+ *
+ * <p>Errors have their own root, {@link dev.jkata.agent.protocol.yamux.YamuxException} (unchecked), with a subclass
+ * for each way a session or stream fails, deadlines included ({@link dev.jkata.agent.protocol.yamux.YamuxTimeoutException});
+ * this module knows nothing of the user API, and the host's agent client maps them to its exceptions once.
  */
 package dev.jkata.agent.protocol.yamux;
