@@ -385,19 +385,19 @@ public final class AgentClient implements AutoCloseable {
 
     /** Up to {@code max} bytes of stdout; an empty array at the end of the stream. */
     public byte[] readStdout(String containerId, String execId, int max) {
-        return read(true, containerId, execId, max);
+        return read(false, containerId, execId, max);
     }
 
     /** Up to {@code max} bytes of stderr; an empty array at the end of the stream. */
     public byte[] readStderr(String containerId, String execId, int max) {
-        return read(false, containerId, execId, max);
+        return read(true, containerId, execId, max);
     }
 
-    private byte[] read(boolean out, String containerId, String execId, int max) {
+    private byte[] read(boolean stderr, String containerId, String execId, int max) {
         ReadStreamRequest r = ReadStreamRequest.newBuilder().setContainerId(containerId).setExecId(execId).setLen(max).build();
-        String op = out ? "ReadStdout" : "ReadStderr";
+        String op = stderr ? "ReadStderr" : "ReadStdout";
         try {
-            ReadStreamResponse resp = longPoll(op, s -> out ? s.readStdout(r) : s.readStderr(r));
+            ReadStreamResponse resp = longPoll(op, s -> stderr ? s.readStderr(r) : s.readStdout(r));
             if (resp.getData().size() > max) {
                 throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, op + " returned " + resp.getData().size()
                         + " bytes, more than the " + max + " asked for");

@@ -107,8 +107,8 @@ public final class GuestProcess {
     /** Whether the process's stdio is a terminal. */
     public synchronized boolean hasTerminal() { return terminal != null; }
 
-    /** Resizes the process's terminal. */
-    public void resizeTerminal(int rows, int columns) {
+    /** Resizes the process's terminal to {@code columns} x {@code rows}. */
+    public void resizeTerminal(int columns, int rows) {
         Pty tty;
         synchronized (this) {
             tty = terminal;
@@ -117,7 +117,7 @@ public final class GuestProcess {
             throw AgentException.precondition("process " + execId + " has no terminal: it cannot be resized");
         }
         try {
-            tty.resize(rows, columns);
+            tty.resize(columns, rows);
         } catch (java.io.IOException e) {
             throw AgentException.precondition("cannot resize the terminal of process " + execId + ": " + e.getMessage());
         }

@@ -278,7 +278,7 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
     public void ttyWinResize(TtyWinResizeRequest req, StreamObserver<Empty> observer) {
         Rpcs.unary(observer, () -> {
             sandbox.container(req.getContainerId()).process(req.getExecId())
-                    .resizeTerminal(req.getRow(), req.getColumn());
+                    .resizeTerminal(req.getColumn(), req.getRow());
             return EMPTY;
         });
     }

@@ -85,8 +85,8 @@ public final class Pty implements Closeable {
         writeNative(new byte[] {EOT});
     }
 
-    /** Sets the terminal's size; the process gets SIGWINCH. */
-    public void resize(int rows, int columns) throws IOException {
+    /** Sets the terminal's size, columns then rows as everywhere in jkata (the kernel's winsize holds rows first); the process gets SIGWINCH. */
+    public void resize(int columns, int rows) throws IOException {
         Memory ws = new Memory(8);
         ws.clear();
         ws.setShort(0, (short) rows);

@@ -37,7 +37,7 @@ class ConsoleSocketTest {
                 pty.output().write("typed\n".getBytes(StandardCharsets.UTF_8));
                 n = slaveIn.read(buf);
                 assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).isEqualTo("typed\n");
-                pty.resize(40, 100);
+                pty.resize(100, 40);
             }
         }
         assertThat(tmp.resolve("console.sock")).doesNotExist();

@@ -2,13 +2,14 @@ package dev.jkata.core.sandbox;
 
 import dev.jkata.agent.client.AgentClient;
 import dev.jkata.core.shim.ProcessChannel;
+import dev.jkata.core.shim.ProcessOutput;
 
 /** One process's calls, bound to its container and exec id, over the sandbox's agent client. */
 record AgentProcessChannel(AgentClient agent, String containerId, String execId) implements ProcessChannel {
 
     @Override
-    public byte[] read(boolean stderr, int max) {
-        return stderr ? agent.readStderr(containerId, execId, max) : agent.readStdout(containerId, execId, max);
+    public byte[] read(ProcessOutput output, int max) {
+        return output == ProcessOutput.STDERR ? agent.readStderr(containerId, execId, max) : agent.readStdout(containerId, execId, max);
     }
 
     @Override

@@ -6,8 +6,8 @@ package dev.jkata.core.shim;
  */
 public interface ProcessChannel {
 
-    /** Reads up to {@code max} bytes of stdout (or stderr); an empty array means end of stream. Blocks until data. */
-    byte[] read(boolean stderr, int max);
+    /** Reads up to {@code max} bytes of {@code output}; an empty array means end of stream. Blocks until data. */
+    byte[] read(ProcessOutput output, int max);
 
     /** Writes stdin; returns how many bytes the agent took. */
     int write(byte[] data, int off, int len);

@@ -51,8 +51,8 @@ public final class ShimProcess implements ExecProcess {
         this.id = id;
         this.channel = channel;
         this.stdin = new StdinStream();
-        this.outPump = daemon("kata-stdout-" + id, () -> pump(false, stdout));
-        this.errPump = daemon("kata-stderr-" + id, () -> pump(true, stderr));
+        this.outPump = daemon("kata-stdout-" + id, () -> pump(ProcessOutput.STDOUT, stdout));
+        this.errPump = daemon("kata-stderr-" + id, () -> pump(ProcessOutput.STDERR, stderr));
         this.waiter = daemon("kata-wait-" + id, () -> {
             try {
                 int code = channel.awaitExit();
@@ -80,10 +80,10 @@ public final class ShimProcess implements ExecProcess {
         return t;
     }
 
-    private void pump(boolean err, BoundedPipe pipe) {
+    private void pump(ProcessOutput output, BoundedPipe pipe) {
         try {
             while (!closed.get()) {
-                byte[] data = channel.read(err, READ_CHUNK);
+                byte[] data = channel.read(output, READ_CHUNK);
                 if (data.length == 0) {
                     break;
                 }
@@ -98,7 +98,7 @@ public final class ShimProcess implements ExecProcess {
             if (closed.get()) {
                 pipe.finish();
             } else {
-                pipe.fail(new IOException("reading the process's " + (err ? "stderr" : "stdout") + " failed: " + e.getMessage(), e));
+                pipe.fail(new IOException("reading the process's " + output + " failed: " + e.getMessage(), e));
             }
         }
     }

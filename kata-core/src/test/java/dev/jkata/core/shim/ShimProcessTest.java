@@ -28,8 +28,8 @@ class ShimProcessTest {
         volatile boolean stdinClosed;
 
         @Override
-        public byte[] read(boolean stderr, int max) {
-            if (stderr) {
+        public byte[] read(ProcessOutput output, int max) {
+            if (output == ProcessOutput.STDERR) {
                 try {
                     exited.await();
                 } catch (InterruptedException e) {
