@@ -38,6 +38,7 @@ import io.grpc.netty.shaded.io.netty.channel.local.LocalIoHandler;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class AgentClient implements AutoCloseable {
     private static final long GUEST_DEATH_WAIT_MS = 1000;
 
     private final AgentClientConfig config;
-    private final SocketChannel transport;
+    private final ByteChannel transport;
     private final YamuxSession session;
     private final YamuxConnector connector;
     private final EventLoopGroup loop;
@@ -76,7 +77,7 @@ public final class AgentClient implements AutoCloseable {
     private final AgentServiceGrpc.AgentServiceBlockingStub agent;
     private final HealthGrpc.HealthStub healthAsync;
 
-    private AgentClient(AgentClientConfig config, SocketChannel transport, YamuxSession session, YamuxConnector connector,
+    private AgentClient(AgentClientConfig config, ByteChannel transport, YamuxSession session, YamuxConnector connector,
                         EventLoopGroup loop, ManagedChannel channel) {
         this.config = config;
         this.transport = transport;
@@ -93,12 +94,27 @@ public final class AgentClient implements AutoCloseable {
      * {@link #awaitReady} waits for it.
      */
     public static AgentClient connect(Path agentSocket, AgentClientConfig config) {
-        SocketChannel transport = null;
+        SocketChannel transport;
+        try {
+            transport = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket));
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.AGENT_FAILED, "cannot connect to the agent socket " + agentSocket
+                    + ": " + e.getMessage(), e);
+        }
+        return connect(transport, config);
+    }
+
+    /**
+     * Starts a client over {@code transport}, a byte channel already connected to the agent's yamux server (the guest
+     * hands it over: a UNIX socket to QEMU's virtio-serial chardev, or anything else that carries the bytes). The
+     * client owns it from here and closes it, also when this fails.
+     */
+    public static AgentClient connect(ByteChannel transport, AgentClientConfig config) {
+        java.util.Objects.requireNonNull(transport, "transport");
         YamuxSession session = null;
         YamuxConnector connector = null;
         EventLoopGroup loop = null;
         try {
-            transport = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket));
             // the agent opens no streams to the host: any it opens is refused at once, holding nothing
             session = YamuxSession.client(transport, YamuxConfig.builder().name("agent").acceptBacklog(0)
                     .maxInboundStreams(0).build());
@@ -114,13 +130,13 @@ public final class AgentClient implements AutoCloseable {
                     .maxInboundMessageSize((int) config.maxMessage().toBytes())
                     .build();
             return new AgentClient(config, transport, session, connector, loop, channel);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             closeQuietly(connector, session, transport);
             if (loop != null) {
                 loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
-            throw new KataException(KataErrorReason.AGENT_FAILED, "cannot connect to the agent socket " + agentSocket
-                    + ": " + e.getMessage(), e);
+            throw new KataException(KataErrorReason.AGENT_FAILED, "cannot start a session with the agent: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -5,14 +5,20 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A launched guest, as its sandbox sees it. The sandbox connects to {@link #agentSocket()} once and keeps
- * that connection (one yamux session) for the guest's life; everything else about the guest is its
+ * A launched guest, as its sandbox sees it. The sandbox takes {@link #connectAgent()} once and keeps that
+ * connection (one yamux session) for the guest's life; everything else about the guest is its
  * launcher's business.
  */
 public interface Guest {
 
-    /** The UNIX socket the agent's yamux session is reached on (the sandbox is the client). */
-    Path agentSocket();
+    /**
+     * A byte channel connected to the agent's yamux server, which the caller owns (the sandbox is the yamux client).
+     * How the bytes travel is the guest's business: a QEMU guest connects to its virtio-serial chardev's socket
+     * ({@link AgentChannels#unixSocket}).
+     *
+     * @throws dev.jkata.api.KataException (AGENT_FAILED) when the agent cannot be reached
+     */
+    java.nio.channels.ByteChannel connectAgent();
 
     /**
      * The UNIX socket of the guest's forwarding port (published ports and an allow-listed network travel there),

@@ -13,7 +13,7 @@ public interface GuestLauncher {
 
     /**
      * Checks {@code request} and launches its guest. The agent may still be booting when this returns: the
-     * sandbox waits for it on {@link Guest#agentSocket()}. On failure releases everything it made and throws a
+     * sandbox waits for it over {@link Guest#connectAgent()}. On failure releases everything it made and throws a
      * {@link dev.jkata.api.KataException} (an {@link dev.jkata.api.InvalidConfigurationException} for a request
      * it cannot serve).
      */

@@ -1,6 +1,7 @@
 package dev.jkata.core.qemu;
 
 import dev.jkata.guestimage.cache.CacheDirectory;
+import dev.jkata.core.guest.AgentChannels;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.qemu.QemuVm;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class QemuGuest implements Guest {
     }
 
     @Override
-    public Path agentSocket() { return vm.agentSocket(); }
+    public java.nio.channels.ByteChannel connectAgent() { return AgentChannels.unixSocket(vm.agentSocket()); }
 
     @Override
     public String sharedRoot() { return SHARED_ROOT; }

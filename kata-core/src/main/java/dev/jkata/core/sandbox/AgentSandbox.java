@@ -133,7 +133,7 @@ final class AgentSandbox implements Sandbox {
         guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
                 : launcher.launch(request);
         userMounts.addAll(shares.mounts(this::sharedPath));
-        agent = AgentClient.connect(guest.agentSocket(), AgentClientConfig.defaults());
+        agent = AgentClient.connect(guest.connectAgent(), AgentClientConfig.defaults());
         Guest g = guest;
         agent.onGuestDeath(() -> g.failure().orElse(null));
         // The boot timeout covers the guest from its launch, not building an image on a cold cache.

@@ -26,7 +26,7 @@ final class TemplateWarmup {
     }
 
     static void warm(Guest template, GuestRequest request) {
-        AgentClient agent = AgentClient.connect(template.agentSocket(), AgentClientConfig.defaults());
+        AgentClient agent = AgentClient.connect(template.connectAgent(), AgentClientConfig.defaults());
         try {
             Duration left = request.spec().bootTimeout().minus(template.sinceLaunch());
             agent.awaitReady(left.isNegative() ? Duration.ofSeconds(1) : left,

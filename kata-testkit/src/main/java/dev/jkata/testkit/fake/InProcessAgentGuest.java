@@ -3,6 +3,7 @@ package dev.jkata.testkit.fake;
 import dev.jkata.agent.protocol.yamux.YamuxSession;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
+import dev.jkata.core.guest.AgentChannels;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.agent.GuestAgent;
@@ -98,7 +99,7 @@ final class InProcessAgentGuest implements Guest {
     }
 
     @Override
-    public Path agentSocket() { return socket; }
+    public java.nio.channels.ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
 
     /** The agent's shared-storage directory in the fake guest's files (what {@code /run/kata-containers/shared} is in a VM). */
     @Override

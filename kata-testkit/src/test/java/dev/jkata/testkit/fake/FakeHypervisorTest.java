@@ -14,6 +14,7 @@ import dev.jkata.api.Sandbox;
 import dev.jkata.api.SandboxBuilder;
 import dev.jkata.api.spi.SandboxProvider;
 import dev.jkata.testkit.contract.SandboxContract;
+import dev.jkata.core.guest.AgentChannels;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
@@ -144,7 +145,7 @@ class FakeHypervisorTest extends SandboxContract {
 
     /** A guest whose agent socket is somewhere else. */
     private record WrongSocket(Guest real, Path socket) implements Guest {
-        @Override public Path agentSocket() { return socket; }
+        @Override public java.nio.channels.ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
         @Override public String sharedRoot() { return real.sharedRoot(); }
         @Override public Duration sinceLaunch() { return real.sinceLaunch(); }
         @Override public Optional<String> failure() { return real.failure(); }
