@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class UserProjectIT {
     /** The modules a user's project reaches through kata-testkit, and the BOM and parent their poms name. */
-    private static final List<String> JARS = List.of("kata-api", "kata-qemu", "kata-agent-client", "kata-agent",
-            "kata-image", "kata-core", "kata-testkit");
+    private static final List<String> JARS = List.of("kata-api", "kata-qemu", "kata-agent-protocol", "kata-agent-client",
+            "kata-agent", "kata-guest-image", "kata-image", "kata-core", "kata-testkit");
     private static final long BUILD_MINUTES = 5;
 
     @TempDir
