@@ -7,7 +7,12 @@ public class InvalidConfigurationException extends KataException {
     private final String field;
 
     public InvalidConfigurationException(String field, String problem) {
-        super(KataErrorReason.INVALID_CONFIGURATION, field + ": " + problem);
+        this(field, problem, null);
+    }
+
+    /** The same, found by a lower layer that said so with {@code cause}. */
+    public InvalidConfigurationException(String field, String problem, Throwable cause) {
+        super(KataErrorReason.INVALID_CONFIGURATION, field + ": " + problem, cause);
         this.field = field;
     }
 

@@ -8,7 +8,12 @@ public class MissingHostDependencyException extends KataException {
     private final String fixCommand;
 
     public MissingHostDependencyException(String what, String fixCommand) {
-        super(KataErrorReason.MISSING_HOST_DEPENDENCY, what + " is missing; install it with: " + fixCommand);
+        this(what, fixCommand, null);
+    }
+
+    /** The same, found by a lower layer that said so with {@code cause}. */
+    public MissingHostDependencyException(String what, String fixCommand, Throwable cause) {
+        super(KataErrorReason.MISSING_HOST_DEPENDENCY, what + " is missing; install it with: " + fixCommand, cause);
         this.what = what;
         this.fixCommand = fixCommand;
     }

@@ -1,8 +1,8 @@
 package dev.jkata.bench;
 
+import dev.jkata.api.Accelerator;
 import dev.jkata.guestimage.GuestImage;
 import dev.jkata.qemu.QemuVm;
-import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.device.NinePShare;
 import dev.jkata.qemu.device.Nvdimm;

@@ -1,8 +1,8 @@
 package dev.jkata.qemu;
 
-import dev.jkata.api.KataErrorReason;
-import dev.jkata.api.KataException;
 import java.io.IOException;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +27,12 @@ final class ProcessSpawner {
     private ProcessSpawner() {
     }
 
-    /** Starts the process on the spawner thread. */
+    /**
+     * Starts the process on the spawner thread.
+     *
+     * @throws IOException          as {@link ProcessBuilder#start()} does
+     * @throws QemuLaunchException  when the start failed otherwise
+     */
     static Process start(ProcessBuilder builder) throws IOException {
         Future<Process> f = SPAWNER.submit(builder::start);
         boolean interrupted = false;
@@ -44,8 +49,8 @@ final class ProcessSpawner {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "starting " + builder.command().get(0)
-                    + " failed: " + e.getCause(), e.getCause());
+            throw new QemuLaunchException("starting " + builder.command().get(0) + " failed: " + e.getCause(),
+                    OptionalInt.empty(), List.of(), e.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -1,6 +1,5 @@
 package dev.jkata.qemu;
 
-import dev.jkata.api.MissingHostDependencyException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,10 +15,10 @@ public record QemuBinary(Path path) {
     /**
      * Finds {@value #NAME} on {@code PATH} or in {@code /usr/bin}.
      *
-     * @throws MissingHostDependencyException naming the package that provides it
+     * @throws MissingHostToolException naming the package that provides it
      */
     public static QemuBinary locate() {
         return HostExecutables.find(NAME).map(QemuBinary::new)
-                .orElseThrow(() -> new MissingHostDependencyException(NAME, INSTALL));
+                .orElseThrow(() -> new MissingHostToolException(NAME, INSTALL));
     }
 }

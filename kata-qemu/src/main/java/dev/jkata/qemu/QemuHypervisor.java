@@ -1,9 +1,5 @@
 package dev.jkata.qemu;
 
-import dev.jkata.api.KataErrorReason;
-import dev.jkata.api.KataException;
-import dev.jkata.api.KataTimeoutException;
-import dev.jkata.api.MissingHostDependencyException;
 import dev.jkata.qemu.accel.AcceleratorProbe;
 import dev.jkata.qemu.accel.AcceleratorVerdict;
 import dev.jkata.qemu.config.QemuConfig;
@@ -78,18 +74,18 @@ public final class QemuHypervisor {
     /**
      * Launches a VM in the config's run directory (created if needed) and returns once QMP says it is running.
      *
-     * @throws MissingHostDependencyException when QEMU or setpriv is not installed
+     * @throws MissingHostToolException when QEMU or setpriv is not installed
      * @throws dev.jkata.qemu.accel.AcceleratorUnavailableException when KVM is demanded and cannot work here
      * @throws QemuLaunchException   when QEMU exits during start-up, does not become ready in time, or its QMP fails;
      *                               carries QEMU's stderr
-     * @throws KataException         {@link KataErrorReason#ILLEGAL_STATE} when a live QEMU already uses the run
-     *                               directory
+     * @throws QemuStateException    when a live QEMU already uses the run directory
+     * @throws QemuIoException       when the run directory cannot be prepared
      */
     public QemuVm launch(QemuConfig config) {
         Objects.requireNonNull(config, "config");
         Path qemu = binary != null ? binary : QemuBinary.locate().path();
         Path sp = setpriv != null ? setpriv : HostExecutables.find(SETPRIV)
-                .orElseThrow(() -> new MissingHostDependencyException(SETPRIV, SETPRIV_INSTALL));
+                .orElseThrow(() -> new MissingHostToolException(SETPRIV, SETPRIV_INSTALL));
         AcceleratorVerdict verdict = probe.resolve(config.accelerator());
         RunPaths paths = config.paths();
         prepareRunDir(paths);
@@ -116,6 +112,9 @@ public final class QemuHypervisor {
         QemuVm vm = new QemuVm(config, verdict, process, stopGrace);
         try {
             awaitReady(vm, paths);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw launchFailure(vm, e);
         } catch (RuntimeException e) {
             throw launchFailure(vm, e);
         }
@@ -130,21 +129,16 @@ public final class QemuHypervisor {
         return launch(config.toBuilder().runDir(runDir).build());
     }
 
-    private void awaitReady(QemuVm vm, RunPaths paths) {
+    private void awaitReady(QemuVm vm, RunPaths paths) throws InterruptedException {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (!Files.exists(paths.qmpSocket())) {
             if (!vm.isAlive()) {
-                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "QEMU exited during start-up");
+                throw new QemuStateException("QEMU exited during start-up");
             }
             if (System.nanoTime() > deadline) {
-                throw new KataTimeoutException("QEMU did not create its QMP socket " + paths.qmpSocket(), startTimeout);
+                throw new QemuTimeoutException("QEMU did not create its QMP socket " + paths.qmpSocket(), startTimeout);
             }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "interrupted while QEMU started", e);
-            }
+            Thread.sleep(POLL.toMillis());
         }
         // QEMU binds the socket a moment before it listens: a refused connection then means "not yet".
         QmpClient qmp;
@@ -159,27 +153,22 @@ public final class QemuHypervisor {
                     throw e;
                 }
             }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "interrupted while QEMU started", e);
-            }
+            Thread.sleep(POLL.toMillis());
         }
         vm.attachQmp(qmp);
         QmpStatus status = qmp.queryStatus();
         if (vm.config().incoming()) {
             if (!status.status().equals("inmigrate")) {
-                throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "QEMU reports status '" + status.status()
+                throw new QemuStateException("QEMU reports status '" + status.status()
                         + "' right after start, not waiting for the saved state (inmigrate)");
             }
         } else if (!status.running()) {
-            throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "QEMU reports status '" + status.status()
+            throw new QemuStateException("QEMU reports status '" + status.status()
                     + "' right after start, not running");
         }
     }
 
-    private static QemuLaunchException launchFailure(QemuVm vm, RuntimeException cause) {
+    private static QemuLaunchException launchFailure(QemuVm vm, Exception cause) {
         // QEMU prints its error and exits; give it a moment so the message is the one QEMU wrote.
         Optional<QemuExit> exited = vm.awaitExitQuietly(EXIT_AFTER_ERROR);
         if (exited.isPresent()) {
@@ -188,7 +177,8 @@ public final class QemuHypervisor {
         }
         List<String> stderr = vm.stderrTail();
         vm.abortLaunch();
-        return new QemuLaunchException("QEMU did not become ready and was killed: " + cause.getMessage(),
+        String why = cause instanceof InterruptedException ? "interrupted while QEMU started" : cause.getMessage();
+        return new QemuLaunchException("QEMU did not become ready and was killed: " + why,
                 OptionalInt.empty(), stderr, cause);
     }
 
@@ -202,8 +192,7 @@ public final class QemuHypervisor {
                     long pid = Long.parseLong(text);
                     Optional<ProcessHandle> h = ProcessHandle.of(pid);
                     if (h.isPresent() && h.get().isAlive() && isQemu(pid)) {
-                        throw new KataException(KataErrorReason.ILLEGAL_STATE, "run directory " + paths.dir()
-                                + " is in use by QEMU pid " + pid);
+                        throw new QemuStateException("run directory " + paths.dir() + " is in use by QEMU pid " + pid);
                     }
                 } catch (NumberFormatException e) {
                     // garbage: stale
@@ -213,7 +202,7 @@ public final class QemuHypervisor {
             Files.deleteIfExists(paths.agentSocket());
             Files.deleteIfExists(paths.pidFile());
         } catch (IOException e) {
-            throw new KataException(KataErrorReason.IO, "cannot prepare run directory " + paths.dir() + ": " + e, e);
+            throw new QemuIoException("cannot prepare run directory " + paths.dir() + ": " + e, e);
         }
     }
 

@@ -1,23 +1,22 @@
 package dev.jkata.qemu;
 
-import dev.jkata.api.KataErrorReason;
-import dev.jkata.api.KataException;
 import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * QEMU could not be started: it exited during start-up (a bad option, an unusable file), never opened its QMP
- * socket, or did not answer QMP. The message carries QEMU's own stderr; {@link #stderr()} has it as lines.
- * Reason {@link KataErrorReason#HYPERVISOR_FAILED}.
+ * socket, or did not answer QMP. The message carries QEMU's own stderr; {@link #stderr()} has it as lines; the
+ * cause, when there is one, is what gave the failure away (a {@link QemuTimeoutException}, a
+ * {@link dev.jkata.qemu.qmp.QmpException}).
  */
-public class QemuLaunchException extends KataException {
+public class QemuLaunchException extends QemuException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> stderr;
     private final Integer exitCode;
 
     public QemuLaunchException(String message, OptionalInt exitCode, List<String> stderr, Throwable cause) {
-        super(KataErrorReason.HYPERVISOR_FAILED, message + describe(exitCode, stderr), cause);
+        super(message + describe(exitCode, stderr), cause);
         this.stderr = List.copyOf(stderr);
         this.exitCode = exitCode.isPresent() ? exitCode.getAsInt() : null;
     }

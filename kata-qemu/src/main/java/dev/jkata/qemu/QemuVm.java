@@ -1,8 +1,5 @@
 package dev.jkata.qemu;
 
-import dev.jkata.api.KataErrorReason;
-import dev.jkata.api.KataException;
-import dev.jkata.api.KataTimeoutException;
 import dev.jkata.qemu.accel.AcceleratorVerdict;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.config.RunPaths;
@@ -109,12 +106,12 @@ public final class QemuVm implements AutoCloseable {
     /**
      * The QMP connection of this VM, opened at launch.
      *
-     * @throws KataException {@link KataErrorReason#ILLEGAL_STATE} once QEMU has exited
+     * @throws QemuStateException once QEMU has exited
      */
     public QmpClient qmp() {
         QmpClient q = qmp;
         if (q == null || exit.isDone()) {
-            throw new KataException(KataErrorReason.ILLEGAL_STATE, "QEMU pid " + pid() + " has "
+            throw new QemuStateException("QEMU pid " + pid() + " has "
                     + (exit.isDone() ? "exited" : "no QMP connection yet"));
         }
         return q;
@@ -170,8 +167,7 @@ public final class QemuVm implements AutoCloseable {
      * Returns at once when QEMU has already exited. If the calling thread is interrupted, it skips to SIGKILL and
      * keeps the interrupt flag.
      *
-     * @throws KataException {@link KataErrorReason#HYPERVISOR_FAILED} if QEMU survives SIGKILL for
-     *                       10 seconds
+     * @throws QemuStopException if QEMU survives SIGKILL for 10 seconds
      */
     public QemuExit stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
@@ -190,7 +186,7 @@ public final class QemuVm implements AutoCloseable {
                     try {
                         q.execute("system_powerdown", Map.of(), min(grace, QUIT_DEADLINE));
                         LOG.debug("QEMU pid {}: power button pressed, waiting up to {} ms", pid(), grace.toMillis());
-                    } catch (KataException e) {
+                    } catch (QemuException e) {
                         LOG.debug("QEMU pid {}: system_powerdown failed: {}", pid(), e.getMessage());
                     }
                     interrupted = waitForExit(grace);
@@ -200,9 +196,9 @@ public final class QemuVm implements AutoCloseable {
                     try {
                         q.execute("quit", Map.of(), QUIT_DEADLINE);
                         asked = true;
-                    } catch (KataException e) {
+                    } catch (QemuException e) {
                         // QEMU may close the socket before answering; anything else means it is not listening.
-                        asked = !(e instanceof KataTimeoutException);
+                        asked = !(e instanceof QemuTimeoutException);
                         LOG.debug("QEMU pid {}: quit: {}", pid(), e.getMessage());
                     }
                     if (asked) {
@@ -219,7 +215,7 @@ public final class QemuVm implements AutoCloseable {
                     }
                 }
                 if (!exit.isDone()) {
-                    throw new KataException(KataErrorReason.HYPERVISOR_FAILED, "QEMU pid " + pid()
+                    throw new QemuStopException("QEMU pid " + pid()
                             + " is still alive " + KILL_WAIT.toSeconds() + " s after SIGKILL (stuck in the kernel?)");
                 }
                 return exit.join();

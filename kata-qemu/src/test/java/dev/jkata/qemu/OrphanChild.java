@@ -15,7 +15,7 @@ public final class OrphanChild {
 
     public static void main(String[] args) throws Exception {
         QemuConfig config = QemuConfig.builder().kernel(Path.of(args[0])).initrd(Path.of(args[1])).runDir(Path.of(args[2]))
-                .append("panic=1").accelerator(dev.jkata.qemu.accel.Accelerator.TCG)
+                .append("panic=1").accelerator(dev.jkata.api.Accelerator.TCG)
                 .memory(dev.jkata.api.MemorySize.ofMiB(256)).build();
         AtomicReference<QemuVm> vm = new AtomicReference<>();
         Thread launcher = new Thread(() -> vm.set(QemuHypervisor.create().launch(config)), "short-lived-launcher");

@@ -2,8 +2,8 @@ package dev.jkata.qemu;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.jkata.api.Accelerator;
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -23,4 +23,13 @@ public interface GuestLauncher {
     default java.util.Optional<GuestTemplating> templating() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Ends what a guest of this launcher left behind in {@code runDir}, the run directory of a sandbox whose JVM died
+     * without closing it (a VM still running, say); the reaper calls it before it removes the directory. Touches
+     * only what this launcher made, and never throws. Does nothing by default: a launcher that leaves nothing
+     * outside the JVM has nothing to reap.
+     */
+    default void reapAbandoned(Path runDir) {
+    }
 }

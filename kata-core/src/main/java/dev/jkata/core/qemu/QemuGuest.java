@@ -13,7 +13,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A guest that is a QEMU VM, with its console followed into SLF4J ({@code kata.guest.<sandboxId>}). */
+/**
+ * A guest that is a QEMU VM, with its console followed into SLF4J ({@code kata.guest.<sandboxId>}). What the VM
+ * throws reaches the sandbox through {@link QemuErrors}.
+ */
 final class QemuGuest implements Guest {
     private static final Logger LOG = LoggerFactory.getLogger(QemuGuest.class);
     /** Where the agent mounts shared storages in our guest images (as Kata's agent does). */
@@ -124,13 +127,13 @@ final class QemuGuest implements Guest {
                         "interrupted while saving a template", e);
             }
         }
-        return dev.jkata.qemu.migration.DeviceState.save(vm, file, SAVE_DEADLINE);
+        return QemuErrors.call(() -> dev.jkata.qemu.migration.DeviceState.save(vm, file, SAVE_DEADLINE));
     }
 
     @Override
     public void stop(Duration grace) {
         try {
-            vm.stop(grace);
+            QemuErrors.run(() -> vm.stop(grace));
         } finally {
             console.close();
         }
@@ -147,16 +150,16 @@ final class QemuGuest implements Guest {
 
     @Override
     public void pause() {
-        vm.qmp().stop();
+        QemuErrors.run(() -> vm.qmp().stop());
     }
 
     @Override
     public void resume() {
-        vm.qmp().cont();
+        QemuErrors.run(() -> vm.qmp().cont());
     }
 
     @Override
     public void injectNmi() {
-        vm.qmp().execute("inject-nmi");
+        QemuErrors.run(() -> vm.qmp().execute("inject-nmi"));
     }
 }

@@ -19,12 +19,12 @@ import dev.jkata.guestimage.kernel.GuestKernel;
 import dev.jkata.guestimage.progress.Progress;
 import dev.jkata.qemu.QemuBinary;
 import dev.jkata.qemu.QemuHypervisor;
+import dev.jkata.qemu.QemuLeftovers;
 import dev.jkata.qemu.QemuVm;
 import dev.jkata.qemu.config.RamFile;
 import dev.jkata.qemu.device.VirtioRng;
 import dev.jkata.qemu.migration.DeviceState;
 import java.time.Duration;
-import dev.jkata.qemu.accel.Accelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.device.NinePShare;
 import dev.jkata.qemu.device.Nvdimm;
@@ -39,7 +39,8 @@ import java.util.Optional;
 
 /**
  * Boots each guest as a QEMU VM from the guest image (built on first use into the cache). The agent socket is
- * QEMU's end of the virtio-serial port {@code agent.channel.0}; each share is a virtio-9p device.
+ * QEMU's end of the virtio-serial port {@code agent.channel.0}; each share is a virtio-9p device. kata-qemu's
+ * failures reach the caller as {@link KataException}s ({@link QemuErrors}).
  */
 public final class QemuGuestLauncher implements GuestLauncher {
     /** The forwarding port's socket in the run directory (short: a UNIX socket path has 107 bytes). */
@@ -65,9 +66,17 @@ public final class QemuGuestLauncher implements GuestLauncher {
 
     @Override
     public Guest launch(GuestRequest request) {
-        Prepared p = prepare(request);
-        long launchedAt = System.nanoTime();
-        return p.guest(QemuHypervisor.create().launch(p.config.build()), request, launchedAt, false);
+        return QemuErrors.call(() -> {
+            Prepared p = prepare(request);
+            long launchedAt = System.nanoTime();
+            return p.guest(QemuHypervisor.create().launch(p.config.build()), request, launchedAt, false);
+        });
+    }
+
+    /** Kills the QEMU an abandoned sandbox left running, when the directory's pid file names it exactly. */
+    @Override
+    public void reapAbandoned(Path runDir) {
+        QemuLeftovers.killAbandoned(runDir);
     }
 
     @Override
@@ -83,33 +92,44 @@ public final class QemuGuestLauncher implements GuestLauncher {
 
         @Override
         public String templateKey(GuestRequest request) {
-            Prepared p = prepare(request);
-            QemuHypervisor hv = QemuHypervisor.create();
-            QemuConfig cfg = p.config.build();
-            return TemplateKeys.of(cfg, hv.acceleratorProbe().resolve(cfg.accelerator()).accelerator(),
-                    request.runDir(), QemuBinary.locate().path());
+            return QemuErrors.call(() -> {
+                Prepared p = prepare(request);
+                QemuHypervisor hv = QemuHypervisor.create();
+                QemuConfig cfg = p.config.build();
+                return TemplateKeys.of(cfg, hv.acceleratorProbe().resolve(cfg.accelerator()).accelerator(),
+                        request.runDir(), QemuBinary.locate().path());
+            });
         }
 
         @Override
         public Guest launchTemplate(GuestRequest request, Path ramFile) {
-            Prepared p = prepare(request);
-            long launchedAt = System.nanoTime();
-            return p.guest(QemuHypervisor.create().launch(p.config.ramFile(RamFile.template(ramFile)).build()), request,
-                    launchedAt, false);
+            return QemuErrors.call(() -> {
+                Prepared p = prepare(request);
+                long launchedAt = System.nanoTime();
+                return p.guest(QemuHypervisor.create().launch(p.config.ramFile(RamFile.template(ramFile)).build()),
+                        request, launchedAt, false);
+            });
         }
 
         @Override
         public Guest launchClone(GuestRequest request, Path ramFile, Path stateFile) {
-            Prepared p = prepare(request);
-            long launchedAt = System.nanoTime();
-            QemuVm vm = QemuHypervisor.create().launch(p.config.ramFile(RamFile.clone(ramFile)).incoming(true).build());
-            try {
-                DeviceState.load(vm, stateFile, RESTORE_DEADLINE);
-            } catch (RuntimeException e) {
-                vm.stop(Duration.ZERO);
-                throw e;
-            }
-            return p.guest(vm, request, launchedAt, true);
+            return QemuErrors.call(() -> {
+                Prepared p = prepare(request);
+                long launchedAt = System.nanoTime();
+                QemuVm vm = QemuHypervisor.create().launch(
+                        p.config.ramFile(RamFile.clone(ramFile)).incoming(true).build());
+                try {
+                    DeviceState.load(vm, stateFile, RESTORE_DEADLINE);
+                } catch (RuntimeException e) {
+                    try {
+                        vm.stop(Duration.ZERO);
+                    } catch (RuntimeException stop) {
+                        e.addSuppressed(stop);
+                    }
+                    throw e;
+                }
+                return p.guest(vm, request, launchedAt, true);
+            });
         }
     };
 
@@ -143,7 +163,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         requireRoomFor(image, spec.memory());
         QemuConfig.Builder cfg = QemuConfig.builder()
                 .name("kata-" + request.sandboxId())
-                .accelerator(Accelerator.valueOf(spec.accelerator().name()))
+                .accelerator(spec.accelerator())
                 .kernel(image.kernel().vmlinuz()).initrd(image.initrd()).append(image.kernelCommandLine())
                 .memory(spec.memory()).cpus(spec.cpus()).runDir(request.runDir());
         // the nvdimm takes its hotplug slot and maxmem: the config's defaults reserve them

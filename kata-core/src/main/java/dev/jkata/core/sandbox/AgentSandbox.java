@@ -96,7 +96,7 @@ final class AgentSandbox implements Sandbox {
     static AgentSandbox start(SandboxSpec spec, GuestLauncher launcher) {
         String id = Ids.next(6);
         Path root = StateRoot.prepare(spec.stateRoot().orElseGet(StateRoot::defaultRoot));
-        Reaper.sweep(root);
+        Reaper.sweep(root, List.of(launcher));
         MDC.put("kata.sandbox", id);
         try {
             AgentSandbox sb = new AgentSandbox(id, spec, StateDirectory.create(root, id), launcher);

@@ -1,11 +1,11 @@
 package dev.jkata.core.state;
 
+import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.guestimage.host.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -24,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Cleans up after JVMs that died without closing their sandboxes. It looks only at what the library made: a
  * directory named like a sandbox id that holds an owner lock file. When that lock can be taken its owner is
- * gone: the reaper kills the QEMU whose command line names exactly this directory's pid file, then removes the
- * directory. Anything else in the root (the user's files, other programs' directories) is never touched.
+ * gone: the reaper lets each guest launcher end what its guest left there ({@link GuestLauncher#reapAbandoned},
+ * the QEMU launcher kills the VM still running), then removes the directory. Anything else in the root (the
+ * user's files, other programs' directories) is never touched.
  */
 public final class Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -34,8 +34,11 @@ public final class Reaper {
 
     private Reaper() {}
 
-    /** Sweeps {@code root}; returns the sandbox ids whose leftovers were removed. */
-    public static List<String> sweep(Path root) {
+    /**
+     * Sweeps {@code root}, asking {@code launchers} to reap what their guests left in each abandoned directory;
+     * returns the sandbox ids whose leftovers were removed.
+     */
+    public static List<String> sweep(Path root, List<? extends GuestLauncher> launchers) {
         List<String> reaped = new ArrayList<>();
         Path abs = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
@@ -45,7 +48,7 @@ public final class Reaper {
             for (Path dir : s.toList()) {
                 if (StateDirectory.NAME.matcher(dir.getFileName().toString()).matches()
                         && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !StateDirectory.ownedHere(dir)
-                        && reap(dir)) {
+                        && reap(dir, launchers)) {
                     reaped.add(dir.getFileName().toString());
                 }
             }
@@ -55,7 +58,7 @@ public final class Reaper {
         return reaped;
     }
 
-    private static boolean reap(Path dir) {
+    private static boolean reap(Path dir, List<? extends GuestLauncher> launchers) {
         Path lockFile = dir.resolve(StateDirectory.LOCK_FILE);
         if (!Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
             return removeIfEmptyAndOld(dir);
@@ -70,7 +73,7 @@ public final class Reaper {
             if (lock == null) {
                 return false; // its owner lives
             }
-            killQemu(dir);
+            reapGuests(dir, launchers);
             FileTrees.delete(dir);
             LOG.info("Removed sandbox {} left behind by a JVM that is gone", dir.getFileName());
             return true;
@@ -98,34 +101,13 @@ public final class Reaper {
         }
     }
 
-    /** Kills the QEMU named in the directory's pid file when its command line names that very pid file. */
-    static void killQemu(Path dir) {
-        Path pidFile = dir.resolve("qemu.pid");
-        if (!Files.isRegularFile(pidFile, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
-            if (namesPidFile(pid, pidFile)) {
-                ProcessHandle.of(pid).ifPresent(h -> {
-                    LOG.info("Killing QEMU {} of an abandoned sandbox {}", pid, dir.getFileName());
-                    h.destroyForcibly();
-                });
+    private static void reapGuests(Path dir, List<? extends GuestLauncher> launchers) {
+        for (GuestLauncher launcher : launchers) {
+            try {
+                launcher.reapAbandoned(dir);
+            } catch (RuntimeException e) {
+                LOG.warn("{} could not reap what its guest left in {}: {}", launcher, dir, e.toString());
             }
-        } catch (IOException | NumberFormatException e) {
-            LOG.debug("unreadable pid file {}", pidFile, e);
-        }
-    }
-
-    /** Whether process {@code pid}'s arguments hold {@code -pidfile <pidFile>}, exactly. */
-    static boolean namesPidFile(long pid, Path pidFile) {
-        try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            List<String> args = Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
-            int i = args.indexOf("-pidfile");
-            return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(pidFile.toString());
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -2,6 +2,10 @@ package dev.jkata.core.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jkata.core.guest.Guest;
+import dev.jkata.core.guest.GuestLauncher;
+import dev.jkata.core.guest.GuestRequest;
+import dev.jkata.core.qemu.QemuGuestLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -36,7 +40,7 @@ class ReaperTest {
             age(p);
         }
 
-        assertThat(Reaper.sweep(root)).isEmpty();
+        assertThat(Reaper.sweep(root, List.of())).isEmpty();
 
         assertThat(data.resolve("keep.txt")).hasContent("x");
         assertThat(idLike.resolve("thesis.tex")).hasContent("y");
@@ -49,7 +53,7 @@ class ReaperTest {
         Path fresh = Files.createDirectory(root.resolve("00000000000a"));
         Path old = Files.createDirectory(root.resolve("00000000000b"));
         age(old);
-        assertThat(Reaper.sweep(root)).containsExactly("00000000000b");
+        assertThat(Reaper.sweep(root, List.of())).containsExactly("00000000000b");
         assertThat(fresh).isDirectory();
         assertThat(old).doesNotExist();
     }
@@ -58,7 +62,7 @@ class ReaperTest {
     void aDirectoryThisJvmOwnsIsKeptAndItsLockStaysHeld() throws Exception {
         try (StateDirectory mine = StateDirectory.create(root, "aaaaaaaaaaaa")) {
             age(mine.path());
-            assertThat(Reaper.sweep(root)).isEmpty();
+            assertThat(Reaper.sweep(root, List.of())).isEmpty();
             assertThat(mine.path()).isDirectory();
             // Another JVM's sweep must still see it held: our own sweep did not open (and so drop) the lock.
             assertThat(sweepInAnotherJvm()).doesNotContain("aaaaaaaaaaaa");
@@ -75,7 +79,7 @@ class ReaperTest {
             // What fooled the old pid + start-time check: a wrong start time, an empty owner file, an old mtime.
             Files.writeString(dir.resolve(StateDirectory.OWNER_FILE), "");
             age(dir);
-            assertThat(Reaper.sweep(root)).isEmpty();
+            assertThat(Reaper.sweep(root, List.of())).isEmpty();
             assertThat(dir.resolve(StateDirectory.LOCK_FILE)).exists();
         } finally {
             owner.destroyForcibly().waitFor();
@@ -92,7 +96,7 @@ class ReaperTest {
             Process owner = OwnerProcess.start(root, "cccccccccccc", Long.toString(qemu.pid()));
             owner.destroyForcibly().waitFor(); // kill -9: no close, the kernel drops the lock
 
-            assertThat(Reaper.sweep(root)).containsExactly("cccccccccccc");
+            assertThat(Reaper.sweep(root, List.of(new QemuGuestLauncher()))).containsExactly("cccccccccccc");
 
             assertThat(dir).doesNotExist();
             assertThat(qemu.waitFor(5, TimeUnit.SECONDS)).as("the abandoned QEMU is killed").isTrue();
@@ -111,7 +115,7 @@ class ReaperTest {
         for (int i = 0; i < 2; i++) {
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
-                    Reaper.sweep(root);
+                    Reaper.sweep(root, List.of());
                 }
             });
             t.start();
@@ -151,15 +155,39 @@ class ReaperTest {
     }
 
     @Test
-    void theKillCheckMatchesThePidFileArgumentExactly() throws Exception {
-        Path pidFile = root.resolve("dddddddddddd").resolve("qemu.pid");
-        Process p = standIn(pidFile);
-        try {
-            assertThat(Reaper.namesPidFile(p.pid(), pidFile)).isTrue();
-            assertThat(Reaper.namesPidFile(p.pid(), root.resolve("dddddddddd").resolve("qemu.pid"))).isFalse();
-            assertThat(Reaper.namesPidFile(ProcessHandle.current().pid(), pidFile)).isFalse();
-        } finally {
-            p.destroyForcibly();
+    void eachLauncherReapsADeadOwnersDirectoryBeforeItGoesAndALiveOneIsLeftAlone() throws Exception {
+        List<Path> asked = new CopyOnWriteArrayList<>();
+        GuestLauncher recording = new RecordingLauncher(dir -> {
+            assertThat(dir).isDirectory(); // still there: the launcher sees what its guest left
+            asked.add(dir);
+        });
+        GuestLauncher failing = new RecordingLauncher(dir -> {
+            throw new IllegalStateException("boom");
+        });
+        Process owner = OwnerProcess.start(root, "ffffffffffff");
+        owner.destroyForcibly().waitFor();
+        try (StateDirectory mine = StateDirectory.create(root, "eeeeeeeeeeee")) {
+            assertThat(Reaper.sweep(root, List.of(failing, recording))).containsExactly("ffffffffffff");
+            assertThat(asked).containsExactly(root.toAbsolutePath().normalize().resolve("ffffffffffff"));
+            assertThat(mine.path()).isDirectory();
+        }
+    }
+
+    /** A launcher that only reaps, the way {@code reap} says. */
+    private record RecordingLauncher(java.util.function.Consumer<Path> reap) implements GuestLauncher {
+        @Override
+        public Path defaultRootfs() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Guest launch(GuestRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void reapAbandoned(Path runDir) {
+            reap.accept(runDir);
         }
     }
 

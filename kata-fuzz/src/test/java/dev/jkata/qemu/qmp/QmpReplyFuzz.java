@@ -1,6 +1,6 @@
 package dev.jkata.qemu.qmp;
 
-import dev.jkata.api.KataException;
+import dev.jkata.qemu.QemuException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Jazzer target: the host's QMP client talking to a peer that sends whatever the input holds (its greeting, replies
  * and events), then closes. Connecting, {@code query-status}, {@code stop} and {@code cont} must each return or fail
- * with a {@link KataException} well within their deadline, never with another exception, and close must end the
+ * with a {@link QemuException} well within their deadline, never with another exception, and close must end the
  * reader.
  */
 public final class QmpReplyFuzz {
@@ -67,7 +67,7 @@ public final class QmpReplyFuzz {
             call(qmp::queryStatus);
             call(qmp::stop);
             call(qmp::cont);
-        } catch (KataException typed) {
+        } catch (QemuException typed) {
             // the peer spoke no QMP, or stopped
         }
         boolean first = !warm;
@@ -81,7 +81,7 @@ public final class QmpReplyFuzz {
     private static void call(Runnable r) {
         try {
             r.run();
-        } catch (KataException typed) {
+        } catch (QemuException typed) {
             // an error reply, or the connection's end: both typed
         }
     }

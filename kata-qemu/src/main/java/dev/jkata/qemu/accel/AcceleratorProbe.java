@@ -1,5 +1,6 @@
 package dev.jkata.qemu.accel;
 
+import dev.jkata.api.Accelerator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

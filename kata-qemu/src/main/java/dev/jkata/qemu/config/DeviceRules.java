@@ -1,7 +1,7 @@
 package dev.jkata.qemu.config;
 
-import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import dev.jkata.qemu.device.HotplugRoom;
 import dev.jkata.qemu.device.MachineFeature;
 import dev.jkata.qemu.device.Memory;
@@ -29,7 +29,7 @@ final class DeviceRules {
      * Checks that the machine has every feature the devices need, that the memory has the hotplug slots and
      * {@code maxmem} the devices take, and that no two 9p shares have one mount tag.
      *
-     * @throws InvalidConfigurationException naming {@code machine}, {@code memorySlots}, {@code maxMemory} or
+     * @throws InvalidQemuConfigException naming {@code machine}, {@code memorySlots}, {@code maxMemory} or
      *                                       {@code sharedDirs}
      */
     static void validate(MachineType machine, Memory memory, List<QemuDevice> devices) {
@@ -45,7 +45,7 @@ final class DeviceRules {
                 + " hotplug slot(s); set memorySlots to at least " + need.slots() + ", was " + memory.slots());
         if (have.memory().compareTo(need.memory()) < 0) {
             MemorySize size = memory.size();
-            throw new InvalidConfigurationException("maxMemory", "maxMemory " + memory.maxMemory() + " leaves "
+            throw new InvalidQemuConfigException("maxMemory", "maxMemory " + memory.maxMemory() + " leaves "
                     + have.memory() + " above memory " + size + ", less than the " + need.memory()
                     + " the memory devices take (each rounded up to its alignment); raise maxMemory to at least "
                     + size.plus(need.memory()));
@@ -60,7 +60,7 @@ final class DeviceRules {
 
     private static void require(boolean ok, String field, String problem) {
         if (!ok) {
-            throw new InvalidConfigurationException(field, problem);
+            throw new InvalidQemuConfigException(field, problem);
         }
     }
 }

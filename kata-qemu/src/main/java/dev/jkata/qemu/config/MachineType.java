@@ -1,6 +1,6 @@
 package dev.jkata.qemu.config;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -36,7 +36,7 @@ public enum MachineType {
     /**
      * Parses a machine name as a user writes it ({@code q35}, {@code Q35}, {@code pc}).
      *
-     * @throws InvalidConfigurationException for field {@code machine} naming the known machines
+     * @throws InvalidQemuConfigException for field {@code machine} naming the known machines
      */
     public static MachineType parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -45,7 +45,7 @@ public enum MachineType {
                 return m;
             }
         }
-        throw new InvalidConfigurationException("machine", "unknown machine type '" + text + "'; known: "
+        throw new InvalidQemuConfigException("machine", "unknown machine type '" + text + "'; known: "
                 + Arrays.stream(values()).map(MachineType::qemuName).collect(Collectors.joining(", ")));
     }
 }

@@ -1,8 +1,8 @@
 package dev.jkata.qemu.config;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.Accelerator;
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.accel.Accelerator;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.device.BaseOptions;
 import dev.jkata.qemu.device.CpuAccelerator;
@@ -37,7 +37,7 @@ import java.util.Set;
  * {@link #builder()}; no invalid config exists. Each value checks itself (the device records, {@link RunPaths},
  * {@link MachineType}); the rules between devices and the machine (a memory device needs hotplug slots and
  * {@code maxmem}, an NVDIMM needs {@code nvdimm=on}, 9p mount tags are distinct) are checked once, by the
- * canonical constructor. A failure is an {@link InvalidConfigurationException} whose {@code field()} is the
+ * canonical constructor. A failure is an {@link InvalidQemuConfigException} whose {@code field()} is the
  * property at fault.
  *
  * <p>Every VM gets: the base options ({@code -nodefaults -no-user-config -nographic -no-reboot}), a QMP socket,
@@ -200,7 +200,7 @@ public record QemuConfig(
 
     private static void require(boolean ok, String field, String problem) {
         if (!ok) {
-            throw new InvalidConfigurationException(field, problem);
+            throw new InvalidQemuConfigException(field, problem);
         }
     }
 
@@ -288,7 +288,7 @@ public record QemuConfig(
         /**
          * Validates and builds.
          *
-         * @throws InvalidConfigurationException naming the field at fault
+         * @throws InvalidQemuConfigException naming the field at fault
          */
         public QemuConfig build() {
             MachineType m = machineText != null ? MachineType.parse(machineText) : machine;

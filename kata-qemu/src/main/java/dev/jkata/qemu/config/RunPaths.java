@@ -1,6 +1,6 @@
 package dev.jkata.qemu.config;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -17,6 +17,8 @@ import java.util.Objects;
 public record RunPaths(Path dir, Path qmpSocket, Path agentSocket, Path consoleLog, Path pidFile) {
     /** A UNIX socket path has 108 bytes in {@code sockaddr_un}, one of them the terminating NUL. */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** The name of the pid file in a run directory. */
+    public static final String PID_FILE = "qemu.pid";
 
     public RunPaths {
         Objects.requireNonNull(dir, "dir");
@@ -31,19 +33,19 @@ public record RunPaths(Path dir, Path qmpSocket, Path agentSocket, Path consoleL
     /**
      * The standard layout inside {@code dir} (made absolute).
      *
-     * @throws InvalidConfigurationException for field {@code runDir} when a socket path would exceed
+     * @throws InvalidQemuConfigException for field {@code runDir} when a socket path would exceed
      *                                       {@value #MAX_SOCKET_PATH_BYTES} bytes
      */
     public static RunPaths in(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
         return new RunPaths(d, d.resolve("qmp.sock"), d.resolve("agent.sock"), d.resolve("console.log"),
-                d.resolve("qemu.pid"));
+                d.resolve(PID_FILE));
     }
 
     private static void requireSocketPath(Path socket) {
         int n = socket.toString().getBytes(StandardCharsets.UTF_8).length;
         if (n > MAX_SOCKET_PATH_BYTES) {
-            throw new InvalidConfigurationException("runDir", "the socket path " + socket + " is " + n
+            throw new InvalidQemuConfigException("runDir", "the socket path " + socket + " is " + n
                     + " bytes, more than the " + MAX_SOCKET_PATH_BYTES + " a UNIX socket address holds; use a shorter run directory");
         }
     }

@@ -1,7 +1,7 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import java.util.List;
 import java.util.Objects;
@@ -32,11 +32,11 @@ public record CpuAccelerator(ResolvedAccelerator accelerator, MemorySize tcgTran
      * The one check of a TCG translation cache size: a positive whole number of MiB. A config checks its size
      * with this before it knows which accelerator it will get.
      *
-     * @throws InvalidConfigurationException for field {@code tcgTranslationCache}
+     * @throws InvalidQemuConfigException for field {@code tcgTranslationCache}
      */
     public static MemorySize requireTranslationCache(MemorySize size) {
         if (size == null || size.toMiB() < 1 || size.toBytes() % (1L << 20) != 0) {
-            throw new InvalidConfigurationException("tcgTranslationCache",
+            throw new InvalidQemuConfigException("tcgTranslationCache",
                     "must be a positive whole number of MiB, was " + size);
         }
         return size;

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.util.regex.Pattern;
 
 /** The shape QEMU accepts for object and device ids. */
@@ -13,7 +13,7 @@ final class DeviceIds {
     /** Checks an id: a letter, then up to 63 letters, digits, '-', '.', '_'. */
     static String require(String id, String what) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidConfigurationException(what,
+            throw new InvalidQemuConfigException(what,
                     "must be a QEMU id (a letter, then letters, digits, '-', '.', '_'): " + id);
         }
         return id;

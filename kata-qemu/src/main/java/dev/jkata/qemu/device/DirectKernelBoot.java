@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,14 +23,14 @@ public record DirectKernelBoot(Path kernel, Optional<Path> initrd, String comman
         Objects.requireNonNull(initrd, "initrd");
         initrd = initrd.map(i -> HostFiles.requireReadable(i, "initrd"));
         if (commandLine == null) {
-            throw new InvalidConfigurationException("append", "is required");
+            throw new InvalidQemuConfigException("append", "is required");
         }
         if (commandLine.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new InvalidConfigurationException("append", "must not contain control characters such as newlines");
+            throw new InvalidQemuConfigException("append", "must not contain control characters such as newlines");
         }
         int bytes = commandLine.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_COMMAND_LINE_BYTES) {
-            throw new InvalidConfigurationException("append", "the kernel command line is " + bytes
+            throw new InvalidQemuConfigException("append", "the kernel command line is " + bytes
                     + " bytes, more than the kernel's " + MAX_COMMAND_LINE_BYTES);
         }
     }

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +13,13 @@ public final class HostFiles {
     /** {@code file} made absolute (QEMU runs in the run directory), once it is a readable regular file. */
     public static Path requireReadable(Path file, String field) {
         if (file == null) {
-            throw new InvalidConfigurationException(field, "is required");
+            throw new InvalidQemuConfigException(field, "is required");
         }
         if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigurationException(field, file + " does not exist or is not a regular file");
+            throw new InvalidQemuConfigException(field, file + " does not exist or is not a regular file");
         }
         if (!Files.isReadable(file)) {
-            throw new InvalidConfigurationException(field, file + " is not readable");
+            throw new InvalidQemuConfigException(field, file + " is not readable");
         }
         return file.toAbsolutePath();
     }
@@ -30,7 +30,7 @@ public final class HostFiles {
         try {
             return Files.size(f);
         } catch (IOException e) {
-            throw new InvalidConfigurationException(field, "cannot read the size of " + file + ": " + e);
+            throw new InvalidQemuConfigException(field, "cannot read the size of " + file + ": " + e);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.util.Objects;
 
 /**
@@ -18,7 +18,7 @@ public record HotplugRoom(int slots, MemorySize memory) {
     public HotplugRoom {
         Objects.requireNonNull(memory, "memory");
         if (slots < 0) {
-            throw new InvalidConfigurationException("memorySlots", "a device cannot take " + slots + " hotplug slots");
+            throw new InvalidQemuConfigException("memorySlots", "a device cannot take " + slots + " hotplug slots");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.util.List;
 
 /**
@@ -49,7 +49,7 @@ public record Memory(MemorySize size, int slots, MemorySize maxMemory) implement
 
     private static void require(boolean ok, String field, String problem) {
         if (!ok) {
-            throw new InvalidConfigurationException(field, problem);
+            throw new InvalidQemuConfigException(field, problem);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,11 +34,11 @@ public record NinePShare(String id, Path hostDir, String mountTag, boolean readO
         DeviceIds.require(id, "id");
         hostDir = Objects.requireNonNull(hostDir, "hostDir").toAbsolutePath();
         if (mountTag == null || !TAG.matcher(mountTag).matches()) {
-            throw new InvalidConfigurationException("sharedDirs",
+            throw new InvalidQemuConfigException("sharedDirs",
                     "mount tag '" + mountTag + "' is not 1 to 31 letters, digits, '.', '-', '_'");
         }
         if (!Files.isDirectory(hostDir)) {
-            throw new InvalidConfigurationException("sharedDirs", hostDir + " is not a directory");
+            throw new InvalidQemuConfigException("sharedDirs", hostDir + " is not a directory");
         }
     }
 

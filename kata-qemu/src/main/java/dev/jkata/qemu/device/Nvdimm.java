@@ -1,7 +1,7 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +30,7 @@ public record Nvdimm(String id, Path image, MemorySize size) implements QemuDevi
         image = HostFiles.requireReadable(image, "nvdimmImage");
         Objects.requireNonNull(size, "size");
         if (size.isZero()) {
-            throw new InvalidConfigurationException("nvdimmImage", image + " is empty");
+            throw new InvalidQemuConfigException("nvdimmImage", image + " is empty");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.util.List;
 
 /** {@code -smp <cpus>}: the number of virtual CPUs, 1 to {@value #MAX_CPUS}; a failure names {@code cpus}. */
@@ -10,10 +10,10 @@ public record Smp(int cpus) implements QemuDevice {
 
     public Smp {
         if (cpus < 1) {
-            throw new InvalidConfigurationException("cpus", "must be positive, was " + cpus);
+            throw new InvalidQemuConfigException("cpus", "must be positive, was " + cpus);
         }
         if (cpus > MAX_CPUS) {
-            throw new InvalidConfigurationException("cpus", "must be at most " + MAX_CPUS + ", was " + cpus);
+            throw new InvalidQemuConfigException("cpus", "must be at most " + MAX_CPUS + ", was " + cpus);
         }
     }
 

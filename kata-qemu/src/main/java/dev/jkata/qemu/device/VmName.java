@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -10,7 +10,7 @@ public record VmName(String name) implements QemuDevice {
 
     public VmName {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidConfigurationException("name", "'" + name + "' is not 1 to 64 letters, digits, '.', '-', '_'");
+            throw new InvalidQemuConfigException("name", "'" + name + "' is not 1 to 64 letters, digits, '.', '-', '_'");
         }
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jkata.api.KataTimeoutException;
+import dev.jkata.qemu.QemuTimeoutException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #connect(Path, Duration)} reads the greeting and negotiates capabilities. Every command then waits for
  * its reply at most for a deadline: the connection's default one, or the one passed to
- * {@link #execute(String, Map, Duration)}. A deadline that passes raises {@link KataTimeoutException} and leaves the
+ * {@link #execute(String, Map, Duration)}. A deadline that passes raises {@link QemuTimeoutException} and leaves the
  * connection open. QEMU's error replies raise {@link QmpException} with QEMU's error class, connection open too.
  *
  * <p>The connection is closed, and every waiting call fails at once with {@link QmpException}, when QEMU closes the
@@ -84,7 +84,7 @@ public final class QmpClient implements AutoCloseable {
      * {@code deadline}, which is also the default deadline of every later call.
      *
      * @throws QmpException         when the socket cannot be connected or QEMU does not speak QMP
-     * @throws KataTimeoutException when QEMU does not greet or answer within the deadline
+     * @throws QemuTimeoutException when QEMU does not greet or answer within the deadline
      */
     public static QmpClient connect(Path socket, Duration deadline) {
         return connect(socket, deadline, deadline);
@@ -220,7 +220,7 @@ public final class QmpClient implements AutoCloseable {
      * Runs a command and returns its {@code return} value.
      *
      * @throws QmpException         when QEMU answers with an error (connection stays open) or the connection fails
-     * @throws KataTimeoutException when no reply arrives within {@code deadline} (connection stays open)
+     * @throws QemuTimeoutException when no reply arrives within {@code deadline} (connection stays open)
      */
     public JsonNode execute(String command, Map<String, ?> args, Duration deadline) {
         Objects.requireNonNull(command, "command");
@@ -311,7 +311,7 @@ public final class QmpClient implements AutoCloseable {
         try {
             return f.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new KataTimeoutException("QEMU did not " + what + " on " + socket, deadline);
+            throw new QemuTimeoutException("QEMU did not " + what + " on " + socket, deadline);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof QmpException q) {
                 throw closedError(q);

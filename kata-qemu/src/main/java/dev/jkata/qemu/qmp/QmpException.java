@@ -1,15 +1,15 @@
 package dev.jkata.qemu.qmp;
 
-import dev.jkata.api.KataErrorReason;
-import dev.jkata.api.KataException;
+import dev.jkata.qemu.QemuException;
 import java.util.Optional;
 
 /**
  * QMP failed: QEMU answered a command with an error ({@link #errorClass()} is QEMU's class, e.g.
  * {@code GenericError}, {@code DeviceNotFound}), or the connection broke (closed socket, malformed or oversized
- * message), in which case {@link #errorClass()} is empty. Reason {@link KataErrorReason#QMP_FAILED}.
+ * message), in which case {@link #errorClass()} is empty. A reply that does not come in time is a
+ * {@link dev.jkata.qemu.QemuTimeoutException} instead.
  */
-public class QmpException extends KataException {
+public class QmpException extends QemuException {
     private static final long serialVersionUID = 1L;
 
     private final String errorClass;
@@ -23,7 +23,7 @@ public class QmpException extends KataException {
     }
 
     public QmpException(String message, String errorClass, Throwable cause) {
-        super(KataErrorReason.QMP_FAILED, message, cause);
+        super(message, cause);
         this.errorClass = errorClass;
     }
 

@@ -3,7 +3,7 @@ package dev.jkata.qemu.accel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.Accelerator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -121,10 +121,8 @@ class AcceleratorProbeTest {
     void forcingKvmWhereItCannotWorkFailsFastWithTheReason() {
         AcceleratorProbe p = new AcceleratorProbe(new HostFacts(NO_VIRT, PVM, goodKvm()));
         assertThatThrownBy(() -> p.resolve(Accelerator.KVM))
-                .isInstanceOfSatisfying(AcceleratorUnavailableException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(KataErrorReason.ACCELERATOR_UNAVAILABLE);
-                    assertThat(e.why()).contains("kvm_pvm");
-                })
+                .isInstanceOfSatisfying(AcceleratorUnavailableException.class,
+                        e -> assertThat(e.why()).contains("kvm_pvm"))
                 .hasMessageContaining("KVM was requested");
     }
 

@@ -3,10 +3,9 @@ package dev.jkata.qemu.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jkata.api.InvalidConfigurationException;
-import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.Accelerator;
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.accel.Accelerator;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.device.HotplugRoom;
 import dev.jkata.qemu.device.NinePShare;
@@ -301,9 +300,9 @@ class QemuConfigTest {
 
     private static void assertInvalid(ThrowingCallable build, String field) {
         assertThatThrownBy(build)
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
+                .isInstanceOfSatisfying(InvalidQemuConfigException.class, e -> {
                     assertThat(e.field()).isEqualTo(field);
-                    assertThat(e.reason()).isEqualTo(KataErrorReason.INVALID_CONFIGURATION);
+                    assertThat(e.problem()).isNotBlank();
                 })
                 .hasMessageStartingWith(field + ": ");
     }
@@ -331,7 +330,7 @@ class QemuConfigTest {
     void aCloneNeedsItsTemplatesRamOfItsOwnSize() throws IOException {
         Files.writeString(tmp.resolve("small"), "x");
         assertThatThrownBy(() -> QemuConfig.builder().kernel(kernel).runDir(run).incoming(true).build())
-                .isInstanceOf(dev.jkata.api.InvalidConfigurationException.class).hasMessageContaining("RAM file");
+                .isInstanceOf(InvalidQemuConfigException.class).hasMessageContaining("RAM file");
         assertThatThrownBy(() -> QemuConfig.builder().kernel(kernel).runDir(run)
                 .ramFile(RamFile.template(tmp.resolve("ram"))).incoming(true).build())
                 .hasMessageContaining("privately");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.MemorySize;
+import dev.jkata.qemu.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
-import dev.jkata.api.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class QemuDeviceTest {
 
     @Test
     void translationCacheMustBeWholeMiB() {
-        assertThatThrownBy(() -> CpuAccelerator.tcg(MemorySize.ofKiB(1536))).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> CpuAccelerator.tcg(MemorySize.ofKiB(1536))).isInstanceOf(InvalidQemuConfigException.class);
     }
 
     @Test
@@ -52,7 +52,7 @@ class QemuDeviceTest {
     @Test
     void smp() {
         assertThat(new Smp(4).args()).containsExactly("-smp", "4");
-        assertThatThrownBy(() -> new Smp(0)).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> new Smp(0)).isInstanceOf(InvalidQemuConfigException.class);
     }
 
     @Test
@@ -61,9 +61,9 @@ class QemuDeviceTest {
         assertThat(new Memory(MemorySize.ofMiB(512), 2, MemorySize.ofGiB(2)).args())
                 .containsExactly("-m", "512M,slots=2,maxmem=2048M");
         assertThatThrownBy(() -> new Memory(MemorySize.ofMiB(512), 0, MemorySize.ofGiB(1)))
-                .isInstanceOf(InvalidConfigurationException.class);
+                .isInstanceOf(InvalidQemuConfigException.class);
         assertThatThrownBy(() -> new Memory(MemorySize.ofMiB(512), 1, MemorySize.ofMiB(512)))
-                .isInstanceOf(InvalidConfigurationException.class);
+                .isInstanceOf(InvalidQemuConfigException.class);
     }
 
     @Test
@@ -75,7 +75,7 @@ class QemuDeviceTest {
         assertThat(new DirectKernelBoot(k, Optional.empty(), "console=ttyS0").args())
                 .containsExactly("-kernel", k.toString(), "-append", "console=ttyS0");
         assertThatThrownBy(() -> new DirectKernelBoot(tmp.resolve("none"), Optional.empty(), ""))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("kernel"));
+                .isInstanceOfSatisfying(InvalidQemuConfigException.class, e -> assertThat(e.field()).isEqualTo("kernel"));
     }
 
     @Test
@@ -137,8 +137,8 @@ class QemuDeviceTest {
 
     @Test
     void idsAreChecked() {
-        assertThatThrownBy(() -> new VirtioSerialBus("bad id")).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> new VirtioSerialBus("bad id")).isInstanceOf(InvalidQemuConfigException.class);
         assertThatThrownBy(() -> new VirtioSerialPort("a0", Path.of("/s"), "bad,name")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new VmName("a b")).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> new VmName("a b")).isInstanceOf(InvalidQemuConfigException.class);
     }
 }
