@@ -1,5 +1,6 @@
 package dev.jkata.qemu;
 
+import dev.jkata.qemu.errors.QemuLaunchException;
 import java.io.IOException;
 import java.util.List;
 import java.util.OptionalInt;

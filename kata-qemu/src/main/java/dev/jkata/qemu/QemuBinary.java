@@ -1,5 +1,6 @@
 package dev.jkata.qemu;
 
+import dev.jkata.qemu.errors.MissingHostToolException;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,5 +1,10 @@
 package dev.jkata.qemu;
 
+import dev.jkata.qemu.errors.QemuTimeoutException;
+import dev.jkata.qemu.errors.QemuStateException;
+import dev.jkata.qemu.errors.QemuLaunchException;
+import dev.jkata.qemu.errors.QemuIoException;
+import dev.jkata.qemu.errors.MissingHostToolException;
 import dev.jkata.qemu.accel.AcceleratorProbe;
 import dev.jkata.qemu.accel.AcceleratorVerdict;
 import dev.jkata.qemu.config.QemuConfig;

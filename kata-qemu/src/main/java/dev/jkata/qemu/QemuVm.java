@@ -1,5 +1,9 @@
 package dev.jkata.qemu;
 
+import dev.jkata.qemu.errors.QemuTimeoutException;
+import dev.jkata.qemu.errors.QemuStopException;
+import dev.jkata.qemu.errors.QemuStateException;
+import dev.jkata.qemu.errors.QemuException;
 import dev.jkata.qemu.accel.AcceleratorVerdict;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.config.RunPaths;

@@ -12,7 +12,7 @@
  * rendering), {@code accel} (KVM or TCG), {@code qmp} (the control protocol), {@code migration} (device state for
  * templates), {@code check} (host readiness report).
  *
- * <p>Every failure raised on purpose is an unchecked {@link dev.jkata.qemu.QemuException}, one subclass per kind,
+ * <p>Every failure raised on purpose is an unchecked {@link dev.jkata.qemu.errors.QemuException}, one subclass per kind,
  * in terms of QEMU (a bad config, a failed launch, a QMP error, a missed deadline); what that means to a sandbox's
  * user is decided above, by kata-core. kata-api supplies only value types here ({@code MemorySize},
  * {@code Accelerator}).

@@ -1,5 +1,7 @@
 package dev.jkata.qemu;
 
+import dev.jkata.qemu.errors.QemuStateException;
+import dev.jkata.qemu.errors.QemuLaunchException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.qmp;
 
-import dev.jkata.qemu.QemuException;
+import dev.jkata.qemu.errors.QemuException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

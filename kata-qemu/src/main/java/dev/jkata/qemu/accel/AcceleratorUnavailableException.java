@@ -1,7 +1,7 @@
 package dev.jkata.qemu.accel;
 
 import dev.jkata.api.Accelerator;
-import dev.jkata.qemu.QemuException;
+import dev.jkata.qemu.errors.QemuException;
 
 /** KVM was demanded ({@link Accelerator#KVM}) on a host where it cannot boot a stock guest. */
 public class AcceleratorUnavailableException extends QemuException {

@@ -1,7 +1,7 @@
 package dev.jkata.qemu.config;
 
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import dev.jkata.qemu.device.HotplugRoom;
 import dev.jkata.qemu.device.MachineFeature;
 import dev.jkata.qemu.device.Memory;

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.config;
 
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

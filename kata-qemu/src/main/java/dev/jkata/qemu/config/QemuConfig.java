@@ -2,7 +2,7 @@ package dev.jkata.qemu.config;
 
 import dev.jkata.api.Accelerator;
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.device.BaseOptions;
 import dev.jkata.qemu.device.CpuAccelerator;

@@ -1,7 +1,7 @@
 package dev.jkata.qemu.device;
 
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import java.util.regex.Pattern;
 
 /** The shape QEMU accepts for object and device ids. */

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

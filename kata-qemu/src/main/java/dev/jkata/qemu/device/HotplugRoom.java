@@ -1,7 +1,7 @@
 package dev.jkata.qemu.device;
 
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import java.util.Objects;
 
 /**

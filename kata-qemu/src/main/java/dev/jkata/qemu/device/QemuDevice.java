@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * One device or option group of a QEMU command line. Implementations are immutable, check their own values when
- * constructed (an {@link dev.jkata.qemu.InvalidQemuConfigException} naming the field), and render the same
+ * constructed (an {@link dev.jkata.qemu.errors.InvalidQemuConfigException} naming the field), and render the same
  * arguments every time. A device that needs something of the whole VM says so ({@link #hotplugRoom()},
  * {@link #machineFeatures()}); {@code QemuConfig} checks those needs against the machine.
  */

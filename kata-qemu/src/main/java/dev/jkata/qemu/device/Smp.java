@@ -1,6 +1,6 @@
 package dev.jkata.qemu.device;
 
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import java.util.List;
 
 /** {@code -smp <cpus>}: the number of virtual CPUs, 1 to {@value #MAX_CPUS}; a failure names {@code cpus}. */

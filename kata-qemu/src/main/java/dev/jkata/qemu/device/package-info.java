@@ -2,7 +2,7 @@
  * QEMU's command line, one typed record per device or option group. Each record renders its own arguments
  * ({@link dev.jkata.qemu.device.QemuDevice#args()}), escapes the values it embeds in QEMU's {@code key=value,...}
  * syntax, and checks its own values when constructed, failing with an
- * {@link dev.jkata.qemu.InvalidQemuConfigException} naming the field; no layer above re-checks them.
+ * {@link dev.jkata.qemu.errors.InvalidQemuConfigException} naming the field; no layer above re-checks them.
  *
  * <p>A device that needs something of the whole VM declares it: memory hotplug room
  * ({@link dev.jkata.qemu.device.QemuDevice#hotplugRoom()}) or a {@code -machine} option

@@ -1,6 +1,6 @@
 package dev.jkata.qemu.migration;
 
-import dev.jkata.qemu.QemuException;
+import dev.jkata.qemu.errors.QemuException;
 
 /**
  * A device state could not be saved or loaded: QEMU refused the migration (a mounted 9p share blocks it), reported

@@ -1,13 +1,13 @@
 package dev.jkata.qemu.qmp;
 
-import dev.jkata.qemu.QemuException;
+import dev.jkata.qemu.errors.QemuException;
 import java.util.Optional;
 
 /**
  * QMP failed: QEMU answered a command with an error ({@link #errorClass()} is QEMU's class, e.g.
  * {@code GenericError}, {@code DeviceNotFound}), or the connection broke (closed socket, malformed or oversized
  * message), in which case {@link #errorClass()} is empty. A reply that does not come in time is a
- * {@link dev.jkata.qemu.QemuTimeoutException} instead.
+ * {@link dev.jkata.qemu.errors.QemuTimeoutException} instead.
  */
 public class QmpException extends QemuException {
     private static final long serialVersionUID = 1L;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.Accelerator;
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.device.HotplugRoom;
 import dev.jkata.qemu.device.NinePShare;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.MemorySize;
-import dev.jkata.qemu.InvalidQemuConfigException;
+import dev.jkata.qemu.errors.InvalidQemuConfigException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jkata.qemu.QemuTimeoutException;
+import dev.jkata.qemu.errors.QemuTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.jkata.qemu;
+package dev.jkata.qemu.errors;
 
 /** The call does not fit the VM's state: QEMU has exited, or a live QEMU already uses the run directory. */
 public class QemuStateException extends QemuException {

@@ -1,4 +1,4 @@
-package dev.jkata.qemu;
+package dev.jkata.qemu.errors;
 
 /** A program the launcher runs is not installed. {@link #fixCommand()} installs it. */
 public class MissingHostToolException extends QemuException {

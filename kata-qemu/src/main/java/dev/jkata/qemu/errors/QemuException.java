@@ -1,4 +1,4 @@
-package dev.jkata.qemu;
+package dev.jkata.qemu.errors;
 
 /**
  * The root of every failure this module raises on purpose. Unchecked; each subclass says what happened, and callers

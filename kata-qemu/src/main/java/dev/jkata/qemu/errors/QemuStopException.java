@@ -1,4 +1,4 @@
-package dev.jkata.qemu;
+package dev.jkata.qemu.errors;
 
 /** QEMU did not end: it is still alive well after SIGKILL (stuck in the kernel). */
 public class QemuStopException extends QemuException {

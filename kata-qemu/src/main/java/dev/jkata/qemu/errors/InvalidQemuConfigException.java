@@ -1,4 +1,4 @@
-package dev.jkata.qemu;
+package dev.jkata.qemu.errors;
 
 /** A config or device the launcher was given cannot work. {@link #field()} names the offending setting. */
 public class InvalidQemuConfigException extends QemuException {
