@@ -18,28 +18,13 @@ import dev.jkata.agent.protocol.proto.StartContainerRequest;
 import dev.jkata.agent.protocol.proto.TtyWinResizeRequest;
 import dev.jkata.agent.protocol.proto.WaitProcessRequest;
 import dev.jkata.agent.protocol.proto.WriteStreamRequest;
-import dev.jkata.agent.client.proxy.YamuxProxy;
-import dev.jkata.agent.protocol.transport.YamuxConnector;
-import dev.jkata.agent.protocol.yamux.YamuxConfig;
-import dev.jkata.agent.protocol.yamux.YamuxException;
 import dev.jkata.agent.protocol.yamux.YamuxSession;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
-import io.grpc.netty.shaded.io.netty.channel.local.LocalIoHandler;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's client of one guest agent (Kata 1.x protocol). One yamux session over QEMU's virtio-serial
- * socket lives as long as the VM; gRPC dials a {@link YamuxConnector}, an address inside this JVM that turns each
+ * socket lives as long as the VM; gRPC dials a {@code YamuxConnector}, an address inside this JVM that turns each
  * HTTP/2 connection into a new yamux stream, so no socket on the host reaches the agent. A socket for other
  * processes is opened only on request ({@link #exposeSocket}). Every call has a deadline; gRPC statuses
  * become typed exceptions in {@link AgentErrors}; the methods take and return plain Java types.
@@ -66,78 +51,29 @@ public final class AgentClient implements AutoCloseable {
     private static final long GUEST_DEATH_WAIT_MS = 1000;
 
     private final AgentClientConfig config;
-    private final ByteChannel transport;
+    private final AgentConnection connection;
     private final YamuxSession session;
-    private final YamuxConnector connector;
-    private final EventLoopGroup loop;
-    private volatile YamuxProxy exposed;
     private volatile Supplier<String> guestDeath = () -> null;
     private volatile boolean closing;
-    private final ManagedChannel channel;
     private final AgentServiceGrpc.AgentServiceBlockingStub agent;
     private final HealthGrpc.HealthStub healthAsync;
 
-    private AgentClient(AgentClientConfig config, ByteChannel transport, YamuxSession session, YamuxConnector connector,
-                        EventLoopGroup loop, ManagedChannel channel) {
+    private AgentClient(AgentClientConfig config, AgentConnection connection) {
         this.config = config;
-        this.transport = transport;
-        this.session = session;
-        this.connector = connector;
-        this.loop = loop;
-        this.channel = channel;
-        this.agent = AgentServiceGrpc.newBlockingStub(channel);
-        this.healthAsync = HealthGrpc.newStub(channel);
-    }
-
-    /**
-     * Connects to the agent behind QEMU's virtio-serial UNIX socket. The agent may still be booting;
-     * {@link #awaitReady} waits for it.
-     */
-    public static AgentClient connect(Path agentSocket, AgentClientConfig config) {
-        SocketChannel transport;
-        try {
-            transport = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket));
-        } catch (IOException e) {
-            throw new KataException(KataErrorReason.AGENT_FAILED, "cannot connect to the agent socket " + agentSocket
-                    + ": " + e.getMessage(), e);
-        }
-        return connect(transport, config);
+        this.connection = connection;
+        this.session = connection.session();
+        this.agent = AgentServiceGrpc.newBlockingStub(connection.channel());
+        this.healthAsync = HealthGrpc.newStub(connection.channel());
     }
 
     /**
      * Starts a client over {@code transport}, a byte channel already connected to the agent's yamux server (the guest
      * hands it over: a UNIX socket to QEMU's virtio-serial chardev, or anything else that carries the bytes). The
-     * client owns it from here and closes it, also when this fails.
+     * client owns it from here and closes it, also when this fails. The agent may still be booting; {@link #awaitReady}
+     * waits for it.
      */
     public static AgentClient connect(ByteChannel transport, AgentClientConfig config) {
-        java.util.Objects.requireNonNull(transport, "transport");
-        YamuxSession session = null;
-        YamuxConnector connector = null;
-        EventLoopGroup loop = null;
-        try {
-            // the agent opens no streams to the host: any it opens is refused at once, holding nothing
-            session = YamuxSession.client(transport, YamuxConfig.builder().name("agent").acceptBacklog(0)
-                    .maxInboundStreams(0).build());
-            loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kata-agent-grpc", true),
-                    LocalIoHandler.newFactory());
-            connector = YamuxConnector.bind(session, loop);
-            ManagedChannel channel = NettyChannelBuilder.forAddress(connector.address())
-                    .channelType(LocalChannel.class)
-                    .eventLoopGroup(loop)
-                    // grpc asks every transport for TCP keep-alive, which a local channel does not have (Netty warns)
-                    .withOption(ChannelOption.SO_KEEPALIVE, null)
-                    .usePlaintext()
-                    .maxInboundMessageSize((int) config.maxMessage().toBytes())
-                    .build();
-            return new AgentClient(config, transport, session, connector, loop, channel);
-        } catch (RuntimeException e) {
-            closeQuietly(connector, session, transport);
-            if (loop != null) {
-                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
-            throw new KataException(KataErrorReason.AGENT_FAILED, "cannot start a session with the agent: "
-                    + e.getMessage(), e);
-        }
+        return new AgentClient(config, AgentConnection.open(transport, config));
     }
 
     /**
@@ -268,20 +204,10 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /** The most storage handlers taken from GetGuestDetails, and the longest name kept: the guest is hostile. */
-    private static final int MAX_HANDLERS = 64;
-    private static final int MAX_HANDLER_NAME = 64;
-
-    /**
-     * Kata's GetGuestDetails: the agent's version and the storage drivers it handles, its capabilities as a Kata
-     * agent says them. What the guest sends is bounded ({@value #MAX_HANDLERS} names of at most
-     * {@value #MAX_HANDLER_NAME} characters) and made printable.
-     */
+    /** Kata's GetGuestDetails: the agent's version and the storage drivers it handles, bounded (see {@link GuestDetails#from}). */
     public GuestDetails guestDetails() {
-        dev.jkata.agent.protocol.proto.GuestDetailsResponse r = call("GetGuestDetails", s -> s.getGuestDetails(
-                dev.jkata.agent.protocol.proto.GuestDetailsRequest.newBuilder().build()));
-        java.util.List<String> handlers = r.getAgentDetails().getStorageHandlersList().stream().limit(MAX_HANDLERS)
-                .filter(h -> h.length() <= MAX_HANDLER_NAME).map(AgentErrors::describe).toList();
-        return new GuestDetails(AgentErrors.describe(r.getAgentDetails().getVersion()), handlers);
+        return GuestDetails.from(call("GetGuestDetails", s -> s.getGuestDetails(
+                dev.jkata.agent.protocol.proto.GuestDetailsRequest.newBuilder().build())).getAgentDetails());
     }
 
     /** Kata's UpdateInterface: the guest finds the interface by MAC address (else name) and sets it as given. */
@@ -462,11 +388,7 @@ public final class AgentClient implements AutoCloseable {
      * @throws KataTimeoutException when no answer comes within {@code timeout}; KataException when the session is gone
      */
     public Duration ping(Duration timeout) throws InterruptedException {
-        try {
-            return session.ping(timeout);
-        } catch (YamuxException e) {
-            throw YamuxErrors.map("yamux ping to the agent", e);
-        }
+        return connection.ping(timeout);
     }
 
     /**
@@ -477,12 +399,8 @@ public final class AgentClient implements AutoCloseable {
      *
      * @throws KataException (reason IO) when the socket cannot be bound; ILLEGAL_STATE when one is open already
      */
-    public synchronized Path exposeSocket(Path socketPath) {
-        if (exposed != null) {
-            throw new KataException(KataErrorReason.ILLEGAL_STATE, "the agent is exposed at " + exposed.socketPath() + " already");
-        }
-        exposed = YamuxProxy.start(session, socketPath);
-        return socketPath;
+    public Path exposeSocket(Path socketPath) {
+        return connection.expose(socketPath);
     }
 
     /**
@@ -564,25 +482,6 @@ public final class AgentClient implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeQuietly(exposed, connector, session, transport);
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
-
-    private static void closeQuietly(AutoCloseable... all) {
-        for (AutoCloseable c : all) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.debug("close failed: {}", e.toString());
-                }
-            }
-        }
+        connection.close();
     }
 }

@@ -12,9 +12,21 @@ import java.util.List;
 public record GuestDetails(String agentVersion, List<String> storageHandlers) {
     /** The storage driver of later Kata agents that stack a writable overlay over a read-only lower layer. */
     public static final String OVERLAYFS = "overlayfs";
+    private static final int MAX_HANDLERS = 64;
+    private static final int MAX_HANDLER_NAME = 64;
 
     public GuestDetails {
         storageHandlers = List.copyOf(storageHandlers);
+    }
+
+    /**
+     * What the guest sent, bounded: at most {@value #MAX_HANDLERS} driver names of at most {@value #MAX_HANDLER_NAME}
+     * characters (longer ones are dropped), each made printable, as the agent's error texts are.
+     */
+    static GuestDetails from(dev.jkata.agent.protocol.proto.AgentDetails details) {
+        List<String> handlers = details.getStorageHandlersList().stream().limit(MAX_HANDLERS)
+                .filter(h -> h.length() <= MAX_HANDLER_NAME).map(AgentErrors::describe).toList();
+        return new GuestDetails(AgentErrors.describe(details.getVersion()), handlers);
     }
 
     /** Whether the agent reports storage driver {@code driver}. */

@@ -105,7 +105,8 @@ class HostileAgentTest {
         }, "test-liar");
         guest.setDaemon(true);
         guest.start();
-        client = AgentClient.connect(socket, new AgentClientConfig(Duration.ofSeconds(2), Duration.ofSeconds(1),
+        client = AgentClient.connect(SocketChannel.open(UnixDomainSocketAddress.of(socket)),
+                new AgentClientConfig(Duration.ofSeconds(2), Duration.ofSeconds(1),
                 MemorySize.ofMiB(4)));
     }
 

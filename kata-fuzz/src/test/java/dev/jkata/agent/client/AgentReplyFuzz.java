@@ -74,7 +74,8 @@ public final class AgentReplyFuzz {
             }, "fuzz-guest");
             guest.setDaemon(true);
             guest.start();
-            CLIENT = AgentClient.connect(socket, new AgentClientConfig(Duration.ofSeconds(5), Duration.ofSeconds(5),
+            CLIENT = AgentClient.connect(java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(socket)),
+                    new AgentClientConfig(Duration.ofSeconds(5), Duration.ofSeconds(5),
                     MemorySize.ofMiB(1)));
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
