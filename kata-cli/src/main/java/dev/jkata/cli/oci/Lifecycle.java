@@ -258,8 +258,7 @@ final class Lifecycle {
         }
         Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid.get())).filter(ProcessHandle::isAlive)
                 .filter(p -> !zombie(p.pid()));
-        return h.filter(p -> p.info().arguments().map(a -> List.of(a).contains(dir.id())
-                && List.of(a).contains(SandboxDaemon.class.getName())).orElse(false));
+        return h.filter(p -> ProcessArguments.holds(p.pid(), dir.id(), SandboxDaemon.class.getName()));
     }
 
     /** A process that has exited but not been reaped yet (an orphan waits for its new parent to do it). */
