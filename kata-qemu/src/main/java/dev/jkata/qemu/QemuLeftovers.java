@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +48,9 @@ public final class QemuLeftovers {
 
     /** Whether process {@code pid}'s arguments hold {@code -pidfile <pidFile>}, exactly. */
     static boolean namesPidFile(long pid, Path pidFile) {
-        try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            List<String> args = Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+        return ProcessArguments.of(pid).map(args -> {
             int i = args.indexOf("-pidfile");
             return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(pidFile.toString());
-        } catch (IOException e) {
-            return false;
-        }
+        }).orElse(false);
     }
 }

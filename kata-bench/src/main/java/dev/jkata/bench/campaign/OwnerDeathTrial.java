@@ -126,7 +126,8 @@ final class OwnerDeathTrial {
     static List<ProcessHandle> qemusOf(Path stateRoot) {
         String root = stateRoot.toString();
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(root)).orElse(false))
+                .filter(h -> dev.jkata.qemu.ProcessArguments.of(h.pid()).map(a -> !a.isEmpty() && a.get(0).contains("qemu-system")
+                        && a.stream().anyMatch(x -> x.contains(root))).orElse(false))
                 .toList();
     }
 

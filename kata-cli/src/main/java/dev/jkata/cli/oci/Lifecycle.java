@@ -258,7 +258,7 @@ final class Lifecycle {
         }
         Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid.get())).filter(ProcessHandle::isAlive)
                 .filter(p -> !zombie(p.pid()));
-        return h.filter(p -> ProcessArguments.holds(p.pid(), dir.id(), SandboxDaemon.class.getName()));
+        return h.filter(p -> dev.jkata.qemu.ProcessArguments.holds(p.pid(), dir.id(), SandboxDaemon.class.getName()));
     }
 
     /** A process that has exited but not been reaped yet (an orphan waits for its new parent to do it). */

@@ -97,7 +97,7 @@ final class Engines {
     /** The pids of the QEMU and kata-runtime daemon processes now running. */
     static Set<Long> vmProcesses() {
         return ProcessHandle.allProcesses().filter(h -> h.info().command().map(c -> c.contains("qemu-system")).orElse(false)
-                || ProcessArguments.holds(h.pid(), SandboxDaemon.class.getName()))
+                || dev.jkata.qemu.ProcessArguments.holds(h.pid(), SandboxDaemon.class.getName()))
                 .map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 

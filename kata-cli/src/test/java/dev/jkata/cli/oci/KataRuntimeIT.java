@@ -230,7 +230,7 @@ class KataRuntimeIT {
         }
         assertThat(daemonPid).as("the daemon's pid, written as soon as it is started").exists();
         create.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false)
-                && ProcessArguments.of(h.pid()).map(a -> !a.contains(SandboxDaemon.class.getName())).orElse(false))
+                && dev.jkata.qemu.ProcessArguments.of(h.pid()).map(a -> !a.contains(SandboxDaemon.class.getName())).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
         create.destroyForcibly();
         create.waitFor();

@@ -1,4 +1,4 @@
-package dev.jkata.cli.oci;
+package dev.jkata.qemu;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +10,17 @@ import java.util.Optional;
 
 /**
  * A process's arguments as the kernel holds them ({@code /proc/<pid>/cmdline}). Not {@code ProcessHandle.Info}: the
- * JDK reads only the first 4096 bytes of a command line and gives no arguments at all past that, and a daemon's
- * class path is longer.
+ * JDK reads only the first 4096 bytes of a command line and gives no arguments at all past that, and both a QEMU's
+ * command line and a JVM's class path can be longer.
  */
-final class ProcessArguments {
+public final class ProcessArguments {
     /** More than any command line here; the kernel's own bound is the argument space (ARG_MAX). */
     private static final int MAX_BYTES = 1 << 20;
 
     private ProcessArguments() {}
 
     /** The arguments of process {@code pid} (the program first), or empty when it is gone or has none (a kernel thread). */
-    static Optional<List<String>> of(long pid) {
+    public static Optional<List<String>> of(long pid) {
         byte[] raw;
         try {
             raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
@@ -44,7 +44,7 @@ final class ProcessArguments {
     }
 
     /** Whether process {@code pid}'s arguments hold every one of {@code wanted}. */
-    static boolean holds(long pid, String... wanted) {
+    public static boolean holds(long pid, String... wanted) {
         return of(pid).map(a -> a.containsAll(List.of(wanted))).orElse(false);
     }
 }

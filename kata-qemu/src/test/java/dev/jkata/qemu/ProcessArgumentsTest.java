@@ -1,4 +1,4 @@
-package dev.jkata.cli.oci;
+package dev.jkata.qemu;
 
 import org.junit.jupiter.api.Test;
 
