@@ -1,5 +1,6 @@
 package dev.jkata.core.guest;
 
+import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +19,7 @@ public interface Guest {
      *
      * @throws dev.jkata.api.KataException (AGENT_FAILED) when the agent cannot be reached
      */
-    java.nio.channels.ByteChannel connectAgent();
+    ByteChannel connectAgent();
 
     /**
      * The UNIX socket of the guest's forwarding port (published ports and an allow-listed network travel there),

@@ -4,6 +4,7 @@ import dev.jkata.guestimage.cache.CacheDirectory;
 import dev.jkata.core.guest.AgentChannels;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.qemu.QemuVm;
+import java.nio.channels.ByteChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class QemuGuest implements Guest {
     }
 
     @Override
-    public java.nio.channels.ByteChannel connectAgent() { return AgentChannels.unixSocket(vm.agentSocket()); }
+    public ByteChannel connectAgent() { return AgentChannels.unixSocket(vm.agentSocket()); }
 
     @Override
     public String sharedRoot() { return SHARED_ROOT; }

@@ -15,6 +15,7 @@ import dev.jkata.agent.fakes.FakeGuestOs;
 import dev.jkata.agent.fakes.FakeMounter;
 import dev.jkata.agent.system.GuestInfo;
 import dev.jkata.agent.server.YamuxAgentServer;
+import java.nio.channels.ByteChannel;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -99,7 +100,7 @@ final class InProcessAgentGuest implements Guest {
     }
 
     @Override
-    public java.nio.channels.ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
+    public ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
 
     /** The agent's shared-storage directory in the fake guest's files (what {@code /run/kata-containers/shared} is in a VM). */
     @Override

@@ -19,6 +19,7 @@ import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.sandbox.GuestSandboxProvider;
+import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,7 +146,7 @@ class FakeHypervisorTest extends SandboxContract {
 
     /** A guest whose agent socket is somewhere else. */
     private record WrongSocket(Guest real, Path socket) implements Guest {
-        @Override public java.nio.channels.ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
+        @Override public ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
         @Override public String sharedRoot() { return real.sharedRoot(); }
         @Override public Duration sinceLaunch() { return real.sinceLaunch(); }
         @Override public Optional<String> failure() { return real.failure(); }
