@@ -1,5 +1,8 @@
 package dev.jkata.agent;
 
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import dev.jkata.agent.rpc.AgentVersion;
 import dev.jkata.agent.container.ContainerLayout;
 import dev.jkata.agent.container.ContainerRuntime;
@@ -47,11 +50,22 @@ public final class GuestAgent implements Closeable {
     /** The agent over the given pieces; its gRPC server runs at once. */
     public static GuestAgent create(ContainerLayout layout, ContainerRuntime runtime, Mounter mounter, GuestOs os,
                                     GuestInfo info, ProcessTable processTable) {
+        return create(layout, runtime, mounter, os, info, processTable, List.of());
+    }
+
+    /**
+     * The agent over the given pieces, its agent service seen through {@code interceptors} (the first one outermost):
+     * how a test double changes what the agent answers, e.g. to behave as another agent does.
+     */
+    public static GuestAgent create(ContainerLayout layout, ContainerRuntime runtime, Mounter mounter, GuestOs os,
+                                    GuestInfo info, ProcessTable processTable, List<ServerInterceptor> interceptors) {
         GuestSandbox sandbox = new GuestSandbox(layout, runtime, mounter, os, GuestSandbox.Settings.defaults());
         AgentVersion version = AgentVersion.current();
         GrpcAgentService agent = new GrpcAgentService(sandbox, processTable, os, info,
                 new FileCopier(layout.stateRoot()), version);
-        GrpcConnectionServer grpc = new GrpcConnectionServer(List.of(agent, new GrpcHealthService(version)));
+        BindableService service = interceptors.isEmpty() ? agent
+                : () -> ServerInterceptors.interceptForward(agent, List.copyOf(interceptors));
+        GrpcConnectionServer grpc = new GrpcConnectionServer(List.of(service, new GrpcHealthService(version)));
         return new GuestAgent(sandbox, grpc);
     }
 

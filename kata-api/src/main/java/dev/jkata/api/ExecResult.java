@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A finished command: its exit status and its captured output. {@link #truncated()} says whether anything may
  * be missing: output past {@link ExecSpec#captureLimit()}, or output still open when the wait after the exit
- * ended (a background process the command left holds its streams).
+ * ended (a background process the command left holds its streams), or output whose reading failed before its end
+ * (the agent or the sandbox lost it). A result not marked truncated holds all of the command's output.
  */
 public record ExecResult(ExitStatus exitStatus, byte[] stdoutBytes, byte[] stderrBytes, boolean truncated) {
 

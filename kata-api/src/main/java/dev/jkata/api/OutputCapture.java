@@ -48,7 +48,9 @@ final class OutputCapture {
                 }
             }
         } catch (IOException e) {
-            // the stream was closed under us (the process was closed): keep what was read
+            // Not the end of the stream: the output failed (the agent lost it, or the sandbox went). What was read is
+            // kept, and the result says it may be incomplete; a clean end after a close reads as EOF, not as this.
+            truncated = true;
         }
     }
 

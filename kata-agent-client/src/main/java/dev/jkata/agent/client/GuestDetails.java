@@ -1,5 +1,9 @@
 package dev.jkata.agent.client;
 
+import dev.jkata.agent.protocol.features.AgentFeature;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -8,8 +12,9 @@ import java.util.List;
  *
  * @param agentVersion    the agent's version, as it reports it
  * @param storageHandlers the storage drivers it mounts ({@code 9p}, {@code local}, ..., {@code overlayfs})
+ * @param features        what it does beyond Kata 1.x's behaviour (jkata's extension; empty for an upstream agent)
  */
-public record GuestDetails(String agentVersion, List<String> storageHandlers) {
+public record GuestDetails(String agentVersion, List<String> storageHandlers, Set<AgentFeature> features) {
     /** The storage driver of later Kata agents that stack a writable overlay over a read-only lower layer. */
     public static final String OVERLAYFS = "overlayfs";
     private static final int MAX_HANDLERS = 64;
@@ -17,6 +22,12 @@ public record GuestDetails(String agentVersion, List<String> storageHandlers) {
 
     public GuestDetails {
         storageHandlers = List.copyOf(storageHandlers);
+        features = features.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(features));
+    }
+
+    /** An agent that advertises no features beyond Kata 1.x's. */
+    public GuestDetails(String agentVersion, List<String> storageHandlers) {
+        this(agentVersion, storageHandlers, Set.of());
     }
 
     /**
@@ -26,7 +37,14 @@ public record GuestDetails(String agentVersion, List<String> storageHandlers) {
     static GuestDetails from(dev.jkata.agent.protocol.proto.AgentDetails details) {
         List<String> handlers = details.getStorageHandlersList().stream().limit(MAX_HANDLERS)
                 .filter(h -> h.length() <= MAX_HANDLER_NAME).map(AgentErrors::describe).toList();
-        return new GuestDetails(AgentErrors.describe(details.getVersion()), handlers);
+        // parse() keeps only the names this build knows: a hostile list costs a bounded scan, nothing more
+        Set<AgentFeature> features = AgentFeature.parse(details.getJkataFeaturesList().stream().limit(MAX_HANDLERS).toList());
+        return new GuestDetails(AgentErrors.describe(details.getVersion()), handlers, features);
+    }
+
+    /** Whether the agent advertises {@code feature}. */
+    public boolean has(AgentFeature feature) {
+        return features.contains(feature);
     }
 
     /** Whether the agent reports storage driver {@code driver}. */

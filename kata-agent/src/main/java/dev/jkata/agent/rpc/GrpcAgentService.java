@@ -2,6 +2,7 @@ package dev.jkata.agent.rpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
+import dev.jkata.agent.protocol.features.AgentFeature;
 import dev.jkata.agent.protocol.proto.AgentDetails;
 import dev.jkata.agent.protocol.proto.AgentServiceGrpc;
 import dev.jkata.agent.protocol.proto.CloseStdinRequest;
@@ -79,6 +80,8 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
     public static final int MAX_READ = 1024 * 1024;
 
     private static final Empty EMPTY = Empty.getDefaultInstance();
+    /** What this agent does beyond Kata 1.x's behaviour, as GetGuestDetails names it (see {@link AgentFeature}). */
+    static final List<String> FEATURES = java.util.Arrays.stream(AgentFeature.values()).map(AgentFeature::wireName).toList();
 
     private final GuestSandbox sandbox;
     private final ProcessTable processTable;
@@ -299,7 +302,8 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
                     .setVersion(version.agent())
                     .setInitDaemon(false)
                     .addAllStorageHandlers(StorageManager.DRIVERS)
-                    .setSupportsSeccomp(true));
+                    .setSupportsSeccomp(true)
+                    .addAllJkataFeatures(FEATURES));
             return b.build();
         });
     }

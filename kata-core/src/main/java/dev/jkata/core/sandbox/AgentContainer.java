@@ -76,7 +76,8 @@ final class AgentContainer implements Container {
         String execId = Ids.next(6);
         agent.execProcess(id, execId, new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal(),
                 exec.rlimits().stream().map(r -> new ProcessConfig.Rlimit(r.type(), r.soft(), r.hard())).toList()));
-        ShimProcess p = new ShimProcess(execId, new AgentProcessChannel(agent, id, execId));
+        ShimProcess p = new ShimProcess(execId, new AgentProcessChannel(agent, id, execId), exec.terminal(),
+                sandbox.waitOrder());
         live.add(p);
         p.onExit().whenComplete((s, e) -> live.remove(p));
         return p;

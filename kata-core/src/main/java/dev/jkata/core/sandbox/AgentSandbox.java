@@ -1,5 +1,7 @@
 package dev.jkata.core.sandbox;
 
+import dev.jkata.agent.protocol.features.AgentFeature;
+import dev.jkata.core.shim.ShimProcess;
 import dev.jkata.agent.client.AgentClient;
 import dev.jkata.agent.client.AgentClientConfig;
 import dev.jkata.agent.client.BindMount;
@@ -82,6 +84,8 @@ final class AgentSandbox implements Sandbox {
     private boolean mappedOwners;
     private SandboxNetwork network;
     private WritableLayer writable;
+    /** When a process's exit may be asked for, as the agent's features allow (learned once, at start). */
+    private ShimProcess.WaitOrder waitOrder = ShimProcess.WaitOrder.AFTER_OUTPUT;
     /** When this sandbox was taken from the pool, or null when its caller started it. */
     private volatile java.time.Instant takenFromPool;
 
@@ -151,6 +155,7 @@ final class AgentSandbox implements Sandbox {
                 shares.storages(this::sharedPath, sharedPath(CONTAINERS)));
         dev.jkata.agent.client.GuestDetails details = agent.guestDetails();
         writable = WritableLayer.of(details);
+        waitOrder = details.has(AgentFeature.WAIT_KEEPS_OUTPUT) ? ShimProcess.WaitOrder.ANY : ShimProcess.WaitOrder.AFTER_OUTPUT;
         if (!writable.byAgent()) {
             LOG.warn("Sandbox {}: the agent ({}) reports no '{}' storage driver, so it stacks no writable layer over a"
                     + " container's root: containers get {}", id, details.agentVersion(),
@@ -224,6 +229,11 @@ final class AgentSandbox implements Sandbox {
     private static String bootedFrom(SandboxSpec spec) {
         return spec.initrd().map(p -> "guest image " + p).orElse("the default guest image")
                 + spec.kernel().map(k -> ", kernel " + k).orElse(", the default kernel");
+    }
+
+    /** When a process's exit status may be asked for: after its output ended, unless the agent keeps unread output. */
+    ShimProcess.WaitOrder waitOrder() {
+        return waitOrder;
     }
 
     /** Runs {@code action} as an operation of this running sandbox (a close waits for it; see SandboxLifecycle). */

@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The shim of one process (kata-shim's job, as an object): pumps its stdout and stderr from the agent into
  * bounded pipes, forwards stdin, and turns the agent's wait into an {@link ExitStatus}. Three threads per
- * process — two pumps and the waiter — all ended by {@link #close()}.
+ * process — two pumps and the waiter — all ended by {@link #close()}; a terminal has one stream, so one pump.
+ *
+ * <p>When the waiter may ask for the exit is the agent's to say ({@link WaitOrder}): the Kata 1.x agent's
+ * WaitProcess closes the process's streams and forgets it, so against it the waiter first lets both pumps read
+ * to the end, as Kata's shim does; output is never lost to the order of the calls.
  */
 public final class ShimProcess implements ExecProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ShimProcess.class);
@@ -43,18 +47,44 @@ public final class ShimProcess implements ExecProcess {
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread outPump;
-    private final Thread errPump;
+    private final Thread errPump; // null for a terminal: its one stream is stdout
     private final Thread waiter;
     private final StdinStream stdin;
 
+    /**
+     * When the exit status may be asked for, relative to reading the output.
+     */
+    public enum WaitOrder {
+        /** While the output is still read: the agent keeps unread output after WaitProcess (jkata's agent). */
+        ANY,
+        /** Only once both streams were read to their end: the agent's WaitProcess closes them (Kata 1.x's). */
+        AFTER_OUTPUT
+    }
+
+    /** A process without a terminal whose exit may be waited for at any time: tests' and fakes' shape. */
     public ShimProcess(String id, ProcessChannel channel) {
+        this(id, channel, false, WaitOrder.ANY);
+    }
+
+    /**
+     * @param terminal whether the process has a terminal: then its output is one stream, read as stdout, and
+     *                 {@link #stderr()} ends at once (Kata 1.x's agent serves the terminal to both reads)
+     * @param order    when the agent allows WaitProcess
+     */
+    public ShimProcess(String id, ProcessChannel channel, boolean terminal, WaitOrder order) {
         this.id = id;
         this.channel = channel;
         this.stdin = new StdinStream();
         this.outPump = daemon("kata-stdout-" + id, () -> pump(ProcessOutput.STDOUT, stdout));
-        this.errPump = daemon("kata-stderr-" + id, () -> pump(ProcessOutput.STDERR, stderr));
+        this.errPump = terminal ? null : daemon("kata-stderr-" + id, () -> pump(ProcessOutput.STDERR, stderr));
+        if (terminal) {
+            stderr.finish();
+        }
         this.waiter = daemon("kata-wait-" + id, () -> {
             try {
+                if (order == WaitOrder.AFTER_OUTPUT) {
+                    awaitPumps();
+                }
                 int code = channel.awaitExit();
                 if (code < 0 || code > 255) {
                     // the status is the guest's word: out of range is a broken or hostile agent, not our bug
@@ -62,6 +92,9 @@ public final class ShimProcess implements ExecProcess {
                             + " for process " + id + ", outside 0..255; the guest is misbehaving");
                 }
                 exit.complete(ExitStatus.of(code));
+            } catch (InterruptedException e) {
+                exit.completeExceptionally(new KataException(KataErrorReason.AGENT_FAILED, "process " + id
+                        + " was let go before its output ended"));
             } catch (KataException e) {
                 exit.completeExceptionally(e);
             } catch (RuntimeException e) {
@@ -70,8 +103,18 @@ public final class ShimProcess implements ExecProcess {
             }
         });
         outPump.start();
-        errPump.start();
+        if (errPump != null) {
+            errPump.start();
+        }
         waiter.start();
+    }
+
+    /** Waits until both pumps are done: each read its stream to the end, failed, or was stopped by close. */
+    private void awaitPumps() throws InterruptedException {
+        outPump.join();
+        if (errPump != null) {
+            errPump.join();
+        }
     }
 
     private static Thread daemon(String name, Runnable r) {
@@ -157,9 +200,15 @@ public final class ShimProcess implements ExecProcess {
         stderr.discard();
         exit.completeExceptionally(new KataException(KataErrorReason.AGENT_FAILED, "process " + id
                 + " was let go: its sandbox closed while the agent did not answer"));
-        outPump.interrupt();
-        errPump.interrupt();
+        interruptPumps();
         waiter.interrupt();
+    }
+
+    private void interruptPumps() {
+        outPump.interrupt();
+        if (errPump != null) {
+            errPump.interrupt();
+        }
     }
 
     @Override
@@ -189,8 +238,7 @@ public final class ShimProcess implements ExecProcess {
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("process {} did not report its exit on close: {}", id, e.toString());
         }
-        outPump.interrupt();
-        errPump.interrupt();
+        interruptPumps();
         // a guest that never answers WaitProcess must not keep a thread and a long poll per closed process
         waiter.interrupt();
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Starts guests from VM templates. The first start of a configuration builds its template (a cold boot, the
  * agent warmed, the state saved: a little more than one cold start), every later one clones it. A template that
  * cannot be built or restored never fails a start: the guest then boots cold, said at WARN with the reason, and a
- * template that failed to restore is removed, so the next start builds it again.
+ * template that failed to restore is removed, so the next start builds it again. A build that failed is remembered
+ * for a day ({@link BuildFailures}): the configuration's later starts boot cold at once.
  */
 public final class Templates {
     private static final Logger LOG = LoggerFactory.getLogger(Templates.class);
@@ -64,11 +66,20 @@ public final class Templates {
         long ram = request.spec().memory().toBytes();
         Optional<Template> found = Template.open(dir, ram);
         if (found.isEmpty()) {
+            BuildFailures failures = new BuildFailures(dir.getParent(), Clock.systemUTC());
+            Optional<String> failedBefore = failures.recall(digest);
+            if (failedBefore.isPresent()) {
+                failures.warnOnce(digest, failedBefore.get());
+                return launcher.launch(request);
+            }
             try {
                 found = Optional.of(build(request, launcher, t, warmup, keyText, digest, builderId));
+                failures.forget(digest);
             } catch (RuntimeException e) {
-                LOG.warn("Cannot build a VM template for this configuration, booting cold: {}", e.getMessage());
+                LOG.warn("Cannot build a VM template for this configuration, booting cold (and so will its next starts"
+                        + " for {} h, without trying again): {}", BuildFailures.REMEMBERED.toHours(), e.getMessage());
                 LOG.debug("template build failure", e);
+                failures.remember(digest, String.valueOf(e.getMessage()));
                 return launcher.launch(request);
             }
         }

@@ -101,6 +101,66 @@ class ShimProcessTest {
     }
 
     @Test
+    void afterOutputTheExitIsAskedForOnlyOnceBothStreamsEnded() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean waitedEarly = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch stderrEnd = new CountDownLatch(1);
+        ScriptedChannel ch = new ScriptedChannel() {
+            @Override
+            public byte[] read(ProcessOutput output, int max) {
+                if (output == ProcessOutput.STDERR) {
+                    try {
+                        stderrEnd.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new byte[0];
+                }
+                return super.read(output, max);
+            }
+
+            @Override
+            public int awaitExit() {
+                // an agent shaped as Kata 1.x's: its WaitProcess would close streams still being read
+                if (stderrEnd.getCount() > 0 || !out.isEmpty()) {
+                    waitedEarly.set(true);
+                }
+                return 0;
+            }
+        };
+        try (ShimProcess p = new ShimProcess("order1", ch, false, ShimProcess.WaitOrder.AFTER_OUTPUT)) {
+            ch.out.add("late output".getBytes(StandardCharsets.UTF_8));
+            Thread.sleep(200);
+            assertThat(p.onExit()).as("no exit before the output ended").isNotDone();
+            ch.out.add(new byte[0]);
+            stderrEnd.countDown();
+            assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("late output");
+            assertThat(p.waitFor(Duration.ofSeconds(5))).isEqualTo(ExitStatus.of(0));
+            assertThat(waitedEarly).as("WaitProcess sent while output was still unread").isFalse();
+        }
+    }
+
+    @Test
+    void aTerminalHasOneStreamAndStderrEndsAtOnce() throws Exception {
+        ScriptedChannel ch = new ScriptedChannel() {
+            @Override
+            public byte[] read(ProcessOutput output, int max) {
+                if (output == ProcessOutput.STDERR) {
+                    throw new AssertionError("a terminal's stderr must not be read: the agent serves the terminal there too");
+                }
+                return super.read(output, max);
+            }
+        };
+        try (ShimProcess p = new ShimProcess("tty1", ch, true, ShimProcess.WaitOrder.AFTER_OUTPUT)) {
+            assertThat(p.stderr().readAllBytes()).isEmpty();
+            ch.out.add("tty".getBytes(StandardCharsets.UTF_8));
+            ch.out.add(new byte[0]);
+            ch.exited.countDown();
+            assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("tty");
+            assertThat(p.waitFor(Duration.ofSeconds(5))).isEqualTo(ExitStatus.of(0));
+        }
+    }
+
+    @Test
     void streamsOutputThenReportsTheExitStatus() throws Exception {
         ScriptedChannel ch = new ScriptedChannel();
         try (ShimProcess p = new ShimProcess("e1", ch)) {

@@ -4,6 +4,7 @@ import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A FAKE hypervisor: it launches no virtual machine. Each "guest" is kata-agent's real agent (its gRPC
@@ -25,6 +26,25 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class FakeHypervisor implements GuestLauncher {
+    private final boolean kata1x;
+
+    /** The in-process agent as it is: jkata's. */
+    public FakeHypervisor() {
+        this(false);
+    }
+
+    private FakeHypervisor(boolean kata1x) {
+        this.kata1x = kata1x;
+    }
+
+    /**
+     * The in-process agent made to answer as the upstream Kata 1.x agent does where a host can tell the two apart:
+     * WaitProcess closes the process's streams and forgets it (unread output is gone), and no jkata feature is
+     * advertised. For testing code that must work against the upstream agent.
+     */
+    public static FakeHypervisor shapedAsKata1x() {
+        return new FakeHypervisor(true);
+    }
 
     /** The host's root: fake container processes run on the host, so that is what they see. Never written. */
     @Override
@@ -35,11 +55,11 @@ public final class FakeHypervisor implements GuestLauncher {
     /** Starts the in-process agent and its socket; takes milliseconds. */
     @Override
     public Guest launch(GuestRequest request) {
-        return InProcessAgentGuest.start(request);
+        return InProcessAgentGuest.start(request, kata1x ? List.of(new Kata1xAgentShape()) : List.of());
     }
 
     @Override
     public String toString() {
-        return "FakeHypervisor[in-process agent, host processes, no isolation]";
+        return "FakeHypervisor[in-process " + (kata1x ? "agent shaped as Kata 1.x's" : "agent") + ", host processes, no isolation]";
     }
 }

@@ -32,13 +32,29 @@ public final class FakeHypervisorProvider extends GuestSandboxProvider {
         return PRIORITY;
     }
 
+    private final boolean kata1x;
+
+    /** The in-process agent as it is: jkata's. */
+    public FakeHypervisorProvider() {
+        this(false);
+    }
+
+    private FakeHypervisorProvider(boolean kata1x) {
+        this.kata1x = kata1x;
+    }
+
+    /** Sandboxes whose agent answers as the upstream Kata 1.x agent does (see {@link FakeHypervisor#shapedAsKata1x()}). */
+    public static FakeHypervisorProvider shapedAsKata1x() {
+        return new FakeHypervisorProvider(true);
+    }
+
     @Override
     protected GuestLauncher launcher() {
-        return new FakeHypervisor();
+        return kata1x ? FakeHypervisor.shapedAsKata1x() : new FakeHypervisor();
     }
 
     @Override
     public String toString() {
-        return "FakeHypervisorProvider[in-process agent, host processes, no isolation]";
+        return "FakeHypervisorProvider[in-process " + (kata1x ? "agent shaped as Kata 1.x's" : "agent") + ", host processes, no isolation]";
     }
 }

@@ -25,7 +25,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import io.grpc.ServerInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +59,7 @@ final class InProcessAgentGuest implements Guest {
         this.acceptor.setDaemon(true);
     }
 
-    static InProcessAgentGuest start(GuestRequest request) {
+    static InProcessAgentGuest start(GuestRequest request, List<ServerInterceptor> shape) {
         Path root = request.runDir().resolve("guest");
         Path socket = request.runDir().resolve("agent.sock");
         GuestAgent agent = null;
@@ -66,7 +68,7 @@ final class InProcessAgentGuest implements Guest {
             Files.createDirectories(root);
             ContainerLayout layout = new ContainerLayout(root.resolve("run"), root.resolve("cgroup"));
             agent = GuestAgent.create(layout, new FakeContainerRuntime(), new FakeMounter(), new FakeGuestOs(),
-                    new GuestInfo(root.resolve("sys")), new ProcessTable());
+                    new GuestInfo(root.resolve("sys")), new ProcessTable(), shape);
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
             InProcessAgentGuest guest = new InProcessAgentGuest(request.sandboxId(), root, socket, agent, server);

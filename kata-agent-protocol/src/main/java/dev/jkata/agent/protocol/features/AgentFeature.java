@@ -1,0 +1,36 @@
+package dev.jkata.agent.protocol.features;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What jkata's agent does beyond the Kata 1.x agent's behaviour, named on the wire in GetGuestDetails'
+ * {@code AgentDetails.jkata_features} (field 100, jkata's extension). The host learns the set once per session and
+ * asks it, never calls and catches; an agent that sends none (the upstream one) gets Kata 1.x's conventions.
+ */
+public enum AgentFeature {
+    /**
+     * WaitProcess leaves a process's unread output readable to its end, so the host may wait while it still reads.
+     * The Kata 1.x agent's WaitProcess closes the streams and forgets the process: the host must read both streams
+     * to their end first, as Kata's shim does.
+     */
+    WAIT_KEEPS_OUTPUT;
+
+    /** The name on the wire: lower case, words joined by '-'. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The features among {@code names}; names this build does not know (a newer agent's) are ignored. */
+    public static Set<AgentFeature> parse(Collection<String> names) {
+        EnumSet<AgentFeature> out = EnumSet.noneOf(AgentFeature.class);
+        for (AgentFeature f : values()) {
+            if (names.contains(f.wireName())) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+}
