@@ -10,6 +10,27 @@ public interface Container extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The container's own process, for a job container ({@link ContainerSpec#process()}): its init, PID 1 in the
+     * container, started with it; the container stops when it exits. Its streams must be read (or closed) by the
+     * caller. Empty for a container held by jkata's idle init.
+     */
+    default java.util.Optional<ExecProcess> init() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Waits for a job container's process to exit ({@link #init()}) and returns its exit status.
+     *
+     * @throws KataException (ILLEGAL_STATE) when this container has no process of its own
+     * @throws KataTimeoutException when it still runs after {@code timeout}
+     */
+    default ExitStatus waitFor(java.time.Duration timeout) throws InterruptedException {
+        return init().orElseThrow(() -> new KataException(KataErrorReason.ILLEGAL_STATE, "container " + id()
+                + " has no process of its own to wait for; make it with ContainerSpec.builder().process(...)"))
+                .waitFor(timeout);
+    }
+
     /** Starts a process and returns at once; its streams must be read (or closed) by the caller. */
     ExecProcess exec(ExecSpec spec);
 

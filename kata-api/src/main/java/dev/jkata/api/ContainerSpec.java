@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param workdir the working directory; empty: the image's, else {@code /}
  * @param user {@code uid}, {@code uid:gid}, or a name ({@code name[:group]}) looked up in the image's /etc/passwd
  *        and /etc/group; empty: the image's user, else root
+ * @param process the container's own process, its init (PID 1 in the container): a <em>job container</em>, which ends
+ *        when that process exits ({@link Container#init()}). Empty: jkata's idle init holds the container, from the
+ *        guest image, never from the user's image, and commands run beside it ({@link Container#exec})
  */
 public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullPolicy pullPolicy, Map<String, String> env,
-                            String workdir, String user, String hostname) {
+                            String workdir, String user, String hostname, Optional<ExecSpec> process) {
 
     public ContainerSpec {
         env = Specs.env(env, "env");
@@ -47,6 +50,20 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
             throw new InvalidConfigurationException("workdir", "must be an absolute path in the container, not '" + workdir + "'");
         }
         Specs.user(user, "user");
+        if (process == null) {
+            throw new InvalidConfigurationException("process", "must not be null; Optional.empty() for an idle init");
+        }
+    }
+
+    /** A container held by jkata's idle init (no process of its own). */
+    public ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullPolicy pullPolicy, Map<String, String> env,
+                         String workdir, String user, String hostname) {
+        this(rootfs, image, pullPolicy, env, workdir, user, hostname, Optional.empty());
+    }
+
+    /** Whether this is a job container: its own process is its init, and its exit ends the container. */
+    public boolean isJob() {
+        return process.isPresent();
     }
 
     /** The default: the built-in busybox root file system, root user, cwd /. */
@@ -67,8 +84,20 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
         private String workdir = "";
         private String user = "";
         private String hostname = "kata";
+        private ExecSpec process;
 
         private Builder() {}
+
+        /**
+         * Makes this a job container: {@code process} is its init, PID 1 in the container, as {@code docker run}'s
+         * command is; the container ends when it exits, and {@link Container#init()} is its handle (streams, signals,
+         * exit status). Its environment, working directory and user are resolved as an exec's are; its timeout and
+         * capture limit apply only to {@link Container#run}-style waiting, not to the container.
+         */
+        public Builder process(ExecSpec process) {
+            this.process = java.util.Objects.requireNonNull(process, "process");
+            return this;
+        }
 
         /** A host directory holding the container's root file system; it is never written. */
         public Builder rootfs(Path dir) {
@@ -115,7 +144,7 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
 
         public ContainerSpec build() {
             return new ContainerSpec(Optional.ofNullable(rootfs), Optional.ofNullable(image), pullPolicy, env, workdir, user,
-                    hostname);
+                    hostname, Optional.ofNullable(process));
         }
     }
 }

@@ -91,7 +91,7 @@ public final class SandboxBuilder {
      */
     public SandboxBuilder image(String reference) {
         this.container = new ContainerSpec(Optional.empty(), Optional.ofNullable(reference), container.pullPolicy(),
-                container.env(), container.workdir(), container.user(), container.hostname());
+                container.env(), container.workdir(), container.user(), container.hostname(), container.process());
         return this;
     }
 
@@ -145,8 +145,17 @@ public final class SandboxBuilder {
         return accelerator(Accelerator.parse(name));
     }
 
-    /** The default container's spec. */
+    /**
+     * The default container's spec. The default container holds the sandbox for {@link Sandbox#run}/{@link Sandbox#exec}
+     * and outlives each command, so its init is jkata's idle init: a job ({@link ContainerSpec#process()}) is started
+     * with {@link Sandbox#createContainer} instead.
+     */
     public SandboxBuilder container(ContainerSpec spec) {
+        if (spec != null && spec.isJob()) {
+            throw new InvalidConfigurationException("container", "the default container outlives every command, so it"
+                    + " cannot have a process of its own; start the job with sandbox.createContainer(spec) once the sandbox"
+                    + " runs");
+        }
         this.container = spec;
         return this;
     }

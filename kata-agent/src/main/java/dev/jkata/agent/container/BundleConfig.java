@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jkata.agent.errors.AgentException;
+import dev.jkata.agent.protocol.features.IdleInit;
 
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -18,6 +19,8 @@ import java.util.Set;
  *       network); namespace paths are dropped (they name the host's namespaces).</li>
  *   <li>{@code linux.cgroupsPath} is {@code /kata/<cid>}.</li>
  *   <li>No mounts sent: /proc, /dev, /dev/pts, /dev/shm, /dev/mqueue and /sys (read-only).</li>
+ *   <li>Always: the guest's busybox bound read-only, nosuid, nodev at {@link IdleInit#PROGRAM}, jkata's idle init
+ *       (a mount the host sent at that path is replaced).</li>
  *   <li>Process: cwd defaults to /, PATH to the usual one, capabilities to Docker's default set; hooks go.</li>
  * </ul>
  */
@@ -52,6 +55,7 @@ public final class BundleConfig {
         if (mounts == null || !mounts.isArray() || mounts.isEmpty()) {
             config.set("mounts", defaultMounts(config));
         }
+        idleInit((ArrayNode) config.get("mounts"));
         return config;
     }
 
@@ -99,6 +103,20 @@ public final class BundleConfig {
         types.addAll(AGENT_NAMESPACES);
         ArrayNode out = linux.putArray("namespaces");
         types.forEach(t -> out.addObject().put("type", t));
+    }
+
+    /** jkata's idle init in every container: the mount list without any entry at or below its directory, then its bind. */
+    private static void idleInit(ArrayNode mounts) {
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            String dest = mounts.get(i).path("destination").asText("");
+            if (dest.equals(IdleInit.DIRECTORY) || IdleInit.owns(dest)) {
+                mounts.remove(i);
+            }
+        }
+        ObjectNode o = mounts.addObject().put("destination", IdleInit.PROGRAM).put("type", "bind")
+                .put("source", IdleInit.GUEST_SOURCE);
+        ArrayNode opts = o.putArray("options");
+        List.of("rbind", "ro", "nosuid", "nodev").forEach(opts::add);
     }
 
     private static ArrayNode defaultMounts(ObjectNode config) {

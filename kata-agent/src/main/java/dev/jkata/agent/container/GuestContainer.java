@@ -2,6 +2,7 @@ package dev.jkata.agent.container;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jkata.agent.errors.AgentException;
+import dev.jkata.agent.protocol.features.IdleInit;
 import dev.jkata.agent.oci.Json;
 import dev.jkata.agent.process.GuestProcess;
 import dev.jkata.agent.terminal.ConsoleSocket;
@@ -85,6 +86,9 @@ public final class GuestContainer {
             }
             state = State.RUNNING;
         }
+        if (!findable(readInitSpec(), init)) {
+            return; // the init ended at once with 127 (or 126) and the reason on its stderr: the container stopped
+        }
         Path pidFile = layout.initPidFile(id);
         Path logFile = layout.initLog(id);
         launch(init, initTerminal, bundle().resolve("console-init.sock"),
@@ -111,18 +115,7 @@ public final class GuestContainer {
             processes.put(execId, gp);
             n = ++execCount;
         }
-        String program = processSpec.path("args").path(0).asText("");
-        String pathVar = "";
-        for (com.fasterxml.jackson.databind.JsonNode e : processSpec.path("env")) {
-            if (e.asText().startsWith("PATH=")) {
-                pathVar = e.asText().substring(5);
-            }
-        }
-        String cwd = processSpec.path("cwd").asText("/");
-        WorkingDirectories.ensure(layout.rootfs(id), cwd);
-        ExecutableLookup.Result lookup = runtime.findProgram(layout.rootfs(id), program, pathVar, cwd);
-        if (!lookup.found()) {
-            gp.failToStart(lookup.exitStatus(), lookup.message(program));
+        if (!findable(processSpec, gp)) {
             return gp;
         }
         Path json = bundle().resolve("exec-" + n + ".json");
@@ -145,6 +138,41 @@ public final class GuestContainer {
                 throw ae;
             }
             throw AgentException.internal("cannot exec in container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes the process's working directory and looks its program up in the container's root, as a shell would: when
+     * it is not there, {@code gp} ends at once with 127 (126: not executable) and the reason on its stderr, and false
+     * is returned. jkata's own programs ({@link IdleInit#owns}) are bound by the runtime, so not looked up.
+     */
+    private boolean findable(com.fasterxml.jackson.databind.JsonNode processSpec, GuestProcess gp) {
+        String program = processSpec.path("args").path(0).asText("");
+        String pathVar = "";
+        for (com.fasterxml.jackson.databind.JsonNode e : processSpec.path("env")) {
+            if (e.asText().startsWith("PATH=")) {
+                pathVar = e.asText().substring(5);
+            }
+        }
+        String cwd = processSpec.path("cwd").asText("/");
+        WorkingDirectories.ensure(layout.rootfs(id), cwd);
+        if (IdleInit.owns(program)) {
+            return true;
+        }
+        ExecutableLookup.Result lookup = runtime.findProgram(layout.rootfs(id), program, pathVar, cwd);
+        if (!lookup.found()) {
+            gp.failToStart(lookup.exitStatus(), lookup.message(program));
+            return false;
+        }
+        return true;
+    }
+
+    /** The init's process, as config.json holds it. */
+    private com.fasterxml.jackson.databind.JsonNode readInitSpec() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(layout.config(id).toFile()).path("process");
+        } catch (IOException e) {
+            throw AgentException.internal("cannot read the config of container " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.jkata.agent.protocol.features.IdleInit;
 
 /**
  * A FAKE {@link ContainerRuntime}: it runs the process args of {@code config.json} or {@code process.json}
@@ -26,7 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * in the host's root. A process's working directory is its {@code cwd} under the bundle's {@code rootfs}
  * directory (created if missing, as crun does in a container), so relative writes land in the bundle rather
  * than in the host's {@code /}. For a console socket it opens a pty, makes it the child's stdio and sends the master
- * over the socket, as crun does. A direct child's exit value is, as with crun, 128+N after signal N.
+ * over the socket, as crun does. A direct child's exit value is, as with crun, 128+N after signal N. jkata's
+ * {@link IdleInit#PROGRAM} {@code APPLET ARGS} runs the host's {@code APPLET ARGS} (its idle init: the host's sleep).
  */
 public final class FakeContainerRuntime implements ContainerRuntime {
 
@@ -130,6 +132,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private static Process launch(JsonNode process, Path bundle, Path pidFile, Path consoleSocket) throws IOException {
         List<String> args = new ArrayList<>();
         process.path("args").forEach(a -> args.add(a.asText()));
+        if (!args.isEmpty() && args.get(0).equals(IdleInit.PROGRAM) && args.size() > 1) {
+            args.remove(0); // jkata's busybox applet (the idle init's sleep): the host's program of that name
+        }
         ProcessBuilder pb = new ProcessBuilder(args);
         pb.environment().clear();
         for (JsonNode e : process.path("env")) {

@@ -81,7 +81,19 @@ class ContainerRpcTest {
         assertThat(namespaces).containsExactlyInAnyOrder("mount", "pid", "ipc", "uts");
         assertThat(config.path("linux").path("cgroupsPath").asText()).isEqualTo("/kata/c1");
         assertThat(config.path("mounts")).extracting(m -> m.path("destination").asText())
-                .containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys");
+                .containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/.jkata/busybox");
+        JsonNode idle = config.path("mounts").get(6);
+        assertThat(idle.path("source").asText()).as("the guest image's busybox, not the user's").isEqualTo("/bin/busybox");
+        assertThat(idle.path("options")).extracting(JsonNode::asText).contains("ro", "nosuid", "nodev");
+    }
+
+    @Test
+    void aJobWhoseProgramIsMissingEndsWith127AndTheReasonAndTheContainerStops() throws Exception {
+        h.runContainer("c1", "/no/such/entrypoint", "arg");
+        assertThat(new String(h.readAll("c1", "c1", false))).contains("/no/such/entrypoint");
+        assertThat(h.waitProcess("c1", "c1")).isEqualTo(127);
+        assertThat(h.sandbox.container("c1").state()).isEqualTo(GuestContainer.State.STOPPED);
+        assertThat(h.runtime.calls()).as("crun is never asked to run what is not there").isEmpty();
     }
 
     @Test

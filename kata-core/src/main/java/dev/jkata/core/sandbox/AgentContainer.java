@@ -26,6 +26,7 @@ final class AgentContainer implements Container {
     private final ContainerDefaults defaults;
     private final Set<ShimProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ShimProcess init; // a job container's own process; null for one held by the idle init
 
     AgentContainer(AgentSandbox sandbox, AgentClient agent, String id, String initExecId, ContainerSpec spec,
                    Map<String, String> sandboxEnv, ContainerDefaults defaults) {
@@ -63,24 +64,27 @@ final class AgentContainer implements Container {
             throw new dev.jkata.api.KataException(dev.jkata.api.KataErrorReason.ILLEGAL_STATE,
                     "container " + id + " is closed", sandbox.id(), null);
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOME", "/root");
-        defaults.image().ifPresent(i -> env.putAll(i.env()));
-        env.putAll(sandboxEnv);
-        env.putAll(spec.env());
-        env.putAll(exec.env());
-        String user = exec.user().filter(u -> !u.isEmpty()).orElse(spec.user());
-        String cwd = defaults.workdir(exec.workdir().filter(w -> !w.isEmpty()).orElse(spec.workdir()));
-        int[] ug = defaults.user(user);
         String execId = Ids.next(6);
-        agent.execProcess(id, execId, new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal(),
-                exec.rlimits().stream().map(r -> new ProcessConfig.Rlimit(r.type(), r.soft(), r.hard())).toList()));
-        ShimProcess p = new ShimProcess(execId, new AgentProcessChannel(agent, id, execId), exec.terminal(),
-                sandbox.waitOrder());
+        agent.execProcess(id, execId, ContainerProcesses.of(exec, spec, sandboxEnv, defaults));
+        return track(new ShimProcess(execId, new AgentProcessChannel(agent, id, execId), exec.terminal(),
+                sandbox.waitOrder()));
+    }
+
+    private ShimProcess track(ShimProcess p) {
         live.add(p);
         p.onExit().whenComplete((s, e) -> live.remove(p));
         return p;
+    }
+
+    /** Attaches the shim of a job container's own process, its init, once the container started. */
+    void attachInit(boolean terminal) {
+        this.init = track(new ShimProcess(initExecId, new AgentProcessChannel(agent, id, initExecId), terminal,
+                sandbox.waitOrder()));
+    }
+
+    @Override
+    public java.util.Optional<ExecProcess> init() {
+        return java.util.Optional.ofNullable(init);
     }
 
     @Override

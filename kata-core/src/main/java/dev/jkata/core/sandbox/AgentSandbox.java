@@ -86,6 +86,8 @@ final class AgentSandbox implements Sandbox {
     private WritableLayer writable;
     /** When a process's exit may be asked for, as the agent's features allow (learned once, at start). */
     private ShimProcess.WaitOrder waitOrder = ShimProcess.WaitOrder.AFTER_OUTPUT;
+    /** What the agent said of itself at start: its version, storage drivers and features. */
+    private dev.jkata.agent.client.GuestDetails agentDetails;
     /** When this sandbox was taken from the pool, or null when its caller started it. */
     private volatile java.time.Instant takenFromPool;
 
@@ -154,8 +156,13 @@ final class AgentSandbox implements Sandbox {
         agent.createSandbox(id, spec.container().hostname(), network.dns(),
                 shares.storages(this::sharedPath, sharedPath(CONTAINERS)));
         dev.jkata.agent.client.GuestDetails details = agent.guestDetails();
+        agentDetails = details;
         writable = WritableLayer.of(details);
         waitOrder = details.has(AgentFeature.WAIT_KEEPS_OUTPUT) ? ShimProcess.WaitOrder.ANY : ShimProcess.WaitOrder.AFTER_OUTPUT;
+        if (!details.has(AgentFeature.IDLE_INIT)) {
+            LOG.warn("Sandbox {}: the agent ({}) has no idle init of jkata's, so a container that only runs commands"
+                    + " needs {} in its image", id, details.agentVersion(), ContainerProcesses.LEGACY_IDLE_INIT.get(0));
+        }
         if (!writable.byAgent()) {
             LOG.warn("Sandbox {}: the agent ({}) reports no '{}' storage driver, so it stacks no writable layer over a"
                     + " container's root: containers get {}", id, details.agentVersion(),
@@ -204,15 +211,16 @@ final class AgentSandbox implements Sandbox {
                 .relativize(r)).orElse(sharedPath(CONTAINERS));
         ContainerDefaults defaults = ownRoot.map(r -> new ContainerDefaults(r, java.util.Optional.<ContainerImage>empty(), false))
                 .orElseGet(this::defaults);
-        int[] ug = defaults.user(cs.user());
-        // The container's first process only holds it open; commands run as exec'd processes.
-        ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"),
-                Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "/", ug[0], ug[1], false);
+        // PID 1: a job's own process, or jkata's idle init holding the container while commands run beside it
+        ProcessConfig init = ContainerProcesses.init(cs, spec.env(), defaults, agentDetails);
         String initExecId = Ids.next(6);
         agent.createContainer(new ContainerConfig(cid, initExecId, List.of(), root, init, cs.hostname(), userMounts,
                 writable.rootReadonly(), writable.scratchDirs(defaults.rootfs())));
         agent.startContainer(cid);
         AgentContainer c = new AgentContainer(this, agent, cid, initExecId, cs, spec.env(), defaults);
+        if (cs.isJob()) {
+            c.attachInit(init.terminal());
+        }
         containers.put(cid, c);
         return c;
     }
@@ -334,13 +342,14 @@ final class AgentSandbox implements Sandbox {
 
     /**
      * Starts a sandbox for the pool, and warms the path of an exec in it (under TCG a clone translates again every
-     * guest instruction its first exec runs: about half a second): one {@code /bin/sleep 0} in its default container,
-     * the program every container already needs. A warm-up that fails leaves the sandbox as it is.
+     * guest instruction its first exec runs: about half a second): one command that does nothing in its default
+     * container, jkata's own where the agent has it ({@link ContainerProcesses#noOp}). A warm-up that fails leaves the sandbox as it is.
      */
     static Sandbox startAhead(SandboxSpec spec, GuestLauncher launcher) {
         AgentSandbox sb = start(spec, launcher);
         try {
-            sb.defaultContainer.run(dev.jkata.api.ExecSpec.builder("/bin/sleep", "0").timeout(WARM_EXEC).build());
+            sb.defaultContainer.run(dev.jkata.api.ExecSpec.builder(ContainerProcesses.noOp(sb.agentDetails))
+                    .timeout(WARM_EXEC).build());
         } catch (RuntimeException e) {
             LOG.debug("warming the exec path of {} failed: {}", sb.id, e.toString());
         } catch (InterruptedException e) {

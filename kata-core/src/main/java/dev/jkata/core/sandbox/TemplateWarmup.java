@@ -38,7 +38,8 @@ final class TemplateWarmup {
                     List.of(StorageMount.ninePee(AgentSandbox.ROOTFS_TAG, mountPoint, true)));
             String cid = Ids.next(6);
             String initExecId = Ids.next(6);
-            ProcessConfig init = new ProcessConfig(List.of("/bin/sleep", "2147483647"), ENV, "/", 0, 0, false);
+            // the idle init a sandbox's default container gets, so the template has run the same path
+            ProcessConfig init = new ProcessConfig(ContainerProcesses.idleCommand(agent.guestDetails()), ENV, "/", 0, 0, false);
             agent.createContainer(new ContainerConfig(cid, initExecId, List.of(), mountPoint, init, "template", List.of()));
             agent.startContainer(cid);
             for (int i = 0; i < EXECS; i++) {

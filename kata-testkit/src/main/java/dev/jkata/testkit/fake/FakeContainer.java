@@ -40,6 +40,7 @@ final class FakeContainer implements Container {
     private final Set<FakeExecProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong execCount = new AtomicLong();
+    private volatile FakeExecProcess init; // a job container's own process (a host process here, not PID 1)
 
     private FakeContainer(FakeSandbox sandbox, String id, Path root, ContainerSpec spec, Map<String, String> sandboxEnv) {
         this.sandbox = sandbox;
@@ -78,7 +79,14 @@ final class FakeContainer implements Container {
             throw new KataException(KataErrorReason.IO, "cannot prepare the fake container's directory " + root + ": "
                     + e.getMessage(), sandbox.id(), e);
         }
-        return new FakeContainer(sandbox, id, root, cs, sandboxSpec.env());
+        FakeContainer c = new FakeContainer(sandbox, id, root, cs, sandboxSpec.env());
+        cs.process().ifPresent(p -> c.init = c.start(p)); // a job: its own process, started with it
+        return c;
+    }
+
+    @Override
+    public Optional<ExecProcess> init() {
+        return Optional.ofNullable(init);
     }
 
     /** Maps a container path onto the container's host directory, refusing paths that climb out of it. */

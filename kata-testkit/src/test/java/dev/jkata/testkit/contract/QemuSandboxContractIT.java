@@ -1,5 +1,11 @@
 package dev.jkata.testkit.contract;
 
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import dev.jkata.api.ExitStatus;
+import dev.jkata.api.ExecSpec;
+import dev.jkata.api.ContainerSpec;
+import dev.jkata.api.Container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jkata.api.Sandbox;
@@ -48,6 +54,22 @@ class QemuSandboxContractIT extends SandboxContract {
             n = sandbox.run("ps").stdout().lines().filter(l -> l.contains(needle)).count();
         }
         return n;
+    }
+
+    @Test
+    void pidOneIsJkatasIdleInitInTheDefaultContainerAndTheJobsOwnProcessInAJob() throws Exception {
+        assertThat(sandbox.run("cat", "/proc/1/cmdline").stdout().replace('\0', ' ').trim())
+                .isEqualTo("/.jkata/busybox sleep 2147483647");
+        assertThat(sandbox.run("sh", "-c", "touch /.jkata/x").exitCode()).as("jkata's directory is read-only").isNotZero();
+        Container job = sandbox.createContainer(ContainerSpec.builder()
+                .process(ExecSpec.builder("sh", "-c", "echo $$; tr '\\0' ' ' < /proc/1/cmdline").build()).build());
+        try {
+            String out = new String(job.init().orElseThrow().stdout().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(out.lines().toList()).containsExactly("1", "sh -c echo $$; tr '\\0' ' ' < /proc/1/cmdline ");
+            assertThat(job.waitFor(Duration.ofSeconds(30))).isEqualTo(ExitStatus.of(0));
+        } finally {
+            job.close();
+        }
     }
 
     @Test

@@ -85,6 +85,44 @@ public abstract class SandboxContract {
     }
 
     @Test
+    void aJobContainersOwnProcessIsItsInitWithStreamsAndExitStatus() throws Exception {
+        Container job = sandbox.createContainer(ContainerSpec.builder()
+                .process(ExecSpec.builder("sh", "-c", "echo job-out; echo job-err >&2; exit 42").build()).build());
+        try {
+            ExecProcess init = job.init().orElseThrow();
+            assertThat(new String(init.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("job-out\n");
+            assertThat(new String(init.stderr().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("job-err\n");
+            assertThat(job.waitFor(Duration.ofSeconds(30))).isEqualTo(ExitStatus.of(42));
+        } finally {
+            job.close();
+        }
+        assertThat(sandbox.container().init()).as("the default container is held by jkata's idle init").isEmpty();
+        assertThatThrownBy(() -> sandbox.container().waitFor(Duration.ofSeconds(1)))
+                .isInstanceOf(KataException.class).hasMessageContaining("no process of its own");
+    }
+
+    @Test
+    void aJobWhoseProgramIsMissingEndsWith127AndLeavesNothing() throws Exception {
+        Container job = sandbox.createContainer(ContainerSpec.builder()
+                .process(ExecSpec.builder("/no/such/entrypoint").build()).build());
+        try {
+            ExecProcess init = job.init().orElseThrow();
+            assertThat(new String(init.stderr().readAllBytes(), StandardCharsets.UTF_8)).contains("/no/such/entrypoint");
+            assertThat(job.waitFor(Duration.ofSeconds(30))).isEqualTo(ExitStatus.of(127));
+        } finally {
+            job.close();
+        }
+        assertThat(sandbox.containers()).containsExactly(sandbox.container());
+        assertThat(sandbox.run("echo", "still here").stdout()).isEqualTo("still here\n");
+    }
+
+    @Test
+    void theDefaultContainerCannotBeAJob() {
+        assertThatThrownBy(() -> builder().container(ContainerSpec.builder().process(ExecSpec.builder("true").build()).build()))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("createContainer");
+    }
+
+    @Test
     void aMissingProgramIs127() throws Exception {
         ExecResult missing = sandbox.run("no-such-program-jkata");
         assertThat(missing.exitCode()).isEqualTo(127);

@@ -16,7 +16,12 @@ public enum AgentFeature {
      * The Kata 1.x agent's WaitProcess closes the streams and forgets the process: the host must read both streams
      * to their end first, as Kata's shim does.
      */
-    WAIT_KEEPS_OUTPUT;
+    WAIT_KEEPS_OUTPUT,
+    /**
+     * Every container holds jkata's idle init, read-only at {@link IdleInit#PROGRAM} (the guest image's static
+     * busybox), so a container that only runs commands beside its init needs nothing from the user's image.
+     */
+    IDLE_INIT;
 
     /** The name on the wire: lower case, words joined by '-'. */
     public String wireName() {
