@@ -131,10 +131,18 @@ final class RunCommand implements Callable<Integer> {
         if (rootfs != null) {
             b.container(ContainerSpec.builder().rootfs(rootfs).build());
         }
+        List<String> imageCommand = List.of();
         if (image != null) {
             PullPolicy policy = pullPolicy(pull);
             // pulled here, with progress on the terminal; the sandbox then finds it in the store
-            ContainerImages.pull(image, policy, new TerminalPullProgress(io.err(), io.stdinIsTerminal()));
+            dev.jkata.image.store.LocalImage pulled = ContainerImages.pull(image, policy,
+                    new TerminalPullProgress(io.err(), io.stdinIsTerminal()));
+            imageCommand = ContainerImages.describe(image, pulled).commandWith(command);
+            if (imageCommand.isEmpty()) {
+                // before the boot: nothing to run is a usage error, not a sandbox started for nothing
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the image " + image + " has no"
+                        + " default command (no Entrypoint and no Cmd); name the command to run after --");
+            }
             b.container(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER).build());
         }
         b.network(dev.jkata.api.Network.of(network, allow.toArray(String[]::new)));
@@ -168,13 +176,14 @@ final class RunCommand implements Callable<Integer> {
                 io.err().printf("    guest port %d is published on %s:%d%n", guestPort, a.getAddress().getHostAddress(), a.getPort());
             }
             io.err().flush();
-            List<String> argv = sb.container().image().map(i -> i.commandWith(command)).orElse(command);
-            if (argv.isEmpty()) {
-                io.err().println("kata: the image " + image + " has no default command (Entrypoint or Cmd); name one after --");
-                return KataCli.USAGE;
-            }
+            // With an image, the command is the container's own process, PID 1, as docker run's is; without one it
+            // runs beside the idle init of the built-in root's container.
+            List<String> argv = image != null ? imageCommand : command;
             ExecSpec exec = execSpec(argv, limit);
-            try (ExecProcess p = sb.exec(exec); HostTerminal term = tty ? HostTerminal.rawIfTerminal(io) : HostTerminal.none();
+            java.util.function.Supplier<ExecProcess> started = image == null ? () -> sb.exec(exec)
+                    : () -> sb.createContainer(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER)
+                            .process(exec).build()).init().orElseThrow();
+            try (ExecProcess p = started.get(); HostTerminal term = tty ? HostTerminal.rawIfTerminal(io) : HostTerminal.none();
                  SignalForwarding signals = SignalForwarding.to(p, term)) {
                 term.size().ifPresent(sz -> p.resizeTty(sz[0], sz[1]));
                 if (interactive || !io.stdinIsTerminal()) {

@@ -60,7 +60,8 @@ class QemuSandboxContractIT extends SandboxContract {
     void pidOneIsJkatasIdleInitInTheDefaultContainerAndTheJobsOwnProcessInAJob() throws Exception {
         assertThat(sandbox.run("cat", "/proc/1/cmdline").stdout().replace('\0', ' ').trim())
                 .isEqualTo("/.jkata/busybox sleep 2147483647");
-        assertThat(sandbox.run("sh", "-c", "touch /.jkata/x").exitCode()).as("jkata's directory is read-only").isNotZero();
+        assertThat(sandbox.run("sh", "-c", "echo x > /.jkata/busybox").exitCode()).as("the idle init is read-only").isNotZero();
+        assertThat(sandbox.run("rm", "-f", "/.jkata/busybox").exitCode()).as("and cannot be removed").isNotZero();
         Container job = sandbox.createContainer(ContainerSpec.builder()
                 .process(ExecSpec.builder("sh", "-c", "echo $$; tr '\\0' ' ' < /proc/1/cmdline").build()).build());
         try {
