@@ -75,7 +75,7 @@ final class Control {
     /**
      * Serves requests on {@code socket} on a daemon thread until the process ends; {@code handler} turns a request
      * into a reply line, and a RuntimeFailure it throws into an {@code error} reply. A request that starts with
-     * {@code exec } or {@code exec-in } goes to {@code streams} with its channel, on a thread of its own, and the channel is theirs.
+     * {@code exec }, {@code exec-in } or {@code start-in } goes to {@code streams} with its channel, on a thread of its own, and the channel is theirs.
      */
     static ServerSocketChannel serve(Path socket, Function<String, String> handler,
                                      java.util.function.BiConsumer<String, SocketChannel> streams) throws IOException {
@@ -122,7 +122,7 @@ final class Control {
             closeQuietly(ch);
             return;
         }
-        if (request.startsWith("exec ") || request.startsWith("exec-in ")) {
+        if (request.startsWith("exec ") || request.startsWith("exec-in ") || request.startsWith("start-in ")) {
             streams.accept(request, ch);
             return;
         }

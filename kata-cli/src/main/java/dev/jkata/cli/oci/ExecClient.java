@@ -92,9 +92,18 @@ final class ExecClient {
      */
     static int attach(ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err,
                       java.util.Optional<Path> terminal, Runnable started, java.util.function.Consumer<Frames> connected) {
+        return attach("exec", dir, processFile, in, out, err, terminal, started, connected);
+    }
+
+    /**
+     * As above, with the request's verb: {@code exec} runs the process beside the container's init; {@code start}
+     * (a pod member's own daemon) makes the member's container with the process as its PID 1.
+     */
+    static int attach(String verb, ContainerDir dir, Path processFile, InputStream in, OutputStream out, OutputStream err,
+                      java.util.Optional<Path> terminal, Runnable started, java.util.function.Consumer<Frames> connected) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(dir.vmSocket()));
-            Control.writeLine(ch, dir.vmRequest("exec") + " " + processFile.toAbsolutePath());
+            Control.writeLine(ch, dir.vmRequest(verb) + " " + processFile.toAbsolutePath());
             String reply = Control.readLine(ch);
             Files.deleteIfExists(processFile); // read by now
             if (!reply.startsWith("ok")) {

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon of a container that joins a pod (see {@link Pods}): it boots no VM. {@code create} asks the pod's
- * sandbox daemon to take the container ({@code pod-create}: its root bound into the pod's VM, a guest container of
- * its own), then waits on its own control socket as a sandbox's daemon does. {@code start} runs the bundle's process
- * in that guest container through the sandbox's daemon ({@code exec-in}, the streams framed as for
- * {@code kata-runtime exec}) with the engine's stdio or terminal as its own; when it ends, the container leaves the
+ * sandbox daemon to take the container ({@code pod-create}: its root bound into the pod's VM), then waits on its own
+ * control socket as a sandbox's daemon does. {@code start} makes its guest container through the sandbox's daemon
+ * ({@code start-in}) with the bundle's process as its PID 1, the streams framed as for {@code kata-runtime exec}, with
+ * the engine's stdio or terminal as its own; when it ends, the container leaves the
  * pod and this daemon exits with its code, which the engine's monitor reads. If the pod's VM goes, the process is
  * lost and this daemon exits with {@value ExecClient#LOST}.
  */
@@ -170,7 +170,7 @@ final class PodMember {
                     out = new FileOutputStream(FileDescriptor.out);
                     err = new FileOutputStream(FileDescriptor.err);
                 }
-                code = ExecClient.attach(dir, file, in, out, err, terminal, () -> {
+                code = ExecClient.attach("start", dir, file, in, out, err, terminal, () -> {
                     synchronized (lock) {
                         dir.writeStatus(Status.RUNNING, 0);
                     }

@@ -48,6 +48,10 @@ public final class SandboxDaemon {
     /** For a pod's sandbox container: its members' roots, and the guest containers they run in. */
     private PodRoots podRoots;
     private final java.util.Map<String, dev.jkata.api.Container> members = new java.util.HashMap<>();
+    /** Members that joined but have not started: their container is made, as a job, when their process starts. */
+    private final java.util.Map<String, ContainerSpec> joined = new java.util.HashMap<>();
+    /** The container the bundle's process is PID 1 of, from {@code start} on; exec and update go to it. */
+    private dev.jkata.api.Container job;
 
     private SandboxDaemon(ContainerDir dir, OciBundle bundle, java.util.Optional<Path> consoleSocket) {
         this.dir = dir;
@@ -162,9 +166,7 @@ public final class SandboxDaemon {
     static SandboxBuilder builder(OciBundle b, java.util.Optional<Path> podRoots) {
         SandboxBuilder sb = Sandbox.builder().network(Network.none());
         podRoots.ifPresent(sb::containerRoots);
-        ContainerSpec.Builder c = ContainerSpec.builder().rootfs(b.rootfs());
-        b.hostname().ifPresent(c::hostname);
-        sb.container(c.build());
+        sb.container(containerSpec(b, b.rootfs()));
         if (b.memoryLimit() > 0) {
             long mib = (b.memoryLimit() + (1 << 20) - 1) >> 20;
             sb.memory(MemorySize.ofMiB(GUEST_BASE.toMiB() + mib));
@@ -180,6 +182,19 @@ public final class SandboxDaemon {
             }
         }
         return sb;
+    }
+
+    /** The container a bundle describes, on root {@code rootfs}, without its process. */
+    static ContainerSpec containerSpec(OciBundle b, Path rootfs) {
+        ContainerSpec.Builder c = ContainerSpec.builder().rootfs(rootfs);
+        b.hostname().ifPresent(c::hostname);
+        return c.build();
+    }
+
+    /** {@code container} as a job container whose init is {@code process}. */
+    static ContainerSpec jobSpec(ContainerSpec container, OciProcess process) {
+        return new ContainerSpec(container.rootfs(), container.image(), container.pullPolicy(), container.env(),
+                container.workdir(), container.user(), container.hostname(), java.util.Optional.of(execSpec(process)));
     }
 
     /** Bind mounts the guest provides itself (its /proc, /sys, /dev) are not shared from the host. */
@@ -235,7 +250,7 @@ public final class SandboxDaemon {
                     dir.writeStatus(Status.RUNNING, 0);
                     return "";
                 case "update":
-                    limits(sandbox.container(), request.trim().substring(words[0].length()).trim());
+                    limits(job != null ? job : sandbox.container(), request.trim().substring(words[0].length()).trim());
                     return "";
                 case "update-in":
                     dev.jkata.api.Container member = members.get(words[1]);
@@ -285,20 +300,38 @@ public final class SandboxDaemon {
                     Control.writeLine(ch, "error cannot exec in a container that is " + dir.status().oci());
                     return;
                 }
-                // "exec FILE" runs in the container itself; "exec-in ID FILE" in the pod member ID
+                // "exec FILE" runs in the container itself; "exec-in ID FILE" in the pod member ID; "start-in ID FILE"
+                // starts member ID as a job container whose PID 1 is the process FILE describes
                 String[] w = request.split(" ", 3);
-                dev.jkata.api.Container target = w[0].equals("exec-in") ? members.get(w[1]) : sandbox.container();
-                if (target == null) {
-                    Control.writeLine(ch, "error container " + w[1] + " is not in this pod");
+                boolean start = w[0].equals("start-in");
+                boolean member = start || w[0].equals("exec-in");
+                if (member && w.length < 3) {
+                    Control.writeLine(ch, "error " + w[0] + " needs a container id and a process file");
                     return;
                 }
-                Path file = Path.of(w[0].equals("exec-in") ? w[2] : request.substring(5).trim());
+                dev.jkata.api.Container target = start ? null : member ? members.get(w[1]) : job;
+                if (!start && target == null) {
+                    Control.writeLine(ch, "error container " + (member ? w[1] + " is not running in this pod" : dir.id()
+                            + " has no running process"));
+                    return;
+                }
+                if (start && !joined.containsKey(w[1])) {
+                    Control.writeLine(ch, "error container " + w[1] + " has not joined this pod, or already started");
+                    return;
+                }
+                Path file = Path.of(member ? w[2] : request.substring(5).trim());
                 try {
                     if (Files.size(file) > OciBundle.MAX_CONFIG_BYTES) {
                         throw new RuntimeFailure(file + " is too large for a process");
                     }
                     spec = OciProcess.parse(ContainerDir.JSON.readTree(file.toFile()), "process");
-                    p = target.exec(execSpec(spec));
+                    if (start) {
+                        dev.jkata.api.Container c = sandbox.createContainer(jobSpec(joined.remove(w[1]), spec));
+                        members.put(w[1], c);
+                        p = c.init().orElseThrow();
+                    } else {
+                        p = target.exec(execSpec(spec));
+                    }
                 } catch (RuntimeException | java.io.IOException e) {
                     Control.writeLine(ch, "error " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                     return;
@@ -372,8 +405,14 @@ public final class SandboxDaemon {
         return t;
     }
 
+    /**
+     * The bundle's process as the container's init, runc's way: a job container on the bundle's root, whose PID 1 it
+     * is ({@code kill} signals it, its exit is the container's). The sandbox's default container, held by jkata's idle
+     * init, only holds the VM.
+     */
     private void startProcess() {
-        ExecProcess p = sandbox.exec(execSpec(bundle.process()));
+        job = sandbox.createContainer(jobSpec(containerSpec(bundle, bundle.rootfs()), bundle.process()));
+        ExecProcess p = job.init().orElseThrow();
         if (pty != null) {
             try {
                 java.io.OutputStream term = pty.out();
@@ -423,6 +462,8 @@ public final class SandboxDaemon {
             s = sandbox;
             sandbox = null;
             members.clear();
+            joined.clear();
+            job = null;
         }
         if (s != null) {
             try {
@@ -463,9 +504,9 @@ public final class SandboxDaemon {
     }
 
     /**
-     * {@code pod-create ID BUNDLE}: container ID joins this pod's VM: its bundle's root bound into the pod's roots,
-     * a guest container of its own on it. Its process is started by its own daemon ({@link PodMember}) with
-     * {@code exec-in}.
+     * {@code pod-create ID BUNDLE}: container ID joins this pod's VM: its bundle's root bound into the pod's roots. Its
+     * guest container is made when its own daemon ({@link PodMember}) starts it ({@code start-in}), as a job container
+     * whose PID 1 is the bundle's process; {@code exec-in} then runs beside it.
      */
     private void createMember(String id, Path bundleDir) {
         if (podRoots == null) {
@@ -476,15 +517,14 @@ public final class SandboxDaemon {
         if (now != Status.CREATED && now != Status.RUNNING) {
             throw new RuntimeFailure("the pod's sandbox " + dir.id() + " is " + now.oci() + ": " + id + " cannot join it");
         }
-        if (members.containsKey(id)) {
+        if (members.containsKey(id) || joined.containsKey(id)) {
             throw new RuntimeFailure("container " + id + " is already in pod " + dir.id());
         }
         OciBundle b = OciBundle.read(bundleDir);
         Path root = podRoots.bind(id, b.rootfs());
         try {
-            ContainerSpec.Builder c = ContainerSpec.builder().rootfs(root);
-            b.hostname().ifPresent(c::hostname);
-            members.put(id, sandbox.createContainer(c.build()));
+            // checked now (the root is the pod's, the spec valid); made when its process starts, as its PID 1
+            joined.put(id, containerSpec(b, root));
         } catch (RuntimeException e) {
             podRoots.release(id);
             throw e;
@@ -494,6 +534,7 @@ public final class SandboxDaemon {
 
     /** {@code pod-remove ID}: the member's guest container removed, its root unbound. */
     private void removeMember(String id) {
+        joined.remove(id);
         dev.jkata.api.Container c = members.remove(id);
         try {
             if (c != null) {

@@ -31,6 +31,7 @@ class ContainerdIT {
     static Path home;
     static Process containerd;
     static String image;
+    static String shellOnly;
     Set<Long> before;
 
     static List<String> ctr(String... args) {
@@ -74,6 +75,8 @@ class ContainerdIT {
         }
         image = Engines.pushBusybox(registry);
         Engines.run(ctr("image", "pull", "--plain-http", image), 300).ok();
+        shellOnly = Engines.pushShellOnly(registry);
+        Engines.run(ctr("image", "pull", "--plain-http", shellOnly), 300).ok();
     }
 
     @AfterAll
@@ -93,6 +96,9 @@ class ContainerdIT {
                 }
             }
             Engines.run(ctr("image", "rm", image), 60);
+            if (shellOnly != null) {
+                Engines.run(ctr("image", "rm", shellOnly), 60);
+            }
             containerd.destroy();
             if (!containerd.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                 containerd.destroyForcibly().waitFor();
@@ -126,6 +132,13 @@ class ContainerdIT {
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(4);
         assertThat(r.out()).startsWith(PodmanIT.sha256(input) + "  -");
         assertThat(r.err()).contains("to-stderr");
+    }
+
+    @Test
+    void ctrRunsAnImageWithoutSleepWithItsProcessAsPidOne() {
+        Engines.Result r = Engines.run(run("--rm", shellOnly, "ctd-pid1", "sh", "-c", "echo $$; exit 5"), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(5);
+        assertThat(r.out()).isEqualTo("1\n");
     }
 
     @Test

@@ -46,6 +46,17 @@ final class Engines {
         return registry.host() + "/it/busybox:1";
     }
 
+    /** An image with a shell, echo, cat and tr, and nothing else: no sleep, no coreutils. */
+    static String pushShellOnly(RegistryServer registry) throws IOException {
+        TestLayer root = TestLayer.create().compression(TestLayer.Compression.GZIP)
+                .dir("bin").file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755, 0, 0);
+        for (String applet : List.of("sh", "cat", "echo", "tr")) {
+            root.symlink("bin/" + applet, "busybox");
+        }
+        TestImage.create().layer(root).env("PATH=/bin").cmd("sh").push(registry, "it/shell-only", "1");
+        return registry.host() + "/it/shell-only:1";
+    }
+
     /** Runs a command with {@code input} as its standard input, up to {@code seconds}. */
     static Result run(List<String> cmd, byte[] input, int seconds) {
         try {

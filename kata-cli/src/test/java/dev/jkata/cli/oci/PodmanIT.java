@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class PodmanIT {
     static RegistryServer registry;
     static Path home;
+    static String shellOnly;
     static String image;
     /** kata-runtime's default root: podman's cleanup process does not pass --runtime-flag, so no other root works. */
     static final Path RUNTIME_ROOT = Path.of("/run/kata-runtime");
@@ -45,6 +46,8 @@ class PodmanIT {
         home = Files.createTempDirectory("jkata-podman-it");
         image = Engines.pushBusybox(registry);
         Engines.run(podman("pull", "--tls-verify=false", image), 300).ok();
+        shellOnly = Engines.pushShellOnly(registry);
+        Engines.run(podman("pull", "--tls-verify=false", shellOnly), 300).ok();
     }
 
     @AfterAll
@@ -89,6 +92,21 @@ class PodmanIT {
         Engines.Result limits = Engines.run(podman("run", "--rm", "--network", "none", "--ulimit", "nofile=1234:2345",
                 image, "sh", "-c", "ulimit -n; ulimit -Hn"), 300).ok();
         assertThat(limits.out()).isEqualTo("1234\n2345\n");
+    }
+
+    @Test
+    void theBundlesProcessIsPidOneInAnImageWithoutSleepAndKillEndsItWith137() {
+        Engines.Result r = Engines.run(podman("run", "--rm", "--network", "none", shellOnly, "sh", "-c",
+                "echo $$; tr '\\0' ' ' < /proc/1/cmdline"), 300);
+        assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+        assertThat(r.out()).isEqualTo("1\nsh -c echo $$; tr '\\0' ' ' < /proc/1/cmdline \n");
+
+        String id = Engines.run(podman("run", "-d", "--network", "none", image, "sh", "-c",
+                "trap '' TERM; echo started; while true; do sleep 1; done"), 300).ok().out().trim();
+        awaitLog(id, "started");
+        Engines.run(podman("kill", "-s", "KILL", id), 120).ok();
+        assertThat(Engines.run(podman("wait", id), 120).ok().out().trim()).isEqualTo("137");
+        Engines.run(podman("rm", id), 120).ok();
     }
 
     @Test
