@@ -63,10 +63,10 @@ class QemuSandboxContractIT extends SandboxContract {
         assertThat(sandbox.run("sh", "-c", "echo x > /.jkata/busybox").exitCode()).as("the idle init is read-only").isNotZero();
         assertThat(sandbox.run("rm", "-f", "/.jkata/busybox").exitCode()).as("and cannot be removed").isNotZero();
         Container job = sandbox.createContainer(ContainerSpec.builder()
-                .process(ExecSpec.builder("sh", "-c", "echo $$; tr '\\0' ' ' < /proc/1/cmdline").build()).build());
+                .process(ExecSpec.builder("sh", "-c", "echo $$; tr '\\0' ' ' < /proc/1/cmdline; echo").build()).build());
         try {
             String out = new String(job.init().orElseThrow().stdout().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(out.lines().toList()).containsExactly("1", "sh -c echo $$; tr '\\0' ' ' < /proc/1/cmdline ");
+            assertThat(out.lines().toList()).containsExactly("1", "sh -c echo $$; tr '\\0' ' ' < /proc/1/cmdline; echo ");
             assertThat(job.waitFor(Duration.ofSeconds(30))).isEqualTo(ExitStatus.of(0));
         } finally {
             job.close();
