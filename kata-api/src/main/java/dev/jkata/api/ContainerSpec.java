@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param process the container's own process, its init (PID 1 in the container): a <em>job container</em>, which ends
  *        when that process exits ({@link Container#init()}). Empty: jkata's idle init holds the container, from the
  *        guest image, never from the user's image, and commands run beside it ({@link Container#exec})
+ * @param security what bounds its processes: capabilities (Docker's by default), no-new-privileges, read-only root,
+ *        masked and read-only paths, seccomp
  */
 public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullPolicy pullPolicy, Map<String, String> env,
-                            String workdir, String user, String hostname, Optional<ExecSpec> process) {
+                            String workdir, String user, String hostname, Optional<ExecSpec> process, Security security) {
 
     public ContainerSpec {
         env = Specs.env(env, "env");
@@ -53,12 +55,26 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
         if (process == null) {
             throw new InvalidConfigurationException("process", "must not be null; Optional.empty() for an idle init");
         }
+        if (security == null) {
+            throw new InvalidConfigurationException("security", "must not be null; Security.defaults() for Docker's");
+        }
+    }
+
+    /** A job container ({@code process}) or one held by the idle init, with Docker's security defaults. */
+    public ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullPolicy pullPolicy, Map<String, String> env,
+                         String workdir, String user, String hostname, Optional<ExecSpec> process) {
+        this(rootfs, image, pullPolicy, env, workdir, user, hostname, process, Security.defaults());
+    }
+
+    /** This spec with {@code process} as its own: a job container. */
+    public ContainerSpec withProcess(ExecSpec process) {
+        return new ContainerSpec(rootfs, image, pullPolicy, env, workdir, user, hostname, Optional.of(process), security);
     }
 
     /** A container held by jkata's idle init (no process of its own). */
     public ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullPolicy pullPolicy, Map<String, String> env,
                          String workdir, String user, String hostname) {
-        this(rootfs, image, pullPolicy, env, workdir, user, hostname, Optional.empty());
+        this(rootfs, image, pullPolicy, env, workdir, user, hostname, Optional.empty(), Security.defaults());
     }
 
     /** Whether this is a job container: its own process is its init, and its exit ends the container. */
@@ -85,8 +101,39 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
         private String user = "";
         private String hostname = "kata";
         private ExecSpec process;
+        private Security security = Security.defaults();
 
         private Builder() {}
+
+        /** Everything that bounds its processes at once (see {@link Security}). */
+        public Builder security(Security s) {
+            this.security = java.util.Objects.requireNonNull(s, "security");
+            return this;
+        }
+
+        /** Its processes' capabilities, and the most an exec in it may have (default: Docker's set). */
+        public Builder capabilities(Capabilities c) {
+            this.security = security.withCapabilities(c);
+            return this;
+        }
+
+        /** Every capability, nothing masked or read-only in /proc and /sys: {@code docker run --privileged}. */
+        public Builder privileged() {
+            this.security = Security.privileged();
+            return this;
+        }
+
+        /** The root file system read-only (writes fail with EROFS; /tmp and volumes stay writable). */
+        public Builder readOnlyRoot() {
+            this.security = security.withReadOnlyRoot();
+            return this;
+        }
+
+        /** No process of it can gain privileges (NoNewPrivs 1). */
+        public Builder noNewPrivileges() {
+            this.security = security.withNoNewPrivileges();
+            return this;
+        }
 
         /**
          * Makes this a job container: {@code process} is its init, PID 1 in the container, as {@code docker run}'s
@@ -144,7 +191,7 @@ public record ContainerSpec(Optional<Path> rootfs, Optional<String> image, PullP
 
         public ContainerSpec build() {
             return new ContainerSpec(Optional.ofNullable(rootfs), Optional.ofNullable(image), pullPolicy, env, workdir, user,
-                    hostname, Optional.ofNullable(process));
+                    hostname, Optional.ofNullable(process), security);
         }
     }
 }

@@ -12,9 +12,14 @@ import java.util.Optional;
  * What to run in a container: the command, its environment, working directory and user, whether it gets a
  * terminal, how long it may run and how much output {@link Sandbox#run} keeps. Immutable; build with
  * {@link #builder(String...)}. An empty working directory or user means the container's own.
+ *
+ * <p>Privileges: {@code capabilities} empty means the container's; given, the process gets those of them its container
+ * has, never more (see {@link Security}). {@code noNewPrivileges} adds to the container's, never lifts it.
+ * {@code additionalGids} are supplementary groups.
  */
 public record ExecSpec(List<String> command, Map<String, String> env, Optional<String> workdir, Optional<String> user,
-                       boolean terminal, Optional<Duration> timeout, MemorySize captureLimit, List<Rlimit> rlimits) {
+                       boolean terminal, Optional<Duration> timeout, MemorySize captureLimit, List<Rlimit> rlimits,
+                       Optional<Capabilities> capabilities, boolean noNewPrivileges, List<Long> additionalGids) {
 
     /**
      * A resource limit the process starts with, applied inside the guest (where the guest kernel, not the host,
@@ -33,6 +38,12 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
                         + " is above the hard limit " + Long.toUnsignedString(hard));
             }
         }
+    }
+
+    /** The container's privileges, no supplementary groups. */
+    public ExecSpec(List<String> command, Map<String, String> env, Optional<String> workdir, Optional<String> user,
+                    boolean terminal, Optional<Duration> timeout, MemorySize captureLimit, List<Rlimit> rlimits) {
+        this(command, env, workdir, user, terminal, timeout, captureLimit, rlimits, Optional.empty(), false, List.of());
     }
 
     /** As before rlimits existed: none. */
@@ -56,6 +67,15 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
             throw new InvalidConfigurationException("rlimits", "must not be or contain null");
         }
         rlimits = List.copyOf(rlimits);
+        if (capabilities == null || additionalGids == null || additionalGids.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new InvalidConfigurationException("capabilities", "capabilities and additionalGids must not be null");
+        }
+        for (long g : additionalGids) {
+            if (g < 0 || g > 0xFFFF_FFFEL) {
+                throw new InvalidConfigurationException("additionalGids", g + " is not a group id");
+            }
+        }
+        additionalGids = List.copyOf(additionalGids);
         if (captureLimit == null || captureLimit.toBytes() <= 0) {
             throw new InvalidConfigurationException("captureLimit", "must be a positive size such as MemorySize.ofMiB(16), not " + captureLimit);
         }
@@ -95,6 +115,9 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
         private Duration timeout;
         private MemorySize captureLimit = DEFAULT_CAPTURE_LIMIT;
         private final List<Rlimit> rlimits = new ArrayList<>();
+        private Capabilities capabilities;
+        private boolean noNewPrivileges;
+        private final List<Long> additionalGids = new ArrayList<>();
 
         private Builder(List<String> command) {
             this.command = new ArrayList<>(command);
@@ -147,9 +170,29 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
             return this;
         }
 
+        /** The process's capabilities: of these, the ones its container has (an exec never gains more). */
+        public Builder capabilities(Capabilities c) {
+            this.capabilities = c;
+            return this;
+        }
+
+        /** The process can never gain privileges (set-uid files, file capabilities): NoNewPrivs 1. */
+        public Builder noNewPrivileges() {
+            this.noNewPrivileges = true;
+            return this;
+        }
+
+        /** Supplementary groups, by id. */
+        public Builder additionalGids(long... gids) {
+            for (long g : gids) {
+                additionalGids.add(g);
+            }
+            return this;
+        }
+
         public ExecSpec build() {
             return new ExecSpec(command, env, Optional.ofNullable(workdir), Optional.ofNullable(user), terminal, Optional.ofNullable(timeout), captureLimit,
-                    rlimits);
+                    rlimits, Optional.ofNullable(capabilities), noNewPrivileges, additionalGids);
         }
     }
 }

@@ -91,7 +91,8 @@ public final class SandboxBuilder {
      */
     public SandboxBuilder image(String reference) {
         this.container = new ContainerSpec(Optional.empty(), Optional.ofNullable(reference), container.pullPolicy(),
-                container.env(), container.workdir(), container.user(), container.hostname(), container.process());
+                container.env(), container.workdir(), container.user(), container.hostname(), container.process(),
+                container.security());
         return this;
     }
 

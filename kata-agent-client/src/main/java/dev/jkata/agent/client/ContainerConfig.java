@@ -1,5 +1,6 @@
 package dev.jkata.agent.client;
 
+import dev.jkata.api.Security;
 import java.util.List;
 
 /**
@@ -11,14 +12,24 @@ import java.util.List;
  * @param rootReadonly whether the spec says its root is read-only ({@code root.readonly}): so for an agent that
  *                     stacks no writable layer over a read-only share
  * @param scratchDirs  container paths that get a tmpfs of their own (writable, empty, gone with the container)
+ * @param security     masked and read-only paths, seccomp, read-only root (the capabilities are the init's)
  */
 public record ContainerConfig(String containerId, String execId, List<StorageMount> storages, String rootfsGuestPath,
                               ProcessConfig init, String hostname, List<BindMount> mounts, boolean rootReadonly,
-                              List<String> scratchDirs) {
+                              List<String> scratchDirs, Security security) {
     public ContainerConfig {
         storages = List.copyOf(storages);
         mounts = List.copyOf(mounts);
         scratchDirs = List.copyOf(scratchDirs);
+        java.util.Objects.requireNonNull(security, "security");
+    }
+
+    /** With Docker's default masked and read-only paths and no seccomp filter. */
+    public ContainerConfig(String containerId, String execId, List<StorageMount> storages, String rootfsGuestPath,
+                           ProcessConfig init, String hostname, List<BindMount> mounts, boolean rootReadonly,
+                           List<String> scratchDirs) {
+        this(containerId, execId, storages, rootfsGuestPath, init, hostname, mounts, rootReadonly, scratchDirs,
+                Security.defaults());
     }
 
     /** A container whose root the agent makes writable: no scratch directories. */

@@ -1,5 +1,7 @@
 package dev.jkata.agent.client;
 
+import dev.jkata.api.Seccomp;
+import dev.jkata.api.Security;
 import dev.jkata.agent.protocol.proto.LinuxNamespace;
 import dev.jkata.agent.protocol.proto.LinuxResources;
 import dev.jkata.agent.protocol.proto.Linux;
@@ -25,10 +27,14 @@ public final class OciSpecs {
     public static Process process(ProcessConfig p) {
         Process.Builder b = Process.newBuilder()
                 .setTerminal(p.terminal())
-                .setUser(User.newBuilder().setUID(p.uid()).setGID(p.gid()))
+                .setUser(User.newBuilder().setUID(p.uid()).setGID(p.gid())
+                        .addAllAdditionalGids(p.additionalGids().stream().map(Long::intValue).toList()))
                 .addAllArgs(p.args())
                 .setCwd(p.cwd())
-                .setNoNewPrivileges(false);
+                .setNoNewPrivileges(p.noNewPrivileges());
+        p.capabilities().ifPresent(c -> b.setCapabilities(dev.jkata.agent.protocol.proto.LinuxCapabilities.newBuilder()
+                .addAllBounding(c.bounding()).addAllEffective(c.effective()).addAllInheritable(c.inheritable())
+                .addAllPermitted(c.permitted()).addAllAmbient(c.ambient())));
         for (Map.Entry<String, String> e : p.env().entrySet()) {
             b.addEnv(e.getKey() + "=" + e.getValue());
         }
@@ -47,7 +53,8 @@ public final class OciSpecs {
         Spec.Builder b = Spec.newBuilder()
                 .setVersion(OCI_VERSION)
                 .setProcess(process(c.init()))
-                .setRoot(Root.newBuilder().setPath(c.rootfsGuestPath()).setReadonly(c.rootReadonly()))
+                .setRoot(Root.newBuilder().setPath(c.rootfsGuestPath())
+                        .setReadonly(c.rootReadonly() || c.security().readOnlyRoot()))
                 .setHostname(c.hostname());
         b.addMounts(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
         b.addMounts(mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
@@ -69,9 +76,25 @@ public final class OciSpecs {
                 .addNamespaces(LinuxNamespace.newBuilder().setType("mount"))
                 .addNamespaces(LinuxNamespace.newBuilder().setType("ipc"))
                 .addNamespaces(LinuxNamespace.newBuilder().setType("uts"))
-                .addAllMaskedPaths(List.of("/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware"))
-                .addAllReadonlyPaths(List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"));
+                .addAllMaskedPaths(c.security().maskedPaths().orElse(Security.DOCKER_MASKED))
+                .addAllReadonlyPaths(c.security().readonlyPaths().orElse(Security.DOCKER_READONLY));
+        c.security().seccomp().ifPresent(s -> linux.setSeccomp(seccomp(s)));
         return b.setLinux(linux).build();
+    }
+
+    static dev.jkata.agent.protocol.proto.LinuxSeccomp seccomp(Seccomp s) {
+        dev.jkata.agent.protocol.proto.LinuxSeccomp.Builder b = dev.jkata.agent.protocol.proto.LinuxSeccomp.newBuilder()
+                .setDefaultAction(s.defaultAction()).addAllArchitectures(s.architectures());
+        for (Seccomp.Rule r : s.rules()) {
+            dev.jkata.agent.protocol.proto.LinuxSyscall.Builder rule = dev.jkata.agent.protocol.proto.LinuxSyscall.newBuilder()
+                    .addAllNames(r.names()).setAction(r.action());
+            for (Seccomp.Arg a : r.args()) {
+                rule.addArgs(dev.jkata.agent.protocol.proto.LinuxSeccompArg.newBuilder().setIndex(a.index())
+                        .setValue(a.value()).setValueTwo(a.valueTwo()).setOp(a.op()));
+            }
+            b.addSyscalls(rule);
+        }
+        return b.build();
     }
 
     private static Mount mount(String dest, String source, String type, List<String> options) {

@@ -1,5 +1,7 @@
 package dev.jkata.cli.oci;
 
+import dev.jkata.api.Seccomp;
+import dev.jkata.api.Security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import java.util.Optional;
  * @param cpus the CPUs a quota/period allows, rounded up, 0 when none
  */
 record OciBundle(Path dir, Path rootfs, boolean rootReadOnly, OciProcess process, Optional<String> hostname,
-                 List<Mount> mounts, Map<String, String> annotations, long memoryLimit, int cpus) {
+                 List<Mount> mounts, Map<String, String> annotations, long memoryLimit, int cpus, Security security) {
     static final long MAX_CONFIG_BYTES = 4L << 20;
 
     /** One entry of {@code mounts}. */
@@ -77,8 +79,62 @@ record OciBundle(Path dir, Path rootfs, boolean rootReadOnly, OciProcess process
         long period = resources.path("cpu").path("period").asLong(0);
         int cpus = quota > 0 && period > 0 ? (int) Math.min(64, (quota + period - 1) / period) : 0;
         Optional<String> hostname = Optional.ofNullable(c.get("hostname")).map(JsonNode::asText).filter(h -> !h.isEmpty());
-        return new OciBundle(bundle, rootfs, root.path("readonly").asBoolean(false), process, hostname,
-                List.copyOf(mounts), Map.copyOf(annotations), memory, cpus);
+        boolean readOnly = root.path("readonly").asBoolean(false);
+        return new OciBundle(bundle, rootfs, readOnly, process, hostname,
+                List.copyOf(mounts), Map.copyOf(annotations), memory, cpus, security(c, process, readOnly));
+    }
+
+    /**
+     * What bounds the container, from the bundle: the process's capabilities and no-new-privileges (its init's, so
+     * the container's ceiling), the read-only root, masked and read-only paths (as given, even empty: the engine
+     * chose them) and seccomp.
+     */
+    static Security security(JsonNode c, OciProcess process, boolean readOnly) {
+        JsonNode linux = c.path("linux");
+        Security s = Security.defaults();
+        if (process.capabilities().isPresent()) {
+            s = s.withCapabilities(process.capabilities().get());
+        }
+        if (process.noNewPrivileges()) {
+            s = s.withNoNewPrivileges();
+        }
+        if (readOnly) {
+            s = s.withReadOnlyRoot();
+        }
+        if (linux.has("maskedPaths") || linux.has("readonlyPaths")) {
+            s = s.withPaths(texts(linux.path("maskedPaths")), texts(linux.path("readonlyPaths")));
+        }
+        JsonNode sc = linux.path("seccomp");
+        if (sc.isObject()) {
+            s = s.withSeccomp(seccomp(sc));
+        }
+        return s;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return List.copyOf(out);
+    }
+
+    private static Seccomp seccomp(JsonNode sc) {
+        try {
+            List<Seccomp.Rule> rules = new ArrayList<>();
+            for (JsonNode r : sc.path("syscalls")) {
+                List<Seccomp.Arg> args = new ArrayList<>();
+                for (JsonNode a : r.path("args")) {
+                    args.add(new Seccomp.Arg(a.path("index").asLong(), a.path("value").asLong(), a.path("valueTwo").asLong(),
+                            a.path("op").asText()));
+                }
+                rules.add(new Seccomp.Rule(texts(r.path("names")), r.path("action").asText(), args));
+                if (rules.size() > Seccomp.MAX_RULES) {
+                    break; // the record refuses it with the count
+                }
+            }
+            return new Seccomp(sc.path("defaultAction").asText(), texts(sc.path("architectures")), rules);
+        } catch (dev.jkata.api.InvalidConfigurationException e) {
+            throw new RuntimeFailure("linux.seccomp: " + e.getMessage());
+        }
     }
 
     static String text(JsonNode node, String field, String name) {

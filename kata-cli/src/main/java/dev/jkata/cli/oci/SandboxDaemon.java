@@ -166,7 +166,10 @@ public final class SandboxDaemon {
     static SandboxBuilder builder(OciBundle b, java.util.Optional<Path> podRoots) {
         SandboxBuilder sb = Sandbox.builder().network(Network.none());
         podRoots.ifPresent(sb::containerRoots);
-        sb.container(containerSpec(b, b.rootfs()));
+        // the container that holds the VM, with Docker's defaults: the bundle's settings bound its own process's job
+        ContainerSpec.Builder holder = ContainerSpec.builder().rootfs(b.rootfs());
+        b.hostname().ifPresent(holder::hostname);
+        sb.container(holder.build());
         if (b.memoryLimit() > 0) {
             long mib = (b.memoryLimit() + (1 << 20) - 1) >> 20;
             sb.memory(MemorySize.ofMiB(GUEST_BASE.toMiB() + mib));
@@ -184,17 +187,16 @@ public final class SandboxDaemon {
         return sb;
     }
 
-    /** The container a bundle describes, on root {@code rootfs}, without its process. */
+    /** The container a bundle describes, on root {@code rootfs}, with its security settings, without its process. */
     static ContainerSpec containerSpec(OciBundle b, Path rootfs) {
-        ContainerSpec.Builder c = ContainerSpec.builder().rootfs(rootfs);
+        ContainerSpec.Builder c = ContainerSpec.builder().rootfs(rootfs).security(b.security());
         b.hostname().ifPresent(c::hostname);
         return c.build();
     }
 
     /** {@code container} as a job container whose init is {@code process}. */
     static ContainerSpec jobSpec(ContainerSpec container, OciProcess process) {
-        return new ContainerSpec(container.rootfs(), container.image(), container.pullPolicy(), container.env(),
-                container.workdir(), container.user(), container.hostname(), java.util.Optional.of(execSpec(process)));
+        return container.withProcess(execSpec(process));
     }
 
     /** Bind mounts the guest provides itself (its /proc, /sys, /dev) are not shared from the host. */
@@ -210,6 +212,11 @@ public final class SandboxDaemon {
     static ExecSpec execSpec(OciProcess p) {
         ExecSpec.Builder e = ExecSpec.builder(p.args()).terminal(p.terminal()).workdir(p.cwd())
                 .user(p.uid() + ":" + p.gid()).captureLimit(MemorySize.ofMiB(1));
+        p.capabilities().ifPresent(e::capabilities);
+        if (p.noNewPrivileges()) {
+            e.noNewPrivileges();
+        }
+        e.additionalGids(p.additionalGids().stream().mapToLong(Long::longValue).toArray());
         for (OciProcess.Rlimit r : p.rlimits()) {
             e.rlimit(r.type(), r.soft(), r.hard()); // applied by the guest's runtime: the host's may not raise them
         }
@@ -411,6 +418,10 @@ public final class SandboxDaemon {
      * init, only holds the VM.
      */
     private void startProcess() {
+        if (!bundle.process().notApplied().isEmpty()) {
+            log.warn("container {}: {} set aside: the guest's runtime is not told them through Kata's protocol",
+                    dir.id(), String.join(", ", bundle.process().notApplied()));
+        }
         job = sandbox.createContainer(jobSpec(containerSpec(bundle, bundle.rootfs()), bundle.process()));
         ExecProcess p = job.init().orElseThrow();
         if (pty != null) {

@@ -110,6 +110,25 @@ class PodmanIT {
     }
 
     @Test
+    void theBundlesSecuritySettingsHoldInTheGuest() throws Exception {
+        String probe = "grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; touch /x 2>&1; echo masked=$(cat /proc/timer_list | wc -c)";
+        Engines.Result locked = Engines.run(podman("run", "--rm", "--network", "none", "--cap-drop=all", "--read-only",
+                "--security-opt", "no-new-privileges", image, "sh", "-c", probe), 300);
+        assertThat(locked.code()).as("stderr: %s", locked.err()).isZero();
+        assertThat(locked.out()).contains("CapEff:\t0000000000000000").contains("NoNewPrivs:\t1")
+                .contains("Read-only file system").contains("masked=0");
+
+        Path profile = home.resolve("no-mkdir.json");
+        Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"mkdir\","
+                + " \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+        Engines.Result added = Engines.run(podman("run", "--rm", "--network", "none", "--cap-add=NET_ADMIN",
+                "--security-opt", "seccomp=" + profile, image, "sh", "-c",
+                "grep CapEff /proc/self/status; mkdir /tmp/d 2>&1; echo mkdir=$?"), 300);
+        assertThat(added.code()).as("stderr: %s", added.err()).isZero();
+        assertThat(added.out()).contains("CapEff:\t00000000a80435fb").contains("Operation not permitted").contains("mkdir=1");
+    }
+
+    @Test
     void standardInputReachesTheContainerWithDashI() {
         byte[] input = "line one\nline two\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
         Engines.Result r = Engines.run(podman("run", "--rm", "-i", "--network", "none", image, "sha256sum"), input, 300).ok();

@@ -215,7 +215,7 @@ final class AgentSandbox implements Sandbox {
         ProcessConfig init = ContainerProcesses.init(cs, spec.env(), defaults, agentDetails);
         String initExecId = Ids.next(6);
         agent.createContainer(new ContainerConfig(cid, initExecId, List.of(), root, init, cs.hostname(), userMounts,
-                writable.rootReadonly(), writable.scratchDirs(defaults.rootfs())));
+                writable.rootReadonly(), writable.scratchDirs(defaults.rootfs()), cs.security()));
         agent.startContainer(cid);
         AgentContainer c = new AgentContainer(this, agent, cid, initExecId, cs, spec.env(), defaults);
         if (cs.isJob()) {

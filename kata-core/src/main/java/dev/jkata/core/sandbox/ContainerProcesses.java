@@ -6,7 +6,11 @@ import dev.jkata.agent.protocol.features.AgentFeature;
 import dev.jkata.agent.protocol.features.IdleInit;
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.ExecSpec;
+import dev.jkata.api.Capabilities;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -36,8 +40,27 @@ final class ContainerProcesses {
         String user = exec.user().filter(u -> !u.isEmpty()).orElse(spec.user());
         String cwd = defaults.workdir(exec.workdir().filter(w -> !w.isEmpty()).orElse(spec.workdir()));
         int[] ug = defaults.user(user);
+        Capabilities ceiling = spec.security().effectiveCapabilities();
+        Capabilities caps = exec.capabilities().map(c -> within(c, ceiling)).orElse(ceiling);
         return new ProcessConfig(exec.command(), env, cwd, ug[0], ug[1], exec.terminal(),
-                exec.rlimits().stream().map(r -> new ProcessConfig.Rlimit(r.type(), r.soft(), r.hard())).toList());
+                exec.rlimits().stream().map(r -> new ProcessConfig.Rlimit(r.type(), r.soft(), r.hard())).toList(),
+                Optional.of(caps), exec.noNewPrivileges() || spec.security().noNewPrivileges(), exec.additionalGids());
+    }
+
+    /**
+     * {@code asked}, cut to what the container has: every set within the container's bounding set, the ceiling Linux
+     * itself keeps. A process run in a container never gains what the container lacks.
+     */
+    static Capabilities within(Capabilities asked, Capabilities container) {
+        Set<String> ceiling = container.bounding();
+        return new Capabilities(cut(asked.bounding(), ceiling), cut(asked.effective(), ceiling),
+                cut(asked.inheritable(), ceiling), cut(asked.permitted(), ceiling), cut(asked.ambient(), ceiling));
+    }
+
+    private static Set<String> cut(Set<String> set, Set<String> ceiling) {
+        Set<String> out = new LinkedHashSet<>(set);
+        out.retainAll(ceiling);
+        return out;
     }
 
     /** The init of {@code spec}'s container: its own process for a job, else the idle init, run as the container's user. */
@@ -46,7 +69,8 @@ final class ContainerProcesses {
             return of(spec.process().get(), spec, sandboxEnv, defaults);
         }
         int[] ug = defaults.user(spec.user());
-        return new ProcessConfig(idleCommand(agent), INIT_ENV, "/", ug[0], ug[1], false);
+        return new ProcessConfig(idleCommand(agent), INIT_ENV, "/", ug[0], ug[1], false, List.of(),
+                Optional.of(spec.security().effectiveCapabilities()), spec.security().noNewPrivileges(), List.of());
     }
 
     /** PID 1 of a container that only holds commands: jkata's, from the guest image, where the agent has one. */

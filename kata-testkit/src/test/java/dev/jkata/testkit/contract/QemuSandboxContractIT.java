@@ -74,6 +74,27 @@ class QemuSandboxContractIT extends SandboxContract {
     }
 
     @Test
+    void containersGetDockersDefaultsAndTheirSettingsHoldInTheGuest() throws Exception {
+        String status = "grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; touch /x 2>&1; wc -c < /proc/timer_list";
+        assertThat(sandbox.run("sh", "-c", status).stdout())
+                .contains("CapEff:\t00000000a80425fb").contains("NoNewPrivs:\t0").endsWith("0\n");
+        // an exec asking for a capability its container lacks does not get it
+        assertThat(sandbox.run(ExecSpec.builder("grep", "CapEff", "/proc/self/status")
+                .capabilities(dev.jkata.api.Capabilities.of("NET_ADMIN", "KILL")).build()).stdout())
+                .isEqualTo("CapEff:\t0000000000000020\n");
+        Container locked = sandbox.createContainer(ContainerSpec.builder().capabilities(dev.jkata.api.Capabilities.none())
+                .readOnlyRoot().noNewPrivileges().process(ExecSpec.builder("sh", "-c", status).build()).build());
+        try {
+            String out = new String(locked.init().orElseThrow().stdout().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(out).contains("CapEff:\t0000000000000000").contains("NoNewPrivs:\t1")
+                    .contains("Read-only file system");
+            assertThat(locked.waitFor(Duration.ofSeconds(30))).isEqualTo(ExitStatus.of(0));
+        } finally {
+            locked.close();
+        }
+    }
+
+    @Test
     void theSandboxIsARealVirtualMachine() throws Exception {
         assertThat(Diagnostics.hypervisorPid(sandbox)).as("QEMU's pid").isPresent();
         assertThat(ProcessHandle.of(Diagnostics.hypervisorPid(sandbox).getAsLong()).map(ProcessHandle::isAlive)).hasValue(true);
