@@ -3,7 +3,7 @@ package dev.jkata.agent.system;
 import java.time.Instant;
 import java.util.List;
 
-/** The real {@link GuestOs}: busybox {@code hostname}, {@code date -s @SECONDS}, {@code sync} and {@code ip}. */
+/** The real {@link GuestOs}: busybox {@code hostname}, {@code sync} and {@code ip}; the clock through {@code clock_settime}. */
 public final class BusyboxGuestOs implements GuestOs {
     private final dev.jkata.agent.network.GuestNetwork network =
             new dev.jkata.agent.network.GuestNetwork(java.nio.file.Path.of("/sys/class/net"), Commands::run);
@@ -30,8 +30,12 @@ public final class BusyboxGuestOs implements GuestOs {
 
     @Override
     public void setClock(Instant time) {
-        // busybox date sets whole seconds; the microseconds the host sends are below what a guest under TCG keeps anyway
-        Commands.run(List.of("date", "-u", "-s", "@" + time.getEpochSecond()));
+        try {
+            SystemClock.set(time); // to the nanosecond the host sent
+        } catch (RuntimeException | LinkageError e) {
+            // no C library to call: busybox date, which keeps whole seconds only
+            Commands.run(List.of("date", "-u", "-s", "@" + time.getEpochSecond()));
+        }
     }
 
     @Override

@@ -40,6 +40,12 @@ final class EgressPolicy {
 
     /** Resolves {@code network}'s allow-list; an empty policy for an unrestricted network. */
     static EgressPolicy resolve(Network network, String sandboxId) {
+        return resolve(network, sandboxId, EgressPolicy::lookUp);
+    }
+
+    /** As above, names resolved by {@code resolver} (the host's DNS in use; a table in tests). */
+    static EgressPolicy resolve(Network network, String sandboxId,
+                                java.util.function.BiFunction<Network.Destination, String, List<String>> resolver) {
         List<Rule> rules = new ArrayList<>();
         Set<String> hosts = new LinkedHashSet<>();
         for (Network.Destination d : network.allowed()) {
@@ -51,15 +57,26 @@ final class EgressPolicy {
                                 + " loopback network; allow networks of /8 or narrower, and the host's loopback as 127.0.0.1:PORT",
                                 sandboxId, null);
                     }
+                    refuseUnroutable(a, d.prefixLength(), d.toString(), sandboxId);
                     int mask = -1 << (32 - d.prefixLength());
                     rules.add(new Rule(a & mask, d.prefixLength(), d.port(), Optional.empty()));
                 } else {
+                    refuseUnroutable(a, 32, d.toString(), sandboxId);
                     rules.add(rule(d.host(), d.port()));
                 }
                 continue;
             }
-            List<String> addresses = d.host().equals(Network.HOST_NAME) ? List.of("127.0.0.1") : lookUp(d, sandboxId);
+            boolean loopbackName = d.host().equals(Network.HOST_NAME) || d.host().equals("localhost");
+            List<String> addresses = d.host().equals(Network.HOST_NAME) ? List.of("127.0.0.1") : resolver.apply(d, sandboxId);
             for (String a : addresses) {
+                int ip = ipv4(a);
+                if (!loopbackName && (ip >>> 24) == 127) {
+                    // only the literals name the host's loopback: a name that resolves there is a sink-hole or a trick
+                    throw new KataException(KataErrorReason.NETWORK_FAILED, "network: the allowed host " + d.host()
+                            + " resolves to " + a + ", the host's own loopback; allow " + Network.HOST_NAME + ":" + d.port()
+                            + " or 127.0.0.1:" + d.port() + " if the host is meant", sandboxId, null);
+                }
+                refuseUnroutable(ip, 32, d.host() + " (" + a + ")", sandboxId);
                 Rule r = rule(a, d.port());
                 rules.add(r);
                 if (!d.host().equals("localhost")) { // the guest's localhost stays its own
@@ -68,6 +85,22 @@ final class EgressPolicy {
             }
         }
         return new EgressPolicy(rules, new ArrayList<>(hosts));
+    }
+
+    /**
+     * Refuses destinations no allow-list may name: {@code 0.0.0.0/8} (Linux connects 0.0.0.0 to the host's loopback),
+     * link-local {@code 169.254.0.0/16} (a cloud's metadata service), multicast and reserved {@code 224.0.0.0/3}.
+     */
+    static void refuseUnroutable(int address, int prefix, String what, String sandboxId) {
+        int first = address >>> 24;
+        boolean linkLocal = (address >>> 16) == ((169 << 8) | 254);
+        if (first == 0 || first >= 224 || linkLocal || (prefix < 16 && first == 169)) {
+            throw new KataException(KataErrorReason.NETWORK_FAILED, "network: " + what + " is "
+                    + (first == 0 ? "0.0.0.0/8, which reaches the host's own loopback"
+                    : linkLocal || first == 169 ? "link-local (169.254.0.0/16: a cloud's metadata service lives there)"
+                    : "multicast or reserved") + "; an allow-list names routable hosts, and the host's loopback only as"
+                    + " 127.0.0.1:PORT or " + Network.HOST_NAME + ":PORT", sandboxId, null);
+        }
     }
 
     private static Rule rule(String address, int port) {

@@ -13,8 +13,10 @@ import org.slf4j.MDC;
 /**
  * Follows a guest's serial console log and forwards each line to SLF4J, logger {@code kata.guest.<sandboxId>},
  * with the MDC key {@code kata.sandbox}. Lines are cut at 4 KiB so a guest printing without newlines cannot
- * grow host memory; at most {@value #LINES_PER_SECOND} lines a second are logged (then one WARN says how many were
- * not), so a chatty guest cannot flood the host's log; the file is emptied once read past its bound, and at twice
+ * grow host memory; at most {@value #LINES_PER_SECOND} lines a second are logged, and bytes through a bucket of
+ * {@value #BYTES_PER_SECOND} a second with a burst of {@value #BURST_BYTES}, and {@value #MAX_LOGGED_BYTES} in all
+ * per sandbox (then a WARN, at most every 10 s, says how many lines were not), so a flooding guest cannot fill the
+ * host's log or the file system it is on (kata-runtime's log lives on {@code /run}); the file is emptied once read past its bound, and at twice
  * the bound even while the guest out-writes the reader. Every line still goes to the listener.
  */
 final class ConsoleForwarder implements AutoCloseable {
@@ -22,6 +24,12 @@ final class ConsoleForwarder implements AutoCloseable {
     /** The most console log kept on disk; past it the file is emptied (QEMU appends), so a chatty guest cannot fill the disk. */
     static final long MAX_LOG_BYTES = 32L << 20;
     static final int LINES_PER_SECOND = 200;
+    /** Console bytes logged a second, once the burst is spent. */
+    static final int BYTES_PER_SECOND = 16 * 1024;
+    static final int BURST_BYTES = 1 << 20;
+    /** The most console bytes one sandbox logs in its life. */
+    static final long MAX_LOGGED_BYTES = 64L << 20;
+    private static final long SUMMARY_EVERY_NANOS = 10_000_000_000L;
 
     private final Path log;
     private final Logger guest;
@@ -36,6 +44,10 @@ final class ConsoleForwarder implements AutoCloseable {
     private long suppressedInWindow;
     private volatile long logged;
     private volatile long suppressed;
+    private double byteTokens = BURST_BYTES;
+    private long refilledAt = System.nanoTime();
+    private long lastSummary;
+    private volatile long loggedBytes;
 
     ConsoleForwarder(Path log, String sandboxId, Consumer<String> listener) {
         this(log, sandboxId, listener, MAX_LOG_BYTES, LINES_PER_SECOND);
@@ -136,23 +148,33 @@ final class ConsoleForwarder implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (now - windowStart >= 1_000_000_000L) {
-            if (suppressedInWindow > 0) {
-                guest.warn("{} more console lines were not logged (more than {} a second)", suppressedInWindow, linesPerSecond);
-            }
             windowStart = now;
             loggedInWindow = 0;
-            suppressedInWindow = 0;
         }
-        if (loggedInWindow < linesPerSecond) {
+        byteTokens = Math.min(BURST_BYTES, byteTokens + (now - refilledAt) / 1e9 * BYTES_PER_SECOND);
+        refilledAt = now;
+        int bytes = clean.length();
+        if (loggedInWindow < linesPerSecond && byteTokens >= bytes && loggedBytes + bytes <= MAX_LOGGED_BYTES) {
             loggedInWindow++;
             logged++;
+            byteTokens -= bytes;
+            loggedBytes += bytes;
             guest.info("{}", clean);
         } else {
             suppressedInWindow++;
             suppressed++;
         }
+        if (suppressedInWindow > 0 && now - lastSummary >= SUMMARY_EVERY_NANOS) {
+            guest.warn("{} console lines were not logged (over {} lines or {} KiB a second, or {} MiB in all)",
+                    suppressedInWindow, linesPerSecond, BYTES_PER_SECOND >> 10, MAX_LOGGED_BYTES >> 20);
+            lastSummary = now;
+            suppressedInWindow = 0;
+        }
         listener.accept(clean);
     }
+
+    /** Console bytes logged so far. */
+    long loggedBytes() { return loggedBytes; }
 
     /** Lines logged so far, and lines not logged over the rate. */
     long loggedLines() { return logged; }

@@ -1,5 +1,7 @@
 package dev.jkata.core.qemu;
 
+import dev.jkata.core.template.TemplateRejectedException;
+import dev.jkata.qemu.migration.DeviceStateException;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataErrorReason;
 import dev.jkata.api.KataException;
@@ -125,6 +127,10 @@ public final class QemuGuestLauncher implements GuestLauncher {
                         vm.stop(Duration.ZERO);
                     } catch (RuntimeException stop) {
                         e.addSuppressed(stop);
+                    }
+                    if (e instanceof DeviceStateException d && d.kind() == DeviceStateException.Kind.REJECTED) {
+                        // the template's own fault: said so, so that it is built again (any other failure keeps it)
+                        throw new TemplateRejectedException("QEMU rejected the template's saved state: " + d.getMessage(), d);
                     }
                     throw e;
                 }

@@ -148,8 +148,7 @@ final class AgentSandbox implements Sandbox {
                 () -> guest.failure().map(f -> "the guest died while booting (" + bootedFrom(spec) + "): " + f).orElse(null));
         Duration ready = guest.sinceLaunch();
         if (guest.cloned()) {
-            // a clone wakes with its template's clock and random pool: both are its own before any user code runs
-            agent.setGuestDateTime(java.time.Instant.now());
+            // a clone wakes with its template's random pool: its own before any user code runs (the clock: below)
             agent.reseedRandomDev(seed());
         }
         // Kata's way: the shared directories are the sandbox's, mounted once; a container's are paths below them
@@ -171,6 +170,9 @@ final class AgentSandbox implements Sandbox {
         network.start(guest, agent);
         userMounts.addAll(network.mounts());
         defaultContainer = newContainer(spec.container());
+        // a clone wakes with its template's clock, a cold guest with the RTC's whole seconds: set to the host's, last,
+        // so no step of the start is left between it and the user's first command
+        agent.setGuestDateTime(java.time.Instant.now());
         bootTime = guest.sinceLaunch();
         move(SandboxState.RUNNING);
         LOG.info("Sandbox {} running in {} ms: agent answered after {} ms, sandbox and default container {} ms ({}, {}, {} vCPU)",

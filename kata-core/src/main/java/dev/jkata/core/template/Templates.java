@@ -88,10 +88,17 @@ public final class Templates {
             Guest g = t.launchClone(request, template.ram(), template.state());
             LOG.debug("Sandbox {} cloned from template {}", request.sandboxId(), digest);
             return g;
-        } catch (RuntimeException e) {
+        } catch (TemplateRejectedException e) {
             LOG.warn("The VM template {} did not restore ({}); removing it and booting cold (the next start builds it"
                     + " again)", digest, e.getMessage());
             template.delete();
+            return launcher.launch(request);
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e; // a cancelled start: nothing to boot, and the template is not at fault
+            }
+            LOG.warn("A clone of VM template {} did not start ({}); booting cold, the template is kept", digest,
+                    e.getMessage());
             return launcher.launch(request);
         }
     }

@@ -78,4 +78,27 @@ class EgressPolicyTest {
         assertThatThrownBy(() -> policy("0.0.0.0/0:443")).isInstanceOf(KataException.class).hasMessageContaining("too wide");
         assertThatThrownBy(() -> policy("127.0.0.0/8:80")).isInstanceOf(KataException.class).hasMessageContaining("loopback");
     }
+
+    /** N-M6: 0.0.0.0 connects to the host's loopback; names a DNS answers with loopback or link-local are tricks. */
+    @Test
+    void zeroAddressesLinkLocalAndNamesResolvingToLoopbackAreRefused() {
+        assertThatThrownBy(() -> policy("0.0.0.0:6379")).isInstanceOf(KataException.class).hasMessageContaining("0.0.0.0/8");
+        assertThatThrownBy(() -> policy("0.0.0.0/8:6379")).isInstanceOf(KataException.class);
+        assertThatThrownBy(() -> policy("169.254.169.254:80")).isInstanceOf(KataException.class).hasMessageContaining("metadata");
+        assertThatThrownBy(() -> policy("224.0.0.1:80")).isInstanceOf(KataException.class).hasMessageContaining("multicast");
+        java.util.Map<String, String> dns = java.util.Map.of("evil.test", "127.0.0.1", "meta.test", "169.254.169.254",
+                "zero.test", "0.0.0.0", "fine.test", "192.0.2.10");
+        java.util.function.BiFunction<Network.Destination, String, java.util.List<String>> resolver =
+                (d, id) -> java.util.List.of(dns.get(d.host()));
+        assertThatThrownBy(() -> EgressPolicy.resolve(Network.nat().allow("evil.test:80"), "t", resolver))
+                .isInstanceOf(KataException.class).hasMessageContaining("evil.test").hasMessageContaining("loopback");
+        assertThatThrownBy(() -> EgressPolicy.resolve(Network.nat().allow("meta.test:80"), "t", resolver))
+                .isInstanceOf(KataException.class).hasMessageContaining("meta.test");
+        assertThatThrownBy(() -> EgressPolicy.resolve(Network.nat().allow("zero.test:80"), "t", resolver))
+                .isInstanceOf(KataException.class).hasMessageContaining("zero.test");
+        assertThat(EgressPolicy.resolve(Network.nat().allow("fine.test:443"), "t", resolver).target("192.0.2.10", 443))
+                .contains(new InetSocketAddress("192.0.2.10", 443));
+        assertThat(policy("localhost:81").target("10.0.2.2", 81)).as("the literal name still means the host")
+                .contains(new InetSocketAddress("127.0.0.1", 81));
+    }
 }

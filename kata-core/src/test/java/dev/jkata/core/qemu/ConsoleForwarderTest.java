@@ -94,4 +94,30 @@ class ConsoleForwarderTest {
             assertThat(f.suppressedLines()).isPositive();
         }
     }
+
+    /** N-M9: 4 KiB lines flat out for 3 s: what reaches the log stays within the byte bucket, whatever the line rate. */
+    @Test
+    void aFloodingGuestIsHeldToTheByteBudget() throws Exception {
+        Path log = dir.resolve("console.log");
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        String line = "x".repeat(4000) + "\n";
+        try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+             ConsoleForwarder f = new ConsoleForwarder(log, "flood", l -> seen.addAndGet(l.length()))) {
+            long t0 = System.nanoTime();
+            long end = t0 + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < 16; i++) {
+                    out.write(line.getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+                Thread.sleep(5);
+            }
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L + 2; // and what the reader takes after
+            Thread.sleep(500);
+            assertThat(seen.get()).as("the guest wrote far more than the budget").isGreaterThan(4L * ConsoleForwarder.BURST_BYTES);
+            assertThat(f.loggedBytes()).isLessThanOrEqualTo(ConsoleForwarder.BURST_BYTES
+                    + seconds * ConsoleForwarder.BYTES_PER_SECOND);
+            assertThat(f.suppressedLines()).isPositive();
+        }
+    }
 }

@@ -72,6 +72,11 @@ class TemplateIT {
             String bytesA = sa.run("sh", "-c", "head -c 32 /dev/urandom | od -An -tx1").stdout();
             String bytesB = sb.run("sh", "-c", "head -c 32 /dev/urandom | od -An -tx1").stdout();
             assertThat(bytesA).hasSizeGreaterThan(60).isNotEqualTo(bytesB);
+            // N-L16: each clone is a machine of its own to anything that asks its boot id, so an equal boot id is
+            // proof of one VM (the pod tests use it so)
+            String bootA = sa.run("cat", "/proc/sys/kernel/random/boot_id").stdout().strip();
+            String bootB = sb.run("cat", "/proc/sys/kernel/random/boot_id").stdout().strip();
+            assertThat(bootA).hasSize(36).isNotEqualTo(bootB);
         }
         Leaks.assertNoneLeft(stateRoot, idA);
         Leaks.assertNoneLeft(stateRoot, idB);

@@ -29,7 +29,7 @@ class TemplateBuildFailuresTest {
     Path dir;
 
     /** A launcher whose templates always fail to build (as the upstream agent's do); cold launches are counted. */
-    final class Untemplatable implements GuestLauncher, GuestTemplating {
+    class Untemplatable implements GuestLauncher, GuestTemplating {
         final AtomicInteger builds = new AtomicInteger();
         final AtomicInteger cold = new AtomicInteger();
         final CacheDirectory cache = new CacheDirectory(dir.resolve("cache"));
@@ -112,5 +112,59 @@ class TemplateBuildFailuresTest {
         BuildFailures failures = new BuildFailures(kind, Clock.systemUTC());
         Files.createSymbolicLink(failures.marker("d2"), elsewhere);
         assertThat(failures.recall("d2")).isEmpty();
+    }
+
+    /** A launcher with a whole template in its cache whose clones fail with {@code failure}. */
+    private Untemplatable withTemplate(java.util.function.Supplier<RuntimeException> failure) throws Exception {
+        Untemplatable launcher = new Untemplatable() {
+            @Override
+            public Guest launchClone(GuestRequest request, Path ramFile, Path stateFile) {
+                throw failure.get();
+            }
+        };
+        String digest = dev.jkata.guestimage.cache.Digest.start(Templates.KIND).add("key", "one configuration").hex();
+        Path t = Files.createDirectories(launcher.cache.root().resolve(Templates.KIND).resolve(digest));
+        try (java.io.RandomAccessFile ram = new java.io.RandomAccessFile(t.resolve(Template.RAM).toFile(), "rw")) {
+            ram.setLength(Sandbox.builder().toSpec().memory().toBytes()); // sparse
+        }
+        Files.writeString(t.resolve(Template.STATE), "device state");
+        Template.writeMeta(t, "one configuration");
+        templateDir = t;
+        return launcher;
+    }
+
+    private Path templateDir;
+
+    @Test
+    void aCloneThatTimesOutOnALoadedHostBootsColdAndKeepsTheTemplate() throws Exception {
+        Untemplatable launcher = withTemplate(() -> new dev.jkata.api.KataTimeoutException("the restore", Duration.ofSeconds(30)));
+        Templates.launch(request(), launcher, (g, r) -> { }, "bbbbbbbbbbbb");
+        assertThat(launcher.cold).hasValue(1);
+        assertThat(templateDir).as("N-M3: the template every JVM clones from").isDirectory();
+        assertThat(launcher.builds).hasValue(0);
+    }
+
+    @Test
+    void aCancelledStartIsNotBootedColdAndKeepsTheTemplate() throws Exception {
+        Untemplatable launcher = withTemplate(() -> {
+            Thread.currentThread().interrupt();
+            return new dev.jkata.api.KataException(dev.jkata.api.KataErrorReason.HYPERVISOR_FAILED, "interrupted: the restore");
+        });
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Templates.launch(request(), launcher, (g, r) -> { },
+                    "bbbbbbbbbbbb")).hasMessageContaining("interrupted");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(launcher.cold).hasValue(0);
+        assertThat(templateDir).isDirectory();
+    }
+
+    @Test
+    void aTemplateTheHypervisorRejectsIsRemovedAndTheStartBootsCold() throws Exception {
+        Untemplatable launcher = withTemplate(() -> new TemplateRejectedException("QEMU's migration failed", null));
+        Templates.launch(request(), launcher, (g, r) -> { }, "bbbbbbbbbbbb");
+        assertThat(launcher.cold).hasValue(1);
+        assertThat(templateDir).doesNotExist();
     }
 }

@@ -237,6 +237,15 @@ public final class CacheDirectory {
             return false;
         }
         for (Path lockPath : locks) {
+            String name = lockPath.getFileName().toString();
+            Path target = dir.resolve(name.substring(1, name.length() - ".lock".length()));
+            // A POSIX lock belongs to the process, and closing any descriptor of the file drops it: so the file is
+            // opened only while no thread of this JVM can hold or take its lock (they all take this one first).
+            java.util.concurrent.locks.ReentrantLock jvmLock =
+                    JVM_LOCKS.computeIfAbsent(target, t -> new java.util.concurrent.locks.ReentrantLock());
+            if (!jvmLock.tryLock()) {
+                return false; // a thread of this JVM is building it
+            }
             try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
                 FileLock probe = ch.tryLock();
                 if (probe == null) {
@@ -244,7 +253,9 @@ public final class CacheDirectory {
                 }
                 probe.release();
             } catch (java.nio.channels.OverlappingFileLockException e) {
-                return false; // a thread of this JVM is building it
+                return false; // this thread itself holds it
+            } finally {
+                jvmLock.unlock();
             }
         }
         return true;

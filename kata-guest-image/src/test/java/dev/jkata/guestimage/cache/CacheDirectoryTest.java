@@ -162,4 +162,48 @@ class CacheDirectoryTest {
             holder.destroyForcibly().waitFor();
         }
     }
+
+    /**
+     * N-M2: a second build in this JVM sweeps stale build directories; probing the first build's lock must not drop it
+     * (closing any descriptor of a file drops the process's POSIX lock on it), or another JVM builds the same entry.
+     */
+    @Test
+    void sweepingDuringABuildOfThisJvmKeepsThatBuildsLock() throws Exception {
+        CacheDirectory cache = new CacheDirectory(dir);
+        java.util.concurrent.CountDownLatch building = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        String key = "a".repeat(64);
+        CompletableFuture<Path> first = CompletableFuture.supplyAsync(() -> cache.getOrBuild("k", key, into -> {
+            building.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            assertThat(building.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            cache.getOrBuild("k", "b".repeat(64), into -> Files.writeString(into.resolve("f"), "v")); // sweeps
+            assertThat(lockedByAnotherProcess(dir.resolve("k").resolve("." + key + ".lock")))
+                    .as("the first build's lock, seen from another process").isTrue();
+        } finally {
+            finish.countDown();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** Whether another process cannot take {@code lockFile}'s lock: a child JVM tries. */
+    private boolean lockedByAnotherProcess(Path lockFile) throws Exception {
+        Path probe = dir.resolve("Probe.java");
+        Files.writeString(probe, "import java.nio.channels.FileChannel; import java.nio.file.*;"
+                + " public class Probe { public static void main(String[] a) throws Exception {"
+                + " try (FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE)) {"
+                + " System.exit(c.tryLock() == null ? 3 : 0); } } }");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                probe.toString(), lockFile.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        int code = p.waitFor();
+        assertThat(code).as("the probe: %s", out).isIn(0, 3);
+        return code == 3;
+    }
 }

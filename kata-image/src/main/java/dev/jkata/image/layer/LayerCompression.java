@@ -69,7 +69,8 @@ public enum LayerCompression {
 
     /**
      * The uncompressed tar read from {@code compressed}; closing it closes {@code compressed}. Concatenated gzip
-     * members and zstd frames are read as one stream.
+     * members and zstd frames are read as one stream. A zstd frame whose window is above 128 MiB is refused
+     * ({@link ZstdFrameGuard}) with an {@link ImageException} of kind BAD_LAYER.
      *
      * @throws IOException if the gzip header cannot be read or is not gzip
      */
@@ -77,7 +78,7 @@ public enum LayerCompression {
         return switch (this) {
             case NONE -> compressed;
             case GZIP -> new GZIPInputStream(compressed, GZIP_BUFFER);
-            case ZSTD -> new ZstdInputStream(compressed);
+            case ZSTD -> new ZstdInputStream(new ZstdFrameGuard(compressed)); // windows bounded before the decoder sees them
         };
     }
 }

@@ -98,6 +98,9 @@ public final class LayerUnpacker {
         return new LayerUnpacker(base, image, layerDigest, ownership).run(tar);
     }
 
+    /** Entries skipped that a user should hear of, by reason, in order; said once each when the layer is applied. */
+    private final java.util.Map<String, java.util.List<String>> notUnpacked = new java.util.LinkedHashMap<>();
+
     private LayerStats run(InputStream tar) {
         BoundedTarInputStream in = new BoundedTarInputStream(tar);
         TarArchiveEntry entry;
@@ -118,6 +121,7 @@ public final class LayerUnpacker {
             failures.done();
         }
         finishDirectories();
+        sayWhatWasSkipped();
         LayerStats stats = new LayerStats(entries, bytesWritten, whiteouts, skipped);
         LOG.debug("image {} layer {}: applied {}", image, layer, stats);
         return stats;
@@ -271,11 +275,18 @@ public final class LayerUnpacker {
 
     private void skip(boolean warn, String what, String why) {
         skipped++;
+        LOG.debug("image {} layer {}: skipped {} {}: {}", image, layer, what, failures.currentQuoted(), why);
         if (warn) {
-            LOG.warn("image {} layer {}: skipped {} {}: {}", image, layer, what, failures.currentQuoted(), why);
-        } else {
-            LOG.debug("image {} layer {}: skipped {} {}: {}", image, layer, what, failures.currentQuoted(), why);
+            // said once per layer and reason when the layer is applied: a stock image has a handful of device nodes
+            notUnpacked.computeIfAbsent(why, k -> new java.util.ArrayList<>()).add(what + " " + failures.currentQuoted());
         }
+    }
+
+    /** One WARN per reason entries were skipped for, naming a few of them. */
+    private void sayWhatWasSkipped() {
+        notUnpacked.forEach((why, entries) -> LOG.warn("image {} layer {}: skipped {} entr{} ({}{}): {}", image, layer,
+                entries.size(), entries.size() == 1 ? "y" : "ies", String.join(", ", entries.subList(0, Math.min(4,
+                entries.size()))), entries.size() > 4 ? ", ..." : "", why));
     }
 
     /** The host path for a non-root entry, with its missing parents created. */

@@ -211,6 +211,15 @@ public final class RegistryClient {
     }
 
     /** A GET whose small body goes to {@code buf}, tried again from the start when it breaks off. */
+    /**
+     * Whether {@code uri} is the registry itself, on the scheme the registry was first reached with: a redirect to
+     * another host, or from https down to http, is not, and gets no credentials.
+     */
+    private boolean isRegistry(URI uri, ImageReference ref) {
+        String registryScheme = schemes.getOrDefault(ref.apiHost(), scheme(ref));
+        return uri.getAuthority() != null && uri.getAuthority().equals(ref.apiHost()) && uri.getScheme().equals(registryScheme);
+    }
+
     private Response get(ImageReference ref, String path, Map<String, String> headers, Instant deadline,
                          ByteArrayOutputStream buf, long limit, String what) {
         for (int attempt = 1; ; attempt++) {
@@ -238,7 +247,8 @@ public final class RegistryClient {
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).GET().timeout(headerTimeout(deadline, ref));
             headers.forEach(rb::header);
             String auth = authorizations.get(authKey);
-            if (auth != null && uri.getAuthority().equals(ref.apiHost())) {
+            boolean fromRegistry = isRegistry(uri, ref);
+            if (auth != null && fromRegistry) {
                 rb.header("Authorization", auth);
             }
             Exchange ex;
@@ -304,7 +314,8 @@ public final class RegistryClient {
                 uri = uri.resolve(ex.header("location"));
                 continue;
             }
-            if (status == 401 && !authTried) {
+            // N-L6: credentials answer only the registry's own challenge, never one from where a redirect led
+            if (status == 401 && !authTried && fromRegistry) {
                 authTried = true;
                 String header = authenticate(ref, ex.header("www-authenticate"), deadline);
                 if (header != null) {

@@ -108,7 +108,8 @@ public final class DeviceState {
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
-                throw new DeviceStateException(file + " holds " + size + " bytes, more than a device state has");
+                throw new DeviceStateException(DeviceStateException.Kind.REJECTED, file + " holds " + size
+                        + " bytes, more than a device state has", null);
             }
             Files.deleteIfExists(socket);
             ignoreShared(qmp);
@@ -127,7 +128,8 @@ public final class DeviceState {
             throw e;
         } catch (RuntimeException e) {
             if (!vm.isAlive()) {
-                throw new DeviceStateException("QEMU rejected the saved state and exited: " + exitText(vm), e);
+                throw new DeviceStateException(DeviceStateException.Kind.REJECTED, "QEMU rejected the saved state and exited: "
+                        + exitText(vm), e);
             }
             throw new DeviceStateException("loading the VM's state from " + file + " failed: " + e.getMessage(), e);
         } finally {
@@ -217,7 +219,9 @@ public final class DeviceState {
         JsonNode r = qmp.execute("query-migrate");
         String status = r.path("status").asText("none");
         if (status.equals("failed") || status.equals("cancelled")) {
-            throw new DeviceStateException("QEMU's migration " + status + ": " + r.path("error-desc").asText("no reason given"));
+            throw new DeviceStateException(status.equals("failed") ? DeviceStateException.Kind.REJECTED
+                    : DeviceStateException.Kind.FAILED, "QEMU's migration " + status + ": "
+                    + r.path("error-desc").asText("no reason given"), null);
         }
         return status;
     }
@@ -225,7 +229,7 @@ public final class DeviceState {
     private static long remainingMillis(long end, String what) {
         long left = (end - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-            throw new DeviceStateException(what + " in time");
+            throw new DeviceStateException(DeviceStateException.Kind.TIMED_OUT, what + " in time", null);
         }
         return Math.max(1, Math.min(left, 50));
     }
@@ -236,7 +240,7 @@ public final class DeviceState {
             Thread.sleep(POLL_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeviceStateException("interrupted: " + what);
+            throw new DeviceStateException(DeviceStateException.Kind.INTERRUPTED, "interrupted: " + what, null);
         }
     }
 

@@ -95,6 +95,18 @@ class QemuSandboxContractIT extends SandboxContract {
     }
 
     @Test
+    void aClonesClockIsTheHostsWithinFiftyMilliseconds() throws Exception {
+        long before = System.currentTimeMillis();
+        String out = sandbox.run("/.jkata/busybox", "adjtimex").stdout();
+        long after = System.currentTimeMillis();
+        long sec = Long.parseLong(out.replaceAll("(?s).*time\\.tv_sec:\\s*(\\d+).*", "$1"));
+        long usec = Long.parseLong(out.replaceAll("(?s).*time\\.tv_usec:\\s*(\\d+).*", "$1"));
+        long guest = sec * 1000 + usec / 1000;
+        // the guest read its clock between the host's two readings: off by at most 50 ms either way
+        assertThat(guest).as("guest clock, host %d..%d", before, after).isBetween(before - 50, after + 50);
+    }
+
+    @Test
     void theSandboxIsARealVirtualMachine() throws Exception {
         assertThat(Diagnostics.hypervisorPid(sandbox)).as("QEMU's pid").isPresent();
         assertThat(ProcessHandle.of(Diagnostics.hypervisorPid(sandbox).getAsLong()).map(ProcessHandle::isAlive)).hasValue(true);
