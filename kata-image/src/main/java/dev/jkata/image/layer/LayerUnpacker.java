@@ -63,6 +63,7 @@ public final class LayerUnpacker {
     private final Map<String, Path> verifiedParents = new java.util.HashMap<>();
     private long entries;
     private long bytesWritten;
+    private long maxBytes = Long.MAX_VALUE;
     private long whiteouts;
     private long skipped;
 
@@ -88,6 +89,15 @@ public final class LayerUnpacker {
      *     disk) or the layer cannot be read
      */
     public static LayerStats apply(Path root, InputStream tar, String image, String layerDigest, Ownership ownership) {
+        return apply(root, tar, image, layerDigest, ownership, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, writing at most {@code maxBytes} of file content (the image's remaining budget): a layer that holds more
+     * (a ratio bomb, sparse entries whose holes read back as zeros) is refused with BAD_LAYER once past it.
+     */
+    public static LayerStats apply(Path root, InputStream tar, String image, String layerDigest, Ownership ownership,
+                                   long maxBytes) {
         Objects.requireNonNull(tar, "tar");
         Objects.requireNonNull(ownership, "ownership");
         Path base = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
@@ -95,7 +105,9 @@ public final class LayerUnpacker {
             throw new ImageException(ImageException.Kind.STORE_FAILED, image, "cannot apply layer " + layerDigest
                     + ": " + base + " is not a directory; create the image's root before unpacking into it");
         }
-        return new LayerUnpacker(base, image, layerDigest, ownership).run(tar);
+        LayerUnpacker u = new LayerUnpacker(base, image, layerDigest, ownership);
+        u.maxBytes = maxBytes;
+        return u.run(tar);
     }
 
     /** Entries skipped that a user should hear of, by reason, in order; said once each when the layer is applied. */
@@ -210,8 +222,12 @@ public final class LayerUnpacker {
                 LinkOption.NOFOLLOW_LINKS)) {
             int n;
             while ((n = readContent(in)) != -1) {
-                out.write(buffer, 0, n);
                 bytesWritten += n;
+                if (bytesWritten > maxBytes) {
+                    throw new LayerViolation("the image unpacks to more than " + (maxBytes >> 20) + " MiB of files ("
+                            + ImageLimits.MAX_UNPACKED_PROPERTY + "); a layer that large is refused, not written");
+                }
+                out.write(buffer, 0, n);
             }
         }
         footprint.add(path);

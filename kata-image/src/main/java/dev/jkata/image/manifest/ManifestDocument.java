@@ -86,6 +86,11 @@ public sealed interface ManifestDocument {
         if (MediaTypes.isManifest(type)) {
             List<Descriptor> layers = new ArrayList<>();
             for (JsonNode l : array(root, "layers", image)) {
+                if (layers.size() == dev.jkata.image.layer.ImageLimits.MAX_LAYERS) {
+                    throw new ImageException(ImageException.Kind.UNSUPPORTED, image, "has more than "
+                            + dev.jkata.image.layer.ImageLimits.MAX_LAYERS + " layers; squash the image (docker build"
+                            + " --squash, or fewer RUN steps)");
+                }
                 layers.add(descriptor(l, image));
             }
             return new Image(descriptor(root.path("config"), image), layers);

@@ -247,11 +247,12 @@ public final class ImageStore {
             Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
             listener.unpacking(image, manifest.layers().size());
             long bytes = 0;
+            long budget = dev.jkata.image.layer.ImageLimits.maxUnpackedBytes();
             for (Descriptor layer : manifest.layers()) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new ImageException(Kind.REGISTRY_FAILED, image, "the pull's deadline passed while unpacking; raise the pull timeout");
                 }
-                bytes += unpack(image, layer, rootfs).bytesWritten();
+                bytes += unpack(image, layer, rootfs, budget - bytes).bytesWritten();
             }
             ObjectNode meta = JSON.createObjectNode();
             meta.put("manifestDigest", m.digest());
@@ -351,12 +352,12 @@ public final class ImageStore {
         }
     }
 
-    private LayerStats unpack(String image, Descriptor layer, Path rootfs) throws IOException {
+    private LayerStats unpack(String image, Descriptor layer, Path rootfs, long maxBytes) throws IOException {
         Path blob = blobPath(layer.digest());
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 16)) {
             LayerCompression c = compressionOf(layer, blob);
             try (InputStream tar = c.decompress(raw)) {
-                return LayerUnpacker.apply(rootfs, tar, image, layer.digest(), ownership);
+                return LayerUnpacker.apply(rootfs, tar, image, layer.digest(), ownership, maxBytes);
             }
         }
     }

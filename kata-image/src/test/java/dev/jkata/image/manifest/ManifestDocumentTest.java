@@ -50,4 +50,18 @@ class ManifestDocumentTest {
                 .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED))
                 .hasMessageContaining("supported are");
     }
+
+    /** N-M1: a manifest of 500 layers is refused before any blob is fetched. */
+    @Test
+    void moreThan128LayersAreRefused() {
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            layers.append(i == 0 ? "" : ",").append("{\"mediaType\":\"l\",\"digest\":\"").append(D2).append("\",\"size\":20}");
+        }
+        String docker = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"c\",\"digest\":\"" + D1 + "\",\"size\":10},"
+                + "\"layers\":[" + layers + "]}";
+        assertThatThrownBy(() -> parse(docker, MediaTypes.DOCKER_MANIFEST))
+                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED))
+                .hasMessageContaining("128 layers");
+    }
 }
