@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * The host's listening sockets for a sandbox's published ports. They are bound before the VM boots (a port in use
  * fails the start at once), take connections once the forwarding channel is up, and carry each to the guest's
  * loopback on its own stream. Closing frees every port at once.
+ *
+ * <p>At most {@value #MAX_CONNECTIONS} connections are carried at once per sandbox, over all its ports (each costs
+ * two splice threads and up to a yamux window of buffered bytes); past that a new connection is closed at once and
+ * said at WARN once a minute. A client or a guest that holds connections open cannot exhaust the host's threads.
  */
 final class PublishedPorts {
     private static final Logger LOG = LoggerFactory.getLogger(PublishedPorts.class);
@@ -32,6 +36,11 @@ final class PublishedPorts {
     private final Map<Integer, ServerSocket> byGuestPort;
     private final String sandboxId;
     private final Set<Splice> splices = ConcurrentHashMap.newKeySet();
+    /** Connections carried at once, per sandbox. */
+    static final int MAX_CONNECTIONS = 128;
+    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_CONNECTIONS);
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long refusalSaidAt;
     private final List<Thread> acceptors = new ArrayList<>();
 
     private PublishedPorts(Map<Integer, ServerSocket> byGuestPort, String sandboxId) {
@@ -95,17 +104,40 @@ final class PublishedPorts {
             } catch (IOException e) {
                 return;
             }
+            if (!slots.tryAcquire()) {
+                refuse(s, guestPort);
+                continue;
+            }
             Thread t = new Thread(() -> toGuest(channel, guestPort, s), "kata-publish-" + guestPort);
             t.setDaemon(true);
             t.start();
         }
     }
 
+    private void refuse(Socket s, int guestPort) {
+        long n = refused.incrementAndGet();
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // the client sees the connection end
+        }
+        long now = System.nanoTime();
+        if (now - refusalSaidAt > 60_000_000_000L || n == 1) {
+            refusalSaidAt = now;
+            LOG.warn("Sandbox {}: a connection to published port {} was refused: {} are carried already, the most at"
+                    + " once ({} refused so far)", sandboxId, guestPort, MAX_CONNECTIONS, n);
+        }
+    }
+
+    /** Connections refused over the cap so far. */
+    long refused() { return refused.get(); }
+
     private void toGuest(ForwardChannel channel, int guestPort, Socket s) {
         YamuxStream stream;
         try {
             stream = channel.open(ForwardRequest.connect(GUEST_LOOPBACK, guestPort));
         } catch (IOException | RuntimeException e) {
+            slots.release();
             LOG.debug("Sandbox {}: a connection to published port {} found nothing in the guest: {}", sandboxId,
                     guestPort, e.getMessage());
             try {
@@ -115,7 +147,11 @@ final class PublishedPorts {
             }
             return;
         }
-        Splice splice = Splice.of(s, stream, "kata-publish-" + guestPort, splices::remove);
+        Splice splice = Splice.of(s, stream, "kata-publish-" + guestPort, done -> {
+            if (splices.remove(done)) {
+                slots.release();
+            }
+        });
         splices.add(splice);
         splice.start();
     }
