@@ -28,18 +28,33 @@ public final class StateRoot {
     private StateRoot() {}
 
     /**
-     * The root to use when none is given: {@code $XDG_RUNTIME_DIR/jkata}, else {@code /run/jkata} for root,
-     * else {@code /tmp/jkata-USER}. Kept short: UNIX socket paths must fit in 108 bytes.
+     * The root to use when none is given: {@code /run/jkata} for root, whatever its environment says; else
+     * {@code $XDG_RUNTIME_DIR/jkata} when that directory is this user's own with mode 0700 (as the XDG spec requires:
+     * root with a user's environment, {@code sudo -E}, must not use a directory that user controls); else
+     * {@code /tmp/jkata-USER}. Kept short: UNIX socket paths must fit in 108 bytes.
      */
     public static Path defaultRoot() {
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
-        if (xdg != null && !xdg.isBlank() && Files.isDirectory(Path.of(xdg))) {
-            return Path.of(xdg, "jkata");
-        }
-        if (HostUser.effectiveUid() == 0) {
+        return defaultRoot(System.getenv("XDG_RUNTIME_DIR"), HostUser.effectiveUid());
+    }
+
+    static Path defaultRoot(String xdg, int euid) {
+        if (euid == 0) {
             return Path.of("/run/jkata");
         }
+        if (xdg != null && !xdg.isBlank() && ownPrivateDirectory(Path.of(xdg), euid)) {
+            return Path.of(xdg, "jkata");
+        }
         return Path.of("/tmp", "jkata-" + System.getProperty("user.name"));
+    }
+
+    private static boolean ownPrivateDirectory(Path dir, int euid) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return a.isDirectory() && uid == euid && a.permissions().equals(PRIVATE);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -87,6 +102,29 @@ public final class StateRoot {
             if (a.permissions().contains(p)) {
                 throw refused(root, "is writable by other users (mode "
                         + PosixFilePermissions.toString(a.permissions()) + ")");
+            }
+        }
+        checkAncestors(root);
+    }
+
+    /**
+     * Every directory above the root belongs to root or to this user, and none that others can write lacks the sticky
+     * bit (as /tmp has): else another user could rename the root away and put their own in its place.
+     */
+    static void checkAncestors(Path root) throws IOException {
+        for (Path p = root.getParent(); p != null; p = p.getParent()) {
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class);
+            int uid = (Integer) Files.getAttribute(p, "unix:uid");
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            boolean sticky = (mode & 01000) != 0;
+            if (uid != 0 && uid != HostUser.effectiveUid()) {
+                throw refused(root, "is inside " + p + ", which uid " + uid + " owns; choose a root whose every parent is"
+                        + " yours or root's");
+            }
+            if (!sticky && (a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                    || a.permissions().contains(PosixFilePermission.OTHERS_WRITE))) {
+                throw refused(root, "is inside " + p + ", which other users can write (mode "
+                        + PosixFilePermissions.toString(a.permissions()) + ", not sticky); choose another root");
             }
         }
     }

@@ -72,4 +72,29 @@ class StateRootTest {
         assertThatThrownBy(() -> StateDirectory.create(tmp.resolve("r"), "../escape00"))
                 .hasMessageContaining("12 hex digits");
     }
+
+    /** N-M4: root never takes its state root from a user's environment; a user only from a private XDG directory. */
+    @Test
+    void theDefaultRootTrustsXdgOnlyWhenItIsTheUsersOwnAndPrivate() throws Exception {
+        Path xdg = Files.createDirectory(tmp.resolve("xdg"));
+        Files.setPosixFilePermissions(xdg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(StateRoot.defaultRoot(xdg.toString(), 0)).isEqualTo(Path.of("/run/jkata"));
+        int me = HostUser.effectiveUid();
+        if (me != 0) {
+            assertThat(StateRoot.defaultRoot(xdg.toString(), me)).isEqualTo(xdg.resolve("jkata"));
+        }
+        assertThat(StateRoot.defaultRoot(xdg.toString(), me + 1)).as("another user's directory").isNotEqualTo(xdg.resolve("jkata"));
+        Files.setPosixFilePermissions(xdg, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(StateRoot.defaultRoot(xdg.toString(), me)).as("not private").isNotEqualTo(xdg.resolve("jkata"));
+    }
+
+    @Test
+    void aRootInsideADirectoryOthersCanWriteIsRefusedUnlessItIsSticky() throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> StateRoot.prepare(open.resolve("root")))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("other users can write");
+        Files.setAttribute(open, "unix:mode", 01777);
+        assertThat(StateRoot.prepare(open.resolve("root2"))).isDirectory();
+    }
 }
