@@ -45,7 +45,30 @@ record Hooks(List<Hook> prestart, List<Hook> createRuntime, List<Hook> poststart
         } catch (IOException e) {
             throw new RuntimeFailure("cannot read the hooks of " + bundle + ": " + e.getMessage(), e);
         }
-        JsonNode h = c == null ? null : c.path("hooks");
+        return parse(c == null ? null : c.path("hooks"));
+    }
+
+    /** The hooks {@code config.json}'s {@code hooks} object names, as text (what create saves: see {@link #parse}). */
+    static String text(Path bundle) {
+        try {
+            JsonNode c = ContainerDir.JSON.readTree(bundle.resolve("config.json").toFile());
+            JsonNode h = c == null ? null : c.get("hooks");
+            return h == null || !h.isObject() ? "{}" : h.toString();
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot read the hooks of " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The hooks of a {@code hooks} object given as text, as {@link #text} gives it. */
+    static Hooks parse(String text) {
+        try {
+            return parse(ContainerDir.JSON.readTree(text));
+        } catch (IOException e) {
+            throw new RuntimeFailure("the saved hooks do not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private static Hooks parse(JsonNode h) {
         if (h == null || !h.isObject()) {
             return none();
         }

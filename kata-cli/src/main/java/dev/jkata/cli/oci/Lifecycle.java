@@ -17,6 +17,8 @@ import java.util.Optional;
  * takes its QEMU with it.
  */
 final class Lifecycle {
+    /** In a container's directory: its bundle's hooks as they were at create. */
+    static final String HOOKS_FILE = "hooks.json";
     /** How long {@code create} waits for the sandbox: a first start may fetch a kernel and build a template. */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -45,6 +47,8 @@ final class Lifecycle {
             throw new RuntimeFailure("--console-socket given, but process.terminal is false in config.json");
         }
         ContainerDir dir = ContainerDir.create(root, id);
+        // the hooks as they are now: delete runs these, never what the bundle says by then (runc keeps the create-time spec)
+        dir.write(HOOKS_FILE, Hooks.text(bundle));
         Process daemon;
         try {
             daemon = DaemonLauncher.start(dir, bundle, consoleSocket);
@@ -81,13 +85,25 @@ final class Lifecycle {
         return daemon;
     }
 
+    /**
+     * Writes the pid file the engine asked for: a new file of a random name (created exclusively, never through a link
+     * someone planted at a predictable name), then renamed over the target.
+     */
     static void writePidFile(Path file, long pid) {
+        Path tmp = null;
         try {
             Path abs = file.toAbsolutePath();
-            Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
             Files.writeString(tmp, Long.toString(pid));
             Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // reported below
+                }
+            }
             throw new RuntimeFailure("cannot write the pid file " + file + ": " + e.getMessage(), e);
         }
     }
@@ -209,17 +225,18 @@ final class Lifecycle {
         leavePod(dir);
         dir.podRoots().removeAll(); // a pod's sandbox killed before it could unbind its members' roots
         Optional<ObjectNode> recorded = dir.readState();
+        Optional<String> hooks = dir.read(HOOKS_FILE);
         dir.remove();
-        recorded.ifPresent(r -> poststop(id, r));
+        recorded.ifPresent(r -> poststop(id, r, hooks.orElse("{}")));
     }
 
-    /** The bundle's poststop hooks, after the container is gone; a failure is only logged. */
-    private void poststop(String id, ObjectNode recorded) {
+    /** The poststop hooks saved at create, after the container is gone; a failure is only logged. */
+    private void poststop(String id, ObjectNode recorded, String hooks) {
         Path bundle = Path.of(recorded.path("bundle").asText("/"));
         try {
             Map<String, String> annotations = new java.util.LinkedHashMap<>();
             recorded.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
-            Hooks.runLogged("poststop", Hooks.read(bundle).poststop(), Hooks.state(id, "stopped", 0, bundle, annotations));
+            Hooks.runLogged("poststop", Hooks.parse(hooks).poststop(), Hooks.state(id, "stopped", 0, bundle, annotations));
         } catch (RuntimeFailure e) {
             log.debug("poststop hooks of " + id + " not run: " + e.getMessage());
         }
