@@ -67,6 +67,7 @@ final class PodMember {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "kata-runtime-leave-pod"));
+        OrphanWatch.start(dir, ProcessHandle.current().pid(), OrphanWatch.GRACE, OrphanWatch.EVERY, () -> System.exit(137));
         try {
             hooks = Hooks.read(bundle.dir());
             SandboxDaemon.runCreateHooks(dir, bundle, hooks);

@@ -110,6 +110,7 @@ public final class SandboxDaemon {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeSandbox, "kata-runtime-shutdown"));
+        OrphanWatch.start(dir, ProcessHandle.current().pid(), OrphanWatch.GRACE, OrphanWatch.EVERY, () -> System.exit(137));
         try {
             runCreateHooks(dir, bundle, hooks);
         } catch (RuntimeFailure e) {
