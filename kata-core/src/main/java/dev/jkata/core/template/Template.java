@@ -74,6 +74,11 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
                 problem = "its device state holds " + stateOnDisk + " bytes, not " + state;
             } else if (!dev.jkata.guestimage.cache.Digest.sha256(dir.resolve(STATE)).equals(p.getProperty("state.sha256"))) {
                 problem = "its device state does not match its recorded SHA-256";
+            } else if ((problem = notOwnPrivate(dir)) != null) {
+                // another user's (or a shared) cache: its RAM would be run as every clone's memory
+            } else if (!identity(dir.resolve(RAM)).equals(p.getProperty("ram.identity"))) {
+                problem = "its RAM file was replaced or written since it was built (" + identity(dir.resolve(RAM))
+                        + ", built as " + p.getProperty("ram.identity") + ")";
             } else {
                 return Optional.of(new Template(dir, ram, state, created));
             }
@@ -87,12 +92,43 @@ public record Template(Path dir, long ramBytes, long stateBytes, Instant created
         return Optional.empty();
     }
 
+    /**
+     * The RAM file's identity: inode, size and modification time to the nanosecond. Hashing gigabytes at every start
+     * costs more than a clone; a RAM file written or replaced after the build (the guest's memory mapped shared stops
+     * at the save) changes at least one of these, and publishing a build renames its directory, which keeps them.
+     */
+    static String identity(Path ram) throws IOException {
+        Object ino = Files.getAttribute(ram, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(ram, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return ino + ":" + Files.size(ram) + ":" + mtime.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Why the template's files are not this user's own and private, or null when they are. */
+    static String notOwnPrivate(Path dir) throws IOException {
+        int me = dev.jkata.qemu.HostUser.effectiveUid();
+        for (Path f : new Path[] {dir, dir.resolve(RAM), dir.resolve(STATE), dir.resolve(META)}) {
+            int uid = (Integer) Files.getAttribute(f, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(f, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (uid != me) {
+                return f.getFileName() + " belongs to uid " + uid + ", not to this user (" + me + ")";
+            }
+            if ((mode & 0022) != 0) {
+                return f.getFileName() + " can be written by others (mode " + Integer.toOctalString(mode & 0777) + ")";
+            }
+            if (Files.isSymbolicLink(f)) {
+                return f.getFileName() + " is a symbolic link";
+            }
+        }
+        return null;
+    }
+
     /** Writes the meta data of a template being built in {@code dir}: what {@link #open} checks. */
     static void writeMeta(Path dir, String keyText) throws IOException {
         Properties p = new Properties();
         p.setProperty("ram.bytes", Long.toString(Files.size(dir.resolve(RAM))));
         p.setProperty("state.bytes", Long.toString(Files.size(dir.resolve(STATE))));
         p.setProperty("state.sha256", dev.jkata.guestimage.cache.Digest.sha256(dir.resolve(STATE)));
+        p.setProperty("ram.identity", identity(dir.resolve(RAM)));
         p.setProperty("created", Instant.now().toString());
         Files.writeString(dir.resolve(KEY), keyText);
         try (OutputStream out = Files.newOutputStream(dir.resolve(META))) {
