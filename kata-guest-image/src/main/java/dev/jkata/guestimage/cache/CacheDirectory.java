@@ -88,6 +88,36 @@ public final class CacheDirectory {
 
     public Path root() { return root; }
 
+    private volatile boolean rootChecked;
+
+    /**
+     * Refuses a cache root that is not this user's own, or that others can write (N-M5): entries are trusted because
+     * they are there, and a template's RAM becomes every clone's memory, so another user must not be able to plant one.
+     * Root with a user's environment ({@code sudo -E}: {@code XDG_CACHE_HOME}, {@code KATA_CACHE_DIR}) is refused too.
+     */
+    private void checkRoot() {
+        if (rootChecked || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // /proc/self is the euid's
+            int owner = (Integer) Files.getAttribute(root, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(root, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            String why = Files.isSymbolicLink(root) ? "is a symbolic link"
+                    : owner != me ? "belongs to uid " + owner + ", not to this user (uid " + me + ")"
+                    : (mode & 0022) != 0 ? "can be written by other users (mode " + Integer.toOctalString(mode & 07777) + ")"
+                    : null;
+            if (why != null) {
+                throw new dev.jkata.api.InvalidConfigurationException("kata.cache.dir", "the cache " + root + " " + why
+                        + "; its entries (guest images, VM templates) would run as your sandboxes: use a cache of your own"
+                        + " (-Dkata.cache.dir=DIR, mode 0700)");
+            }
+            rootChecked = true;
+        } catch (IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot check the cache " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Builds something into a fresh directory; the directory becomes the cache entry when this returns. */
     @FunctionalInterface
     public interface Builder {
@@ -96,6 +126,7 @@ public final class CacheDirectory {
 
     /** The entry {@code kind/key} if it has been published. */
     public Optional<Path> lookup(String kind, String key) {
+        checkRoot();
         Path p = root.resolve(kind).resolve(key);
         return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
     }

@@ -206,4 +206,21 @@ class CacheDirectoryTest {
         assertThat(code).as("the probe: %s", out).isIn(0, 3);
         return code == 3;
     }
+
+    /** N-M5: a cache others can write, or another user's, is refused before any entry of it is trusted. */
+    @Test
+    void aCacheOthersCanWriteOrAnotherUsersIsRefused() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> new CacheDirectory(open).lookup("templates", "x"))
+                .isInstanceOf(dev.jkata.api.InvalidConfigurationException.class).hasMessageContaining("written by other users");
+        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (me == 0) {
+            Path foreign = Files.createDirectory(dir.resolve("foreign"));
+            Files.setAttribute(foreign, "unix:uid", 65534);
+            assertThatThrownBy(() -> new CacheDirectory(foreign).lookup("templates", "x"))
+                    .isInstanceOf(dev.jkata.api.InvalidConfigurationException.class).hasMessageContaining("uid 65534");
+        }
+        assertThat(new CacheDirectory(dir.resolve("mine")).lookup("templates", "x")).as("a cache not made yet").isEmpty();
+    }
 }
