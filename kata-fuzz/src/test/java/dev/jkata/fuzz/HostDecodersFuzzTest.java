@@ -42,4 +42,14 @@ class HostDecodersFuzzTest {
     void serialConsole() throws Exception {
         fuzz(ConsoleFuzz.class);
     }
+
+    @Test
+    void layers() throws Exception {
+        fuzz(dev.jkata.image.layer.LayerFuzz.class);
+    }
+
+    @Test
+    void imageJson() throws Exception {
+        fuzz(dev.jkata.image.manifest.ImageJsonFuzz.class);
+    }
 }
