@@ -20,7 +20,11 @@ final class RunToCompletion {
     static ExecResult run(Container container, ExecSpec spec) throws InterruptedException {
         long start = System.nanoTime();
         long limit = spec.captureLimit().toBytes();
-        try (ExecProcess p = container.exec(spec)) {
+        // run() enforces the timeout itself (a KataTimeoutException, not exec's kill and 137)
+        ExecSpec untimed = new ExecSpec(spec.command(), spec.env(), spec.workdir(), spec.user(), spec.terminal(),
+                java.util.Optional.empty(), spec.captureLimit(), spec.rlimits(), spec.capabilities(), spec.noNewPrivileges(),
+                spec.additionalGids());
+        try (ExecProcess p = container.exec(untimed)) {
             try {
                 p.stdin().close();
             } catch (IOException e) {

@@ -35,6 +35,17 @@ public interface ContainerRuntime {
     /** Sends {@code signal} to one process of a container, by its pid in the guest. */
     void signal(long pid, int signal);
 
+    /** Sends {@code signal} to each of {@code pids}, ignoring those that are gone. */
+    default void signalAll(java.util.List<Long> pids, int signal) {
+        for (long p : pids) {
+            try {
+                signal(p, signal);
+            } catch (dev.jkata.agent.errors.AgentException gone) {
+                // exited meanwhile
+            }
+        }
+    }
+
     /** The guest pids of the container's processes; empty when it runs none. */
     List<Long> pids(String containerId);
 

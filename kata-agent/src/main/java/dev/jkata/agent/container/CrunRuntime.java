@@ -90,6 +90,18 @@ public final class CrunRuntime implements ContainerRuntime {
         Commands.run(List.of("kill", "-" + signal, Long.toString(pid)));
     }
 
+    /** One {@code kill} for all of them: it signals every pid it can and fails only for those already gone. */
+    @Override
+    public void signalAll(List<Long> pids, int signal) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(p -> cmd.add(Long.toString(p)));
+        try {
+            Commands.run(cmd);
+        } catch (dev.jkata.agent.errors.AgentException someGone) {
+            // the others were signalled
+        }
+    }
+
     @Override
     public List<Long> pids(String containerId) {
         List<String> cmd = base(null);

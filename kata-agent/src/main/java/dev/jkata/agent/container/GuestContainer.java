@@ -233,9 +233,12 @@ public final class GuestContainer {
         return p;
     }
 
+    private static final ProcessTree PROCESS_TREE = new ProcessTree(Path.of("/proc"));
+
     /**
      * Signals a process: the empty exec id means every process of the container, the init's exec id the init
-     * (through the runtime), any other id that process by its pid. A process that has exited is not an error:
+     * (through the runtime), any other id that process by its pid; SIGKILL of an exec'd process reaches every process
+     * it started too. A process that has exited is not an error:
      * the signal is dropped. A container never started ends at a terminating signal, with status 128+N.
      */
     public void signal(String execId, int signal) {
@@ -263,6 +266,11 @@ public final class GuestContainer {
             return;
         }
         if (target.isRunning() && target.pid().isPresent()) {
+            if (signal == 9) {
+                // a kill ends the job whole: the process and every process it started (see ProcessTree)
+                PROCESS_TREE.kill(target.pid().getAsLong(), runtime::signalAll);
+                return;
+            }
             try {
                 runtime.signal(target.pid().getAsLong(), signal);
             } catch (AgentException e) {

@@ -66,8 +66,10 @@ final class AgentContainer implements Container {
         }
         String execId = Ids.next(6);
         agent.execProcess(id, execId, ContainerProcesses.of(exec, spec, sandboxEnv, defaults));
-        return track(new ShimProcess(execId, new AgentProcessChannel(agent, id, execId), exec.terminal(),
+        ShimProcess p = track(new ShimProcess(execId, new AgentProcessChannel(agent, id, execId), exec.terminal(),
                 sandbox.waitOrder()));
+        exec.timeout().ifPresent(t -> dev.jkata.api.spi.ExecDeadlines.killAfter(p, t, p.onExit()));
+        return p;
     }
 
     private ShimProcess track(ShimProcess p) {

@@ -158,6 +158,8 @@ final class FakeContainer implements Container {
             }
         }
         live.add(p);
+        FakeExecProcess started = p;
+        exec.timeout().ifPresent(t -> dev.jkata.api.spi.ExecDeadlines.killAfter(started, t, started.onExit()));
         return p;
     }
 

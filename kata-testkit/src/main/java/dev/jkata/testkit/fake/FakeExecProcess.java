@@ -112,6 +112,8 @@ final class FakeExecProcess implements ExecProcess {
             return;
         }
         if (signal == SIGKILL) {
+            // the job whole, as in a sandbox: what it started first, then itself
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         } else if (signal == SIGTERM) {
             process.destroy();
@@ -132,6 +134,11 @@ final class FakeExecProcess implements ExecProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Completes when the process has exited (at once for one that never started). */
+    java.util.concurrent.CompletableFuture<?> onExit() {
+        return process == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : process.onExit();
     }
 
     @Override

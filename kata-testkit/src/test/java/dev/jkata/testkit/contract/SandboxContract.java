@@ -123,6 +123,28 @@ public abstract class SandboxContract {
     }
 
     @Test
+    void aKillEndsTheJobWholeAndItsOutputEnds() throws Exception {
+        try (ExecProcess p = sandbox.exec(ExecSpec.builder("sh", "-c", "sleep 100 & sleep 101 & echo started; wait").build())) {
+            byte[] first = p.stdout().readNBytes(8);
+            assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("started\n");
+            p.signal(9);
+            assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(ExitStatus.of(137));
+            assertThat(p.stdout().readAllBytes()).as("the output reaches its end: no child holds it").isEmpty();
+        }
+        assertThat(liveProcesses("sleep 10", 0)).as("the job's children").isZero();
+    }
+
+    @Test
+    void execHonoursItsTimeout() throws Exception {
+        long t0 = System.nanoTime();
+        try (ExecProcess p = sandbox.exec(ExecSpec.builder("sh", "-c", "sleep 60 & sleep 61").timeout(Duration.ofSeconds(2)).build())) {
+            assertThat(p.waitFor(Duration.ofSeconds(30))).as("killed at its timeout").isEqualTo(ExitStatus.of(137));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+        assertThat(liveProcesses("sleep 6", 0)).isZero();
+    }
+
+    @Test
     void aMissingProgramIs127() throws Exception {
         ExecResult missing = sandbox.run("no-such-program-jkata");
         assertThat(missing.exitCode()).isEqualTo(127);
