@@ -58,12 +58,12 @@ public record ExecSpec(List<String> command, Map<String, String> env, Optional<S
     public static final Duration MAX_TIMEOUT = Duration.ofDays(3650);
 
     public ExecSpec {
-        if (command == null || command.contains(null)) {
+        if (command == null || command.stream().anyMatch(java.util.Objects::isNull)) {
             throw new InvalidConfigurationException("command", "must not be or contain null");
         }
         command = List.copyOf(command);
         env = Specs.env(env, "env");
-        if (rlimits == null || rlimits.contains(null)) {
+        if (rlimits == null || rlimits.stream().anyMatch(java.util.Objects::isNull)) {
             throw new InvalidConfigurationException("rlimits", "must not be or contain null");
         }
         rlimits = List.copyOf(rlimits);
