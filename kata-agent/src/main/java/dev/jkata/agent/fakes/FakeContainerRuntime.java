@@ -83,10 +83,15 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         pids.add(init.pid());
         if (all) {
             init.descendants().forEach(h -> pids.add(h.pid()));
-            execs.getOrDefault(containerId, List.of()).forEach(p -> pids.add(p.pid()));
+            execs.getOrDefault(containerId, List.of()).stream().filter(Process::isAlive).forEach(p -> pids.add(p.pid()));
         }
-        for (long pid : pids) {
-            kill(pid, signal);
+        kill(pids.get(0), signal);
+        for (long pid : pids.subList(1, pids.size())) {
+            try {
+                kill(pid, signal);
+            } catch (AgentException exitedMeanwhile) {
+                // as crun kill --all: a process that is gone is not an error
+            }
         }
     }
 

@@ -111,12 +111,14 @@ final class FakeExecProcess implements ExecProcess {
         if (process == null || !process.isAlive()) {
             return;
         }
+        // through the ProcessHandle: Process.destroy also closes the streams, and what the process wrote before the
+        // signal must stay readable to its end, as in a sandbox
         if (signal == SIGKILL) {
             // the job whole, as in a sandbox: what it started first, then itself
             process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
         } else if (signal == SIGTERM) {
-            process.destroy();
+            process.toHandle().destroy();
         } else {
             sendWithKill(signal);
         }
