@@ -69,7 +69,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
     @Override
     public Guest launch(GuestRequest request) {
         return QemuErrors.call(() -> {
-            Prepared p = prepare(request);
+            Prepared p = prepare(request, true);
             long launchedAt = System.nanoTime();
             return p.guest(QemuHypervisor.create().launch(p.config.build()), request, launchedAt, false);
         });
@@ -95,7 +95,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         @Override
         public String templateKey(GuestRequest request) {
             return QemuErrors.call(() -> {
-                Prepared p = prepare(request);
+                Prepared p = prepare(request, false);
                 QemuHypervisor hv = QemuHypervisor.create();
                 QemuConfig cfg = p.config.build();
                 return TemplateKeys.of(cfg, hv.acceleratorProbe().resolve(cfg.accelerator()).accelerator(),
@@ -106,7 +106,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         @Override
         public Guest launchTemplate(GuestRequest request, Path ramFile) {
             return QemuErrors.call(() -> {
-                Prepared p = prepare(request);
+                Prepared p = prepare(request, false);
                 long launchedAt = System.nanoTime();
                 return p.guest(QemuHypervisor.create().launch(p.config.ramFile(RamFile.template(ramFile)).build()),
                         request, launchedAt, false);
@@ -116,7 +116,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         @Override
         public Guest launchClone(GuestRequest request, Path ramFile, Path stateFile) {
             return QemuErrors.call(() -> {
-                Prepared p = prepare(request);
+                Prepared p = prepare(request, false);
                 long launchedAt = System.nanoTime();
                 QemuVm vm = QemuHypervisor.create().launch(
                         p.config.ramFile(RamFile.clone(ramFile)).incoming(true).build());
@@ -163,7 +163,13 @@ public final class QemuGuestLauncher implements GuestLauncher {
         }
     }
 
-    private Prepared prepare(GuestRequest request) {
+    /**
+     * @param reportFreePages whether the balloon gives RAM the guest frees back to the host. Never for a template or
+     *                        its clones: QEMU 7.2 discards a reported page of a private file mapping by punching a
+     *                        hole in the file, which is the template's RAM every later clone restores (seen here: a
+     *                        clone that freed 100 MB changed the template's RAM file)
+     */
+    private Prepared prepare(GuestRequest request, boolean reportFreePages) {
         SandboxSpec spec = request.spec();
         GuestImage image = image(spec);
         requireRoomFor(image, spec.memory());
@@ -180,7 +186,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         }
         // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
         // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU
-        cfg.device(VirtioBalloon.reportingFreePages());
+        cfg.device(reportFreePages ? VirtioBalloon.reportingFreePages() : new VirtioBalloon("balloon0", false));
         // the kernel's random pool fed from the host's: a clone's pool is reseeded before user code, and fed after
         cfg.device(VirtioRng.fromHost());
         // published ports and an allow-listed network travel on a port of their own, never on the agent's channel

@@ -119,8 +119,11 @@ class TemplateIT {
             assertThat(((AgentSandbox) sb).cloned()).as("a clone of the rebuilt template").isTrue();
             assertThat(((AgentSandbox) sb).describeGuest()).startsWith("nvdimm");
             assertThat(sb.run("echo", "nvdimm clone").stdout()).isEqualTo("nvdimm clone\n");
+            // a clone that frees memory must not give it back through the template's file (QEMU 7.2 punched holes in it)
+            assertThat(sb.run("sh", "-c", "head -c 100000000 /dev/zero > /tmp/x; rm /tmp/x; sleep 4").exitCode()).isZero();
         }
-        assertThat(Template.open(template, MemorySize.ofMiB(552).toBytes())).as("rebuilt in place").isPresent();
+        assertThat(Template.open(template, MemorySize.ofMiB(552).toBytes())).as("rebuilt in place, and left as built by"
+                + " its clone").isPresent();
     }
 
     /** The templates in the cache whose RAM is {@code mib} MiB, the most recently written first. */
