@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 public final class MemorySize implements Comparable<MemorySize> {
     private static final Pattern FORM = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
 
+    /** No memory: an absent size where the API says so (a sandbox without a disk). */
+    public static final MemorySize ZERO = new MemorySize(0);
+
     private final long bytes;
 
     private MemorySize(long bytes) {

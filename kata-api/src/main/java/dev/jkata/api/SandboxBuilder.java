@@ -21,6 +21,9 @@ import java.util.ServiceLoader;
 public final class SandboxBuilder {
     /** The most sandboxes {@link #pool} keeps ahead for one configuration. */
     public static final int MAX_POOL = 8;
+    /** The default scratch disk's size in GiB (its apparent size: the host file is sparse). */
+    public static final int DEFAULT_DISK_GIB = 8;
+    private static final MemorySize DEFAULT_DISK = MemorySize.ofGiB(DEFAULT_DISK_GIB);
     /** The largest file {@link #share} copies into a sandbox. */
     public static final int MAX_SHARED_FILE_MIB = 16;
 
@@ -43,6 +46,8 @@ public final class SandboxBuilder {
     private Network network = Network.none();
     private final List<PublishedPort> ports = new ArrayList<>();
     private boolean publishExposed;
+    private MemorySize disk = DEFAULT_DISK;
+    private Duration deadline;
 
     SandboxBuilder() {}
 
@@ -104,6 +109,35 @@ public final class SandboxBuilder {
 
     public SandboxBuilder memory(MemorySize size) {
         this.memory = size;
+        return this;
+    }
+
+    /**
+     * The size of the sandbox's own scratch disk ({@value #DEFAULT_DISK_GIB} GiB by default): its containers' writes
+     * (the writable layer over each root) go there, not into guest RAM. The disk is a sparse file on the host, in
+     * the cache directory's {@code disks/}, allocated as the guest writes (and given back as it deletes), and deleted
+     * when the sandbox closes; writing past its size is ENOSPC in the job, nothing worse. Between
+     * {@link SandboxSpec#MIN_DISK} and {@link SandboxSpec#MAX_DISK}; the start refuses a size beyond what that file
+     * system has free.
+     */
+    public SandboxBuilder disk(MemorySize size) {
+        this.disk = notNull(size, "disk", "pass a size, or call noDisk()");
+        return this;
+    }
+
+    /** No scratch disk: containers' writes take guest RAM (a tmpfs of half of it), as before there were disks. */
+    public SandboxBuilder noDisk() {
+        this.disk = MemorySize.ZERO;
+        return this;
+    }
+
+    /**
+     * Closes the sandbox when {@code limit} has passed since it started running, whatever it is doing: a build
+     * server's guard against a job it forgot. Whoever waits on one of its processes then gets a
+     * {@link KataTimeoutException} that says the deadline passed. None by default.
+     */
+    public SandboxBuilder deadline(Duration limit) {
+        this.deadline = notNull(limit, "deadline", "pass a positive duration");
         return this;
     }
 
@@ -258,7 +292,7 @@ public final class SandboxBuilder {
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
                 network, ports, publishExposed, template,
-                Optional.ofNullable(containerRoots), pool);
+                Optional.ofNullable(containerRoots), pool, disk, Optional.ofNullable(deadline));
     }
 
     private static <T> T notNull(T value, String field, String hint) {

@@ -30,12 +30,20 @@ import java.util.Optional;
  * @param containerRoots a host directory whose subdirectories are the root file systems of later containers
  *                       ({@link SandboxBuilder#containerRoots}), or empty
  * @param pool how many more sandboxes of this spec are kept started ahead, for the next starts ({@link SandboxBuilder#pool})
+ * @param disk the size of the sandbox's own scratch disk, which holds its containers' writes
+ *             ({@link SandboxBuilder#disk}), or {@link MemorySize#ZERO} for none (writes then take guest RAM)
+ * @param deadline how long the sandbox may live before it is closed ({@link SandboxBuilder#deadline}), or empty
  */
 public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
                           MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
                           Duration bootTimeout, Accelerator accelerator, ContainerSpec container, Optional<Path> stateRoot,
                           Network network, List<PublishedPort> ports, boolean publishExposed, boolean template,
-                          Optional<Path> containerRoots, int pool) {
+                          Optional<Path> containerRoots, int pool, MemorySize disk, Optional<Duration> deadline) {
+
+    /** The smallest scratch disk: room for ext4's own tables and a container's first writes. */
+    public static final MemorySize MIN_DISK = MemorySize.ofMiB(64);
+    /** The largest: what ext4 with 4 KiB blocks and no 64-bit feature holds. */
+    public static final MemorySize MAX_DISK = MemorySize.ofMiB(16L << 20);
 
     public SandboxSpec {
         kernel = present(kernel, "kernel");
@@ -72,6 +80,14 @@ public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, O
         ports = List.copyOf(notNull(ports, "publish"));
         if (containerRoots.isPresent() && !Files.isDirectory(containerRoots.get())) {
             throw new InvalidConfigurationException("containerRoots", containerRoots.get() + " is not a directory on the host");
+        }
+        if (disk == null || !disk.isZero() && (disk.compareTo(MIN_DISK) < 0 || disk.compareTo(MAX_DISK) > 0)) {
+            throw new InvalidConfigurationException("disk", "must be between " + MIN_DISK + " and " + MAX_DISK
+                    + ", or MemorySize.ZERO (noDisk()) for none, not " + disk);
+        }
+        deadline = present(deadline, "deadline");
+        if (deadline.isPresent() && (deadline.get().isNegative() || deadline.get().isZero())) {
+            throw new InvalidConfigurationException("deadline", "must be positive, not " + deadline.get());
         }
         if (pool < 0 || pool > SandboxBuilder.MAX_POOL) {
             throw new InvalidConfigurationException("pool", "must be between 0 and " + SandboxBuilder.MAX_POOL + ", not " + pool);

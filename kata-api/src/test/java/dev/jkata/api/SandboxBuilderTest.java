@@ -110,13 +110,32 @@ class SandboxBuilderTest {
         SandboxSpec ok = Sandbox.builder().toSpec();
         assertThatThrownBy(() -> new SandboxSpec(ok.kernel(), ok.kernelModules(), ok.initrd(), ok.nvdimm(), MemorySize.ofMiB(1),
                 ok.cpus(), ok.shares(), ok.env(), ok.bootTimeout(), ok.accelerator(), ok.container(), ok.stateRoot(),
-                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), ok.pool()))
+                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), ok.pool(), ok.disk(), ok.deadline()))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("memory"));
         assertThatThrownBy(() -> new SandboxSpec(ok.kernel(), ok.kernelModules(), ok.initrd(), ok.nvdimm(), ok.memory(),
                 ok.cpus(), ok.shares(), ok.env(), ok.bootTimeout(), null, ok.container(), ok.stateRoot(),
-                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), 99))
+                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), 99, ok.disk(), ok.deadline()))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("accelerator"));
         assertThat(Accelerator.parse("TCG")).isEqualTo(Accelerator.TCG);
         assertThat(Accelerator.TCG).hasToString("tcg");
+    }
+
+    @Test
+    void aDiskByDefaultSizedWithinBoundsAndADeadlineThatIsPositive() {
+        assertThat(Sandbox.builder().toSpec().disk()).isEqualTo(MemorySize.ofGiB(SandboxBuilder.DEFAULT_DISK_GIB));
+        assertThat(Sandbox.builder().noDisk().toSpec().disk()).isEqualTo(MemorySize.ZERO);
+        assertThat(Sandbox.builder().disk(MemorySize.ofMiB(64)).toSpec().disk()).isEqualTo(SandboxSpec.MIN_DISK);
+        assertThatThrownBy(() -> Sandbox.builder().disk(MemorySize.ofMiB(63)).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("disk:")
+                .hasMessageContaining("noDisk()");
+        assertThatThrownBy(() -> Sandbox.builder().disk(MemorySize.parse("17T")).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("disk:");
+        assertThatThrownBy(() -> Sandbox.builder().disk(null))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("disk:");
+        assertThat(Sandbox.builder().toSpec().deadline()).isEmpty();
+        assertThat(Sandbox.builder().deadline(java.time.Duration.ofMinutes(30)).toSpec().deadline())
+                .contains(java.time.Duration.ofMinutes(30));
+        assertThatThrownBy(() -> Sandbox.builder().deadline(java.time.Duration.ZERO).toSpec())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("deadline:");
     }
 }

@@ -1,5 +1,6 @@
 package dev.jkata.agent.client;
 
+import dev.jkata.agent.protocol.features.ScratchDisk;
 import java.util.List;
 
 /**
@@ -21,5 +22,10 @@ public record StorageMount(String driver, String source, String fstype, List<Str
                 ? List.of("trans=virtio", "version=9p2000.L", "cache=mmap", "ro")
                 : List.of("trans=virtio", "version=9p2000.L", "cache=mmap");
         return new StorageMount("9p", mountTag, "9p", opts, mountPoint.endsWith("/") ? mountPoint : mountPoint + "/");
+    }
+
+    /** The sandbox's scratch disk, block device {@code device}, as Kata's {@code blk} storage (see {@link ScratchDisk}). */
+    public static StorageMount scratchDisk(String device) {
+        return new StorageMount(ScratchDisk.DRIVER, device, ScratchDisk.FS_TYPE, ScratchDisk.OPTIONS, ScratchDisk.MOUNT_POINT);
     }
 }

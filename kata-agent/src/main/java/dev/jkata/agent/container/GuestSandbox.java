@@ -5,6 +5,7 @@ import dev.jkata.agent.errors.AgentException;
 import dev.jkata.agent.oci.Json;
 import dev.jkata.agent.storage.Mounter;
 import dev.jkata.agent.storage.StorageManager;
+import dev.jkata.agent.protocol.features.ScratchDisk;
 import dev.jkata.agent.storage.StorageSpec;
 import dev.jkata.agent.system.GuestOs;
 
@@ -206,11 +207,24 @@ public final class GuestSandbox {
         }
     }
 
+    /**
+     * Stacks the container's writable overlay on {@code lower}: its upper and work directories on the sandbox's
+     * {@link ScratchDisk} when one is mounted (deleted with the container), else on a tmpfs of its own.
+     */
     private void mountRootfs(String cid, Path lower, Rollback rollback) {
-        Path scratch = layout.scratch(cid);
-        createDirectories(scratch);
-        mounter.mount("tmpfs", scratch, "tmpfs", List.of("mode=0755"));
-        rollback.add(() -> unmountQuietly(scratch));
+        Path disk = Path.of(ScratchDisk.MOUNT_POINT);
+        Path scratch;
+        if (storages.references(disk) > 0) {
+            scratch = disk.resolve(cid);
+            deleteTree(scratch); // a container of this id that a crash left behind
+            createDirectories(scratch);
+            rollback.add(() -> discardLater(disk, scratch));
+        } else {
+            scratch = layout.scratch(cid);
+            createDirectories(scratch);
+            mounter.mount("tmpfs", scratch, "tmpfs", List.of("mode=0755"));
+            rollback.add(() -> unmountQuietly(scratch));
+        }
         Path upper = scratch.resolve("upper");
         Path work = scratch.resolve("work");
         createDirectories(upper);
@@ -247,6 +261,25 @@ public final class GuestSandbox {
         } catch (IOException e) {
             throw AgentException.internal("cannot create " + dir + ": " + e, e);
         }
+    }
+
+    /**
+     * Moves a removed container's layer out of the way at once and deletes it on a thread of its own: a build's tree
+     * can take long to delete, and a removal (or the sandbox's end, which takes the whole disk) need not wait.
+     */
+    private static void discardLater(Path disk, Path layer) {
+        Path trash = disk.resolve(".trash").resolve(layer.getFileName() + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(trash.getParent());
+            Files.move(layer, trash);
+        } catch (IOException e) {
+            LOG.fine("cannot move " + layer + " aside (" + e + "); deleting it in place");
+            trash = layer;
+        }
+        Path doomed = trash;
+        Thread t = new Thread(() -> deleteTree(doomed), "discard-" + layer.getFileName());
+        t.setDaemon(true);
+        t.start();
     }
 
     private static void deleteTree(Path root) {

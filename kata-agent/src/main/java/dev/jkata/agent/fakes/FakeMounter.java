@@ -20,6 +20,11 @@ public final class FakeMounter implements Mounter {
     }
 
     @Override
+    public void flushBuffers(Path device) {
+        calls.add("flushbufs " + device);
+    }
+
+    @Override
     public void unmount(Path target) {
         calls.add("unmount " + target);
     }

@@ -35,6 +35,11 @@ public final class CommandMounter implements Mounter {
     }
 
     @Override
+    public void flushBuffers(Path device) {
+        Commands.run(List.of("blockdev", "--flushbufs", device.toString()));
+    }
+
+    @Override
     public void unmount(Path target) {
         try {
             Commands.run(List.of(umount, target.toString()));

@@ -12,6 +12,9 @@ public interface Mounter {
     /** {@code mount -t fsType [-o options] source target}; the target directory must exist. */
     void mount(String source, Path target, String fsType, List<String> options);
 
+    /** Drops the clean buffers the kernel holds of block device {@code device} ({@code blockdev --flushbufs}). */
+    void flushBuffers(Path device);
+
     /** Unmounts {@code target}; when it is busy, detaches it lazily. */
     void unmount(Path target);
 }

@@ -21,6 +21,9 @@ import java.util.logging.Logger;
  *       {@code trans=virtio,version=9p2000.L}.</li>
  *   <li>{@code ephemeral}: a tmpfs on the mount point.</li>
  *   <li>{@code local}: a directory created at the mount point, nothing mounted.</li>
+ *   <li>{@code blk} (Kata's virtio-blk driver): {@code mount -t <fstype> -o <options> <source> <mount_point>}, the
+ *       source a block device node ({@code /dev/vda}); its buffers are dropped first, so that a guest cloned from a
+ *       template that read the device's first sectors at boot (the partition scan) sees this sandbox's disk.</li>
  *   <li>{@code overlayfs} (the driver later Kata agents name): {@code mount -t overlay -o <options> overlay
  *       <mount_point>}; the options must name a {@code lowerdir}, and the {@code upperdir} and {@code workdir} they
  *       name are created. Reporting it in GetGuestDetails also says that this agent stacks a writable overlay over
@@ -31,10 +34,27 @@ import java.util.logging.Logger;
  */
 public final class StorageManager {
     /** The drivers {@link #acquire} accepts, as GetGuestDetails reports them. */
-    public static final List<String> DRIVERS = List.of("9p", "ephemeral", "local", "overlayfs");
+    private static final List<String> DEFAULT_9P_OPTIONS = List.of("trans=virtio", "version=9p2000.L");
+    public static final List<String> DRIVERS;
+
+    /** How one driver mounts a storage on its (existing) mount point. */
+    private interface Driver {
+        void mount(StorageManager m, StorageSpec s, Path mountPoint);
+    }
+
+    private static final Map<String, Driver> REGISTRY = new java.util.LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("9p", (m, s, mp) -> m.mounter.mount(s.source(), mp, s.fsType().isEmpty() ? "9p" : s.fsType(),
+                s.options().isEmpty() ? DEFAULT_9P_OPTIONS : s.options()));
+        REGISTRY.put("blk", StorageManager::mountBlock);
+        REGISTRY.put("ephemeral", (m, s, mp) -> m.mounter.mount("tmpfs", mp, "tmpfs", s.options()));
+        REGISTRY.put("local", (m, s, mp) -> { /* the directory is the storage */ });
+        REGISTRY.put("overlayfs", StorageManager::mountOverlay);
+        DRIVERS = List.copyOf(REGISTRY.keySet());
+    }
 
     private static final Logger LOG = Logger.getLogger(StorageManager.class.getName());
-    private static final List<String> DEFAULT_9P_OPTIONS = List.of("trans=virtio", "version=9p2000.L");
 
     private final Mounter mounter;
     private final Map<Path, Entry> mounted = new HashMap<>();
@@ -124,15 +144,24 @@ public final class StorageManager {
     }
 
     private void mount(StorageSpec s, Path mountPoint) {
-        createDirectories(mountPoint);
-        switch (s.driver()) {
-            case "9p" -> mounter.mount(s.source(), mountPoint, s.fsType().isEmpty() ? "9p" : s.fsType(),
-                    s.options().isEmpty() ? DEFAULT_9P_OPTIONS : s.options());
-            case "ephemeral" -> mounter.mount("tmpfs", mountPoint, "tmpfs", s.options());
-            case "local" -> { /* the directory is the storage */ }
-            case "overlayfs" -> mountOverlay(s, mountPoint);
-            default -> throw AgentException.invalid("storage driver '" + s.driver() + "' is not supported; supported: " + DRIVERS);
+        Driver driver = REGISTRY.get(s.driver());
+        if (driver == null) {
+            throw AgentException.invalid("storage driver '" + s.driver() + "' is not supported; supported: " + DRIVERS);
         }
+        createDirectories(mountPoint);
+        driver.mount(this, s, mountPoint);
+    }
+
+    private void mountBlock(StorageSpec s, Path mountPoint) {
+        String dev = s.source();
+        if (!dev.startsWith("/dev/") || !Path.of(dev).normalize().toString().equals(dev) || dev.contains("..")) {
+            throw AgentException.invalid("blk storage source must be a device node under /dev, was '" + dev + "'");
+        }
+        if (s.fsType().isEmpty()) {
+            throw AgentException.invalid("blk storage " + dev + " needs a file system type (fstype)");
+        }
+        mounter.flushBuffers(Path.of(dev));
+        mounter.mount(dev, mountPoint, s.fsType(), s.options());
     }
 
     private void mountOverlay(StorageSpec s, Path mountPoint) {

@@ -69,4 +69,18 @@ class StorageManagerTest {
         assertThat(storages.mountPoints()).isEmpty();
         assertThat(mounter.calls()).last().isEqualTo("unmount " + tmp.resolve("ok"));
     }
+
+    @Test
+    void aBlockDeviceHasItsBuffersDroppedBeforeItIsMountedAndNeedsADeviceNodeAndAType() {
+        storages.acquire(new StorageSpec("blk", "/dev/vda", "ext4", List.of("discard"), tmp.resolve("disk").toString()));
+
+        assertThat(mounter.calls()).containsExactly("flushbufs /dev/vda", "mount ext4 /dev/vda " + tmp.resolve("disk") + " discard");
+        assertThat(StorageManager.DRIVERS).contains("blk", "9p", "overlayfs");
+        assertThatThrownBy(() -> storages.acquire(new StorageSpec("blk", "/etc/../dev/vda", "ext4", List.of(), tmp.resolve("x").toString())))
+                .isInstanceOf(AgentException.class).hasMessageContaining("device node under /dev");
+        assertThatThrownBy(() -> storages.acquire(new StorageSpec("blk", "/dev/vdb", "", List.of(), tmp.resolve("y").toString())))
+                .isInstanceOf(AgentException.class).hasMessageContaining("file system type");
+        assertThatThrownBy(() -> storages.acquire(new StorageSpec("nfs", "x", "", List.of(), tmp.resolve("z").toString())))
+                .isInstanceOf(AgentException.class).hasMessageContaining("supported: [9p, blk,");
+    }
 }

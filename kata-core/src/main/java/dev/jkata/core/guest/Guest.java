@@ -34,6 +34,12 @@ public interface Guest {
     default String macAddress() { return ""; }
 
     /**
+     * The device node the guest sees the request's {@link GuestRequest#disk() disk} as ({@code /dev/vda}), or empty when
+     * it was asked for none (or cannot attach one: a fake).
+     */
+    default Optional<String> diskDevice() { return Optional.empty(); }
+
+    /**
      * The directory in the guest under which the agent mounts shared storages ({@code <this>/<tag>}); the
      * container root file system share is mounted at {@code <this>/containers}.
      */

@@ -20,6 +20,14 @@ public interface GuestLauncher {
     Guest launch(GuestRequest request);
 
     /** How this launcher clones guests from VM templates, or empty when it cannot (a fake). */
+    /**
+     * Where this launcher's guests' scratch disks are kept (a directory on a disk-backed file system), or empty when
+     * its guests take no disk (a fake): their writes then stay in guest RAM.
+     */
+    default java.util.Optional<Path> diskDirectory() {
+        return java.util.Optional.empty();
+    }
+
     default java.util.Optional<GuestTemplating> templating() {
         return java.util.Optional.empty();
     }

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param runDir    the sandbox's own state directory: the guest's sockets and logs go here and nowhere else;
  *                  removed by the sandbox after the guest stops
  * @param shares    the host directories to share, the container root file system first
+ * @param disk      the sandbox's scratch disk, or empty
  */
-public record GuestRequest(String sandboxId, SandboxSpec spec, Path runDir, List<GuestShare> shares) {
+public record GuestRequest(String sandboxId, SandboxSpec spec, Path runDir, List<GuestShare> shares,
+                           java.util.Optional<GuestDisk> disk) {
     public GuestRequest {
+        Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(sandboxId, "sandboxId");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(runDir, "runDir");

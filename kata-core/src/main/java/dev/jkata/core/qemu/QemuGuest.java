@@ -32,10 +32,15 @@ final class QemuGuest implements Guest {
     private final Path forwardSocket;
     private final String mac;
     private final boolean cloned;
+    private final boolean disk;
+
+    /** The guest's only virtio-blk disk: the first, as the kernel names them (the root is an initrd or a pmem device). */
+    static final String DISK_DEVICE = "/dev/vda";
 
     QemuGuest(QemuVm vm, String sandboxId, long launchedAt, String form, CacheDirectory cache, Path forwardSocket,
-              String mac, boolean cloned) {
+              String mac, boolean cloned, boolean disk) {
         this.cloned = cloned;
+        this.disk = disk;
         this.forwardSocket = forwardSocket;
         this.mac = mac;
         this.vm = vm;
@@ -51,6 +56,9 @@ final class QemuGuest implements Guest {
 
     @Override
     public String sharedRoot() { return SHARED_ROOT; }
+
+    @Override
+    public Optional<String> diskDevice() { return disk ? Optional.of(DISK_DEVICE) : Optional.empty(); }
 
     @Override
     public Optional<Path> forwardSocket() { return Optional.of(forwardSocket); }

@@ -33,6 +33,7 @@ import dev.jkata.qemu.device.Nvdimm;
 import dev.jkata.agent.protocol.forward.ForwardRequest;
 import dev.jkata.qemu.device.UserNetwork;
 import dev.jkata.qemu.device.VirtioBalloon;
+import dev.jkata.qemu.device.VirtioBlk;
 import dev.jkata.qemu.device.VirtioSerialPort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,6 +80,12 @@ public final class QemuGuestLauncher implements GuestLauncher {
     @Override
     public void reapAbandoned(Path runDir) {
         QemuLeftovers.killAbandoned(runDir);
+    }
+
+    /** The cache's {@code disks/}: beside the images, on a disk (a state directory under /run is RAM). */
+    @Override
+    public Optional<Path> diskDirectory() {
+        return Optional.of(cache.root().resolve("disks"));
     }
 
     @Override
@@ -159,7 +166,7 @@ public final class QemuGuestLauncher implements GuestLauncher {
         QemuGuest guest(QemuVm vm, GuestRequest request, long launchedAt, boolean cloned) {
             String form = image.form() == ImageForm.NVDIMM ? "nvdimm" : "initrd";
             return new QemuGuest(vm, request.sandboxId(), launchedAt, cloned ? form + ", cloned from its template" : form,
-                    cache, forward, mac, cloned);
+                    cache, forward, mac, cloned, request.disk().isPresent());
         }
     }
 
@@ -184,6 +191,9 @@ public final class QemuGuestLauncher implements GuestLauncher {
             GuestShare s = request.shares().get(i);
             cfg.device(new NinePShare("fsdev" + i, s.hostPath(), s.tag(), s.readOnly(), s.mappedOwners()));
         }
+        // the scratch disk: a template's clones see their own file behind the device their template probed, so the
+        // size is part of the template's key (the command line) and the file's path is not (TemplateKeys)
+        request.disk().ifPresent(d -> cfg.device(new VirtioBlk(DISK_NODE, d.file(), DISK_SERIAL)));
         // RAM the guest frees goes back to the host (our images load virtio_balloon when the kernel has it): the
         // initrd form's unpacking alone leaves 80 MiB that would otherwise stay resident in QEMU
         cfg.device(reportFreePages ? VirtioBalloon.reportingFreePages() : new VirtioBalloon("balloon0", false));
@@ -200,6 +210,10 @@ public final class QemuGuestLauncher implements GuestLauncher {
         }
         return new Prepared(cfg, image, forward, mac);
     }
+
+    /** The scratch disk's block node, and the serial the guest reads. */
+    static final String DISK_NODE = "disk0";
+    static final String DISK_SERIAL = "jkata-scratch";
 
     /** The MAC address of a NAT guest's network device: locally administered (02:...), alone on its own network. */
     static final String NAT_MAC = "02:6b:61:74:61:01";

@@ -5,6 +5,7 @@ import dev.jkata.api.KataException;
 import dev.jkata.qemu.accel.ResolvedAccelerator;
 import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.device.NinePShare;
+import dev.jkata.qemu.device.VirtioBlk;
 import dev.jkata.qemu.device.Nvdimm;
 import dev.jkata.qemu.device.QemuDevice;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * The key of the VM template a QEMU config's guests are cloned from: its command line with what differs per
- * sandbox written as placeholders (the run directory, the shares' host paths, the VM's name), followed by the
+ * sandbox written as placeholders (the run directory, the shares' and disks' host paths, the VM's name), followed by the
  * identity (path, size, modification time) of every file the guest is made of: the QEMU binary, the kernel, the
  * initrd and the nvdimm image. The guest image's cache entries are content-addressed, so a new image is a new
  * path; the times catch a file replaced in place (a user's own kernel rebuilt).
@@ -37,6 +38,7 @@ final class TemplateKeys {
         config.devices(Nvdimm.class).forEach(n -> lines.add(identity(n.image())));
         String run = runDir.toAbsolutePath().toString();
         List<NinePShare> shares = config.devices(NinePShare.class);
+        List<VirtioBlk> disks = config.devices(VirtioBlk.class);
         List<String> args = new ArrayList<>(config.toArgs(qemu, accelerator));
         args.remove(0);
         StringBuilder cmd = new StringBuilder();
@@ -44,6 +46,9 @@ final class TemplateKeys {
             String t = a.replace(run, "<run>");
             for (int i = 0; i < shares.size(); i++) {
                 t = t.replace("path=" + QemuDevice.escape(shares.get(i).hostDir().toString()), "path=<share" + i + ">");
+            }
+            for (int i = 0; i < disks.size(); i++) {
+                t = t.replace("file.filename=" + QemuDevice.escape(disks.get(i).file().toString()), "file.filename=<disk" + i + ">");
             }
             cmd.append(t).append('\n');
         }

@@ -24,6 +24,8 @@ import dev.jkata.core.containerimage.LoggingPullListener;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
+import dev.jkata.core.disk.ScratchDisk;
+import dev.jkata.agent.client.StorageMount;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.network.SandboxNetwork;
 import dev.jkata.core.state.Reaper;
@@ -83,6 +85,7 @@ final class AgentSandbox implements Sandbox {
     private ImageStore.Lease imageLease;
     private boolean mappedOwners;
     private SandboxNetwork network;
+    private ScratchDisk disk;
     private WritableLayer writable;
     /** When a process's exit may be asked for, as the agent's features allow (learned once, at start). */
     private ShimProcess.WaitOrder waitOrder = ShimProcess.WaitOrder.AFTER_OUTPUT;
@@ -135,7 +138,11 @@ final class AgentSandbox implements Sandbox {
         network = SandboxNetwork.prepare(spec, SandboxNetwork.withExposed(spec,
                 image == null ? java.util.Set.of() : image.exposedPorts()), id);
         shares = SandboxShares.of(spec, new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners), state.path(), id);
-        GuestRequest request = new GuestRequest(id, spec, state.path(), shares.all());
+        if (!spec.disk().isZero() && launcher.diskDirectory().isPresent()) {
+            disk = ScratchDisk.create(launcher.diskDirectory().get(), id, spec.disk());
+        }
+        GuestRequest request = new GuestRequest(id, spec, state.path(), shares.all(),
+                java.util.Optional.ofNullable(disk).map(ScratchDisk::guestDisk));
         guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
                 : launcher.launch(request);
         userMounts.addAll(shares.mounts(this::sharedPath));
@@ -152,8 +159,9 @@ final class AgentSandbox implements Sandbox {
             agent.reseedRandomDev(seed());
         }
         // Kata's way: the shared directories are the sandbox's, mounted once; a container's are paths below them
-        agent.createSandbox(id, spec.container().hostname(), network.dns(),
-                shares.storages(this::sharedPath, sharedPath(CONTAINERS)));
+        List<StorageMount> storages = new ArrayList<>(shares.storages(this::sharedPath, sharedPath(CONTAINERS)));
+        guest.diskDevice().ifPresent(dev -> storages.add(StorageMount.scratchDisk(dev)));
+        agent.createSandbox(id, spec.container().hostname(), network.dns(), storages);
         dev.jkata.agent.client.GuestDetails details = agent.guestDetails();
         agentDetails = details;
         writable = WritableLayer.of(details);
@@ -161,6 +169,10 @@ final class AgentSandbox implements Sandbox {
         if (!details.has(AgentFeature.IDLE_INIT)) {
             LOG.warn("Sandbox {}: the agent ({}) has no idle init of jkata's, so a container that only runs commands"
                     + " needs {} in its image", id, details.agentVersion(), ContainerProcesses.LEGACY_IDLE_INIT.get(0));
+        }
+        if (disk != null && !details.has(AgentFeature.WRITABLE_LAYER_ON_DISK)) {
+            LOG.warn("Sandbox {}: the agent ({}) does not keep writable layers on the sandbox's disk: containers' writes"
+                    + " take guest RAM", id, details.agentVersion());
         }
         if (!writable.byAgent()) {
             LOG.warn("Sandbox {}: the agent ({}) reports no '{}' storage driver, so it stacks no writable layer over a"
@@ -482,6 +494,9 @@ final class AgentSandbox implements Sandbox {
             t.step(() -> guest.stop(grace));
         }
         t.step(state::close);
+        if (disk != null) {
+            t.step(disk::close); // after the guest: QEMU had it open
+        }
         if (imageLease != null) {
             t.step(imageLease::close);
         }

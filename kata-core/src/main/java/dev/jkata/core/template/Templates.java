@@ -4,6 +4,7 @@ import dev.jkata.api.SandboxSpec;
 import dev.jkata.guestimage.cache.Digest;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
+import dev.jkata.core.guest.GuestDisk;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.guest.GuestTemplating;
@@ -114,9 +115,12 @@ public final class Templates {
             Path ram = Files.createFile(into.resolve(Template.RAM),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Path empty = Files.createDirectory(into.resolve("empty"));
+            // a disk of the same size (the guest probes it at boot) that the warm-up never mounts: the clones' own
+            // files take its place behind the device
+            Optional<GuestDisk> disk = request.disk().map(d -> templateDisk(into.resolve("disk"), d));
             try (StateDirectory state = StateDirectory.create(stateRoot, builderId)) {
                 GuestRequest tr = new GuestRequest(builderId, request.spec(), state.path(),
-                        templateShares(request.shares(), launcher.defaultRootfs(), empty));
+                        templateShares(request.shares(), launcher.defaultRootfs(), empty), disk);
                 Guest g = t.launchTemplate(tr, ram);
                 try {
                     warmup.warm(g, tr);
@@ -126,6 +130,9 @@ public final class Templates {
                 }
             }
             Files.delete(empty);
+            if (disk.isPresent()) {
+                Files.delete(disk.get().file());
+            }
             Template.writeMeta(into, keyText);
         });
         Template built = Template.open(published, request.spec().memory().toBytes())
@@ -133,6 +140,16 @@ public final class Templates {
         LOG.info("Built the VM template {} in {} ms ({} KiB of device state beside the guest's {} MiB of RAM)",
                 built.digest(), (System.nanoTime() - t0) / 1_000_000, built.stateBytes() / 1024, built.ramBytes() >> 20);
         return built;
+    }
+
+    /** An empty sparse file of {@code like}'s size at {@code file}. */
+    private static GuestDisk templateDisk(Path file, GuestDisk like) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(like.size().toBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the template's disk " + file, e);
+        }
+        return new GuestDisk(file, like.size());
     }
 
     /**

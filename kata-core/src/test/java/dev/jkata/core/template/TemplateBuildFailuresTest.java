@@ -67,7 +67,7 @@ class TemplateBuildFailuresTest {
     private GuestRequest request() throws Exception {
         Path run = Files.createDirectories(dir.resolve("state/aaaaaaaaaaaa"));
         return new GuestRequest("aaaaaaaaaaaa", Sandbox.builder().toSpec(), run,
-                List.of(new GuestShare(dir, "kataShared", true, false)));
+                List.of(new GuestShare(dir, "kataShared", true, false)), java.util.Optional.empty());
     }
 
     @Test

@@ -30,8 +30,9 @@ public final class DebianKernelFetcher {
     static final String META_PACKAGE = "linux-image-amd64";
     /** The uncompressed kernel QEMU boots through PVH, when the package's bzImage yields one. */
     static final String VMLINUX = "vmlinux";
-    /** Bumped when what an entry holds changes (2: virtio_balloon, and vmlinux for PVH boot; 3: virtio_net; 4: virtio_rng). */
-    private static final int FORMAT = 4;
+    /** Bumped when what an entry holds changes (2: virtio_balloon, and vmlinux for PVH boot; 3: virtio_net; 4: virtio_rng;
+     * 5: virtio_blk). */
+    private static final int FORMAT = 5;
 
     private final CacheDirectory cache;
     private final Progress progress;

@@ -22,9 +22,9 @@ public record GuestKernel(Path vmlinuz, Optional<Path> modulesDir, String versio
     /**
      * Drivers a guest uses when its kernel has them: virtio_balloon, whose free page reporting hands the RAM the
      * guest frees back to the host; virtio_net, for a sandbox with a NAT network; virtio_rng, which feeds the
-     * kernel's random pool from the host's.
+     * kernel's random pool from the host's; virtio_blk, for the sandbox's scratch disk.
      */
-    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon", "virtio_net", "virtio_rng");
+    public static final List<String> OPTIONAL_DRIVERS = List.of("virtio_balloon", "virtio_net", "virtio_rng", "virtio_blk");
 
     public GuestKernel {
         if (!Files.isReadable(vmlinuz)) {

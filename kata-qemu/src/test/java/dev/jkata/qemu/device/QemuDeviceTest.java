@@ -141,4 +141,17 @@ class QemuDeviceTest {
         assertThatThrownBy(() -> new VirtioSerialPort("a0", Path.of("/s"), "bad,name")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new VmName("a b")).isInstanceOf(InvalidQemuConfigException.class);
     }
+
+    @Test
+    void aScratchDiskDiscardsIntoItsSparseFileAndNeverFlushesToTheHost() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createFile(tmp.resolve("a,b.img"));
+        assertThat(new VirtioBlk("disk0", f, "jkata-scratch").args()).containsExactly(
+                "-blockdev", "node-name=disk0,driver=raw,discard=unmap,cache.no-flush=on,file.driver=file,file.filename="
+                        + tmp.resolve("a,,b.img"),
+                "-device", "virtio-blk-pci,id=disk0-dev,drive=disk0,serial=jkata-scratch");
+        assertThatThrownBy(() -> new VirtioBlk("disk0", tmp.resolve("missing.img"), "s"))
+                .isInstanceOf(InvalidQemuConfigException.class).hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> new VirtioBlk("disk0", f, "bad serial"))
+                .isInstanceOf(InvalidQemuConfigException.class).hasMessageContaining("serial");
+    }
 }

@@ -21,7 +21,12 @@ public enum AgentFeature {
      * Every container holds jkata's idle init, read-only at {@link IdleInit#PROGRAM} (the guest image's static
      * busybox), so a container that only runs commands beside its init needs nothing from the user's image.
      */
-    IDLE_INIT;
+    IDLE_INIT,
+    /**
+     * A container's writable layer lives on the sandbox's {@link ScratchDisk} when one is mounted, and is deleted with
+     * the container; without this feature (or without a disk) it lives in guest RAM.
+     */
+    WRITABLE_LAYER_ON_DISK;
 
     /** The name on the wire: lower case, words joined by '-'. */
     public String wireName() {
