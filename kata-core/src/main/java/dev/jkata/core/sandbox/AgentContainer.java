@@ -115,6 +115,11 @@ final class AgentContainer implements Container {
      * Closes every live process at once, each on a thread of its own, within {@code budget} in all; the ones still
      * closing then are abandoned (the VM's stop ends them). When the agent does not answer, all are abandoned at once.
      */
+    /** Tells every process's waiters {@code why} before its kill (the sandbox's deadline). */
+    void expireProcesses(dev.jkata.api.KataException why) {
+        List.copyOf(live).forEach(p -> p.expire(why));
+    }
+
     void closeProcesses(boolean agentAnswers, java.time.Duration budget) {
         List<ShimProcess> all = List.copyOf(live);
         if (!agentAnswers) {

@@ -91,6 +91,15 @@ final class AgentSandbox implements Sandbox {
     private ShimProcess.WaitOrder waitOrder = ShimProcess.WaitOrder.AFTER_OUTPUT;
     /** What the agent said of itself at start: its version, storage drivers and features. */
     private dev.jkata.agent.client.GuestDetails agentDetails;
+    /** The timer of the sandbox's {@link SandboxSpec#deadline() deadline}, or null. */
+    private java.util.concurrent.ScheduledFuture<?> deadlineTimer;
+    /** Every sandbox's deadline timer: one daemon thread, whose tasks hand the close to a thread of their own. */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kata-deadlines");
+                t.setDaemon(true);
+                return t;
+            });
     /** When this sandbox was taken from the pool, or null when its caller started it. */
     private volatile java.time.Instant takenFromPool;
 
@@ -187,6 +196,11 @@ final class AgentSandbox implements Sandbox {
         agent.setGuestDateTime(java.time.Instant.now());
         bootTime = guest.sinceLaunch();
         move(SandboxState.RUNNING);
+        spec.deadline().ifPresent(d -> deadlineTimer = DEADLINES.schedule(() -> {
+            Thread t = new Thread(() -> expire(d), "kata-deadline-" + id);
+            t.setDaemon(true);
+            t.start();
+        }, d.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
         LOG.info("Sandbox {} running in {} ms: agent answered after {} ms, sandbox and default container {} ms ({}, {}, {} vCPU)",
                 id, bootTime.toMillis(), ready.toMillis(), bootTime.minus(ready).toMillis(), guest.describe(),
                 spec.memory(), spec.cpus());
@@ -413,10 +427,28 @@ final class AgentSandbox implements Sandbox {
         t.attachTo(cause);
     }
 
+    /**
+     * The deadline passed: every waiter on one of its processes gets a {@link dev.jkata.api.KataTimeoutException}
+     * saying so, and the sandbox closes.
+     */
+    private void expire(Duration deadline) {
+        if (lifecycle.state() != SandboxState.RUNNING) {
+            return;
+        }
+        dev.jkata.api.KataTimeoutException why = new dev.jkata.api.KataTimeoutException(dev.jkata.api.KataErrorSource.HOST,
+                "sandbox " + id + " reached its deadline and was closed", deadline, null);
+        LOG.warn("Sandbox {} reached its deadline of {}: closing it", id, deadline);
+        containers.values().forEach(c -> c.expireProcesses(why));
+        close();
+    }
+
     @Override
     public void close() {
         if (!lifecycle.beginClose()) {
             return;
+        }
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
         }
         Teardown failure = new Teardown(id);
         if (paused && guest != null && guest.failure().isEmpty()) {

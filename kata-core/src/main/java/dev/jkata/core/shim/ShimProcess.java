@@ -204,6 +204,14 @@ public final class ShimProcess implements ExecProcess {
         waiter.interrupt();
     }
 
+    /**
+     * Says why the process is about to be ended by the host (its sandbox's deadline passed): whoever waits for its
+     * exit gets {@code why} instead of the status the coming kill gives. A process that has exited keeps its status.
+     */
+    public void expire(KataException why) {
+        exit.completeExceptionally(why);
+    }
+
     private void interruptPumps() {
         outPump.interrupt();
         if (errPump != null) {

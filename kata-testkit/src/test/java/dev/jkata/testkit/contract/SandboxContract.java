@@ -288,6 +288,24 @@ public abstract class SandboxContract {
     }
 
     @Test
+    void aSandboxPastItsDeadlineIsClosedAndItsWaitersAreToldWhy() throws Exception {
+        try (Sandbox sb = builder().deadline(Duration.ofSeconds(3)).start()) {
+            ExecProcess p = sb.exec(ExecSpec.builder("sleep", "600").build());
+            assertThatThrownBy(() -> p.waitFor(Duration.ofMinutes(5)))
+                    .isInstanceOf(dev.jkata.api.KataTimeoutException.class)
+                    .hasMessageContaining("reached its deadline and was closed");
+            assertThatThrownBy(() -> sb.run(ExecSpec.builder("true").build()))
+                    .isInstanceOfAny(IllegalSandboxStateException.class, dev.jkata.api.KataException.class);
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (sb.state() != SandboxState.STOPPED && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(sb.state()).isEqualTo(SandboxState.STOPPED);
+            assertThat(directoryOf(sb)).doesNotExist();
+        }
+    }
+
+    @Test
     void onlyTheRealProviderIsFoundByServiceLoader() throws Exception {
         var found = ServiceLoader.load(SandboxProvider.class).stream().map(ServiceLoader.Provider::type).toList();
         SandboxProvider p = providerType().getConstructor().newInstance();
