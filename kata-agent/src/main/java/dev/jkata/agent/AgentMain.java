@@ -49,14 +49,14 @@ public final class AgentMain {
             return;
         }
         GuestAgent agent = GuestAgent.forGuest(config);
-        startForwarding();
+        startForwarding(new dev.jkata.agent.files.FileService(cid -> agent.sandbox().container(cid).filesRoot()));
         System.out.println(ConsoleLogging.PREFIX + "ready in " + (System.currentTimeMillis() - jvmStart) + " ms, uptime "
                 + uptime() + " s, VmRSS " + rssKiB() + " kB, serving " + config.port());
         agent.servePort(port);
     }
 
-    /** Serves the forwarding port (published ports, allow-listed egress) on a thread of its own, when the VM has one. */
-    private static void startForwarding() {
+    /** Serves the forwarding port (published ports, allow-listed egress, files) on a thread of its own, when the VM has one. */
+    private static void startForwarding(dev.jkata.agent.files.FileService files) {
         java.util.Optional<Path> path = VirtioPort.byName(dev.jkata.agent.protocol.forward.ForwardRequest.PORT_NAME);
         if (path.isEmpty()) {
             System.out.println(ConsoleLogging.PREFIX + "no forwarding port: published ports and allow-lists are off");
@@ -64,7 +64,7 @@ public final class AgentMain {
         }
         Thread t = new Thread(() -> {
             try {
-                new dev.jkata.agent.network.ForwardServer().servePort(VirtioPort.open(path.get(), Duration.ofSeconds(1)));
+                new dev.jkata.agent.network.ForwardServer(files).servePort(VirtioPort.open(path.get(), Duration.ofSeconds(1)));
             } catch (IOException | InterruptedException | RuntimeException e) {
                 System.out.println(ConsoleLogging.PREFIX + "forwarding port " + path.get() + " failed: " + e);
             }

@@ -31,6 +31,15 @@ public interface Container extends AutoCloseable {
                 .waitFor(timeout);
     }
 
+    /**
+     * This container's files, from the host: copy in and out, read, write, list (see {@link ContainerFiles}).
+     *
+     * @throws KataException (ILLEGAL_STATE) when this container's provider has no way to its files
+     */
+    default ContainerFiles files() {
+        throw new KataException(KataErrorReason.ILLEGAL_STATE, "this container's provider cannot reach its files");
+    }
+
     /** Starts a process and returns at once; its streams must be read (or closed) by the caller. */
     ExecProcess exec(ExecSpec spec);
 

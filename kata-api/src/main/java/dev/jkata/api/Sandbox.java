@@ -49,6 +49,11 @@ public interface Sandbox extends AutoCloseable {
         return container().exec(spec);
     }
 
+    /** The default container's files, from the host (see {@link ContainerFiles}). */
+    default ContainerFiles files() {
+        return container().files();
+    }
+
     /** The containers alive in this sandbox. */
     List<Container> containers();
 

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class GuestImageBuilder {
+    /** The host's C.UTF-8 locale, copied into the image when the host has it (Debian 12's libc-bin does). */
+    private static final Path UTF8_LOCALE = Path.of("/usr/lib/locale/C.utf8");
+
     private static final Logger LOG = LoggerFactory.getLogger(GuestImageBuilder.class);
     /** Bumped whenever the layout of images changes, so old cache entries are not reused. */
     private static final int LAYOUT = 3;
@@ -161,6 +164,9 @@ public final class GuestImageBuilder {
         for (String m : allModules) {
             d.add("module", m).addFile(m, k.modulesDir().get().resolve(m));
         }
+        if (Files.isRegularFile(UTF8_LOCALE.resolve("LC_CTYPE"))) {
+            d.addFile("locale", UTF8_LOCALE.resolve("LC_CTYPE"));
+        }
         String key = d.hex();
         List<String> mods = allModules;
         List<String> stage = stageModules;
@@ -181,6 +187,14 @@ public final class GuestImageBuilder {
                 .file(agent, "opt/kata/agent/kata-agent.jar")
                 .resource("init.sh", "sbin/init.kata", true)
                 .link("init", "sbin/init.kata");
+        // glibc's C.UTF-8 locale (libc-bin's), so that the agent's JVM takes file names and arguments as UTF-8
+        if (Files.isDirectory(UTF8_LOCALE)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(UTF8_LOCALE)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    rootfs.file(f, "usr/lib/locale/C.utf8/" + UTF8_LOCALE.relativize(f));
+                }
+            }
+        }
         Files.delete(stageDir.resolve("bin/init"));
         rootfs.link("bin/init", "../sbin/init.kata");
         if (k.modulesDir().isPresent()) {

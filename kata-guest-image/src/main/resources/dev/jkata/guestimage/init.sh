@@ -42,7 +42,8 @@ hostname kata
 ip link set lo up 2>/dev/null
 
 echo "KATA_INIT: starting agent at $(uptime)s"
-/opt/kata/jre/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k \
+# UTF-8 file names and arguments: the JVM encodes paths as the locale says (glibc's C.UTF-8 needs no locale files)
+LANG=C.UTF-8 /opt/kata/jre/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k \
     -XX:-UsePerfData -XX:+DisableAttachMechanism -Djava.io.tmpdir=/run \
     -jar /opt/kata/agent/kata-agent.jar
 rc=$?

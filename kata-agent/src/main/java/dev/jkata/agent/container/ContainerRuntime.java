@@ -60,4 +60,12 @@ public interface ContainerRuntime {
     default ExecutableLookup.Result findProgram(Path rootfs, String command, String pathVariable, String cwd) {
         return ExecutableLookup.find(rootfs, command, pathVariable, cwd);
     }
+
+    /**
+     * Where the file protocol finds a container's files: its init's root ({@code /proc/<pid>/root}, which shows the
+     * container's own mounts: its /tmp, volumes and binds) while {@code initPid} runs, else {@code rootfs}.
+     */
+    default Path filesRoot(Path rootfs, java.util.OptionalLong initPid) {
+        return initPid.isPresent() ? Path.of("/proc", Long.toString(initPid.getAsLong()), "root") : rootfs;
+    }
 }

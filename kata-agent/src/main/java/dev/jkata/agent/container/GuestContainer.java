@@ -78,6 +78,15 @@ public final class GuestContainer {
 
     public Path bundle() { return layout.bundle(id); }
 
+    /**
+     * Where the container's files are, as it sees them: while its init runs, the init's root with every mount of the
+     * container (the runtime says how to reach it); once it has stopped, the root file system the agent made for it.
+     */
+    public Path filesRoot() {
+        java.util.OptionalLong pid = init.isRunning() ? init.pid() : java.util.OptionalLong.empty();
+        return runtime.filesRoot(layout.rootfs(id), pid);
+    }
+
     /** Starts the init: {@code crun run} in the foreground. */
     public void start() {
         synchronized (this) {

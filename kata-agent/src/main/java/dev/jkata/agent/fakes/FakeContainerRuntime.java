@@ -185,4 +185,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private static void kill(long pid, int signal) {
         Commands.run(List.of("kill", "-" + signal, Long.toString(pid)));
     }
+
+    /** A fake process runs in the host's root: the container's files are its stand-in root, {@code rootfs}. */
+    @Override
+    public Path filesRoot(Path rootfs, java.util.OptionalLong initPid) {
+        return rootfs;
+    }
 }

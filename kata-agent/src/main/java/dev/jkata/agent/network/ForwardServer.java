@@ -1,5 +1,8 @@
 package dev.jkata.agent.network;
 
+import dev.jkata.agent.files.FileService;
+import dev.jkata.agent.protocol.files.FileRequest;
+
 import dev.jkata.agent.protocol.forward.ForwardReply;
 import dev.jkata.agent.protocol.forward.ForwardRequest;
 import dev.jkata.agent.protocol.forward.Splice;
@@ -23,7 +26,7 @@ import java.util.logging.Logger;
  * connection. A {@code CONNECT} stream from the host (a published port) is connected to that address inside the
  * guest; a {@code LISTEN} stream makes the agent listen there, and each connection it takes is opened to the host as
  * a {@code CONNECT} naming the address the guest dialled, which the host checks against its policy. Listeners live
- * as long as the session.
+ * as long as the session. A stream headed {@code FILES} is a file operation ({@link FileService}).
  */
 public final class ForwardServer implements Closeable {
     private static final Logger LOG = Logger.getLogger(ForwardServer.class.getName());
@@ -38,6 +41,17 @@ public final class ForwardServer implements Closeable {
     private final List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Splice> splices = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile YamuxSession current;
+    private final FileService files;
+
+    /** A server whose file streams go to {@code files} (null: refused). */
+    public ForwardServer(FileService files) {
+        this.files = files;
+    }
+
+    /** A server for forwarding only. */
+    public ForwardServer() {
+        this(null);
+    }
     private volatile boolean closed;
 
     /** Serves one host session after another on the port, until {@link #close()}. */
@@ -80,7 +94,16 @@ public final class ForwardServer implements Closeable {
     private void handle(YamuxSession session, YamuxStream stream) {
         ForwardRequest req;
         try {
-            req = ForwardRequest.read(stream, REQUEST_TIMEOUT);
+            String head = ForwardRequest.readHead(stream, REQUEST_TIMEOUT);
+            if (head.equals(FileRequest.HEAD)) {
+                if (files == null) {
+                    stream.reset();
+                } else {
+                    files.serve(stream);
+                }
+                return;
+            }
+            req = ForwardRequest.parse(head);
         } catch (IOException e) {
             LOG.fine("bad forward request: " + e.getMessage());
             stream.reset();

@@ -1,5 +1,6 @@
 package dev.jkata.core.network;
 
+import dev.jkata.core.channel.DataChannel;
 import dev.jkata.agent.protocol.forward.ForwardRequest;
 import dev.jkata.agent.protocol.forward.Splice;
 import dev.jkata.agent.protocol.yamux.YamuxStream;
@@ -87,7 +88,7 @@ final class PublishedPorts {
     boolean isEmpty() { return byGuestPort.isEmpty(); }
 
     /** Starts taking connections: each goes to the guest over {@code channel}. */
-    void start(ForwardChannel channel) {
+    void start(DataChannel channel) {
         byGuestPort.forEach((guestPort, ss) -> {
             Thread t = new Thread(() -> acceptLoop(channel, guestPort, ss), "kata-publish-" + sandboxId + "-" + guestPort);
             t.setDaemon(true);
@@ -96,7 +97,7 @@ final class PublishedPorts {
         });
     }
 
-    private void acceptLoop(ForwardChannel channel, int guestPort, ServerSocket ss) {
+    private void acceptLoop(DataChannel channel, int guestPort, ServerSocket ss) {
         while (!ss.isClosed()) {
             Socket s;
             try {
@@ -132,7 +133,7 @@ final class PublishedPorts {
     /** Connections refused over the cap so far. */
     long refused() { return refused.get(); }
 
-    private void toGuest(ForwardChannel channel, int guestPort, Socket s) {
+    private void toGuest(DataChannel channel, int guestPort, Socket s) {
         YamuxStream stream;
         try {
             stream = channel.open(ForwardRequest.connect(GUEST_LOOPBACK, guestPort));

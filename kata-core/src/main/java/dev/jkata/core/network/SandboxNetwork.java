@@ -3,6 +3,8 @@ package dev.jkata.core.network;
 import dev.jkata.agent.client.AgentClient;
 import dev.jkata.agent.client.BindMount;
 import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.agent.protocol.yamux.YamuxStream;
+import dev.jkata.core.channel.DataChannel;
 import dev.jkata.agent.protocol.proto.IPAddress;
 import dev.jkata.agent.protocol.proto.Interface;
 import dev.jkata.agent.protocol.proto.Route;
@@ -23,7 +25,7 @@ import java.util.List;
 /**
  * One sandbox's network, host side. {@link #prepare} resolves the allow-list and binds the published ports before
  * the VM boots; {@link #start} configures the guest once its agent answers (Kata's UpdateInterface and UpdateRoutes,
- * the hosts file by CopyFile) and opens the forwarding channel; {@link #mounts()} are the files every container gets
+ * the hosts file by CopyFile) and carries connections on the data channel; {@link #mounts()} are the files every container gets
  * (/etc/hosts, /etc/resolv.conf). {@link #close()} frees the ports at once.
  */
 public final class SandboxNetwork implements AutoCloseable {
@@ -37,7 +39,7 @@ public final class SandboxNetwork implements AutoCloseable {
     private final EgressPolicy policy;
     private final PublishedPorts ports;
     private final EgressGateway gateway;
-    private ForwardChannel channel;
+    private DataChannel channel;
 
     private SandboxNetwork(Network network, String sandboxId, String hostname, EgressPolicy policy, PublishedPorts ports) {
         this.network = network;
@@ -70,14 +72,18 @@ public final class SandboxNetwork implements AutoCloseable {
                 : List.of("nameserver " + UserNetwork.DNS);
     }
 
-    /** Configures the guest's side and starts carrying connections. */
-    public void start(Guest guest, AgentClient agent) {
+    /** What the guest opens on the data channel: connections for the host to carry, if its policy allows them. */
+    public void inbound(YamuxStream stream) {
+        gateway.handle(stream);
+    }
+
+    /** Configures the guest's side and starts carrying connections over {@code data}, the guest's data channel. */
+    public void start(Guest guest, AgentClient agent, java.util.Optional<DataChannel> data) {
         boolean needsChannel = !ports.isEmpty() || network.isRestricted();
         if (needsChannel) {
-            Path socket = guest.forwardSocket().orElseThrow(() -> new InvalidConfigurationException(
+            channel = data.orElseThrow(() -> new InvalidConfigurationException(
                     ports.isEmpty() ? "network" : "publish", "this guest (" + guest.describe() + ") has no forwarding"
                     + " port, so it can publish no ports and carry no allow-list; use a QEMU sandbox"));
-            channel = ForwardChannel.connect(socket, gateway::handle, sandboxId);
         }
         if (network.isNat() && !network.isRestricted()) {
             if (!guest.hasNatDevice()) {
@@ -165,14 +171,11 @@ public final class SandboxNetwork implements AutoCloseable {
         return IPAddress.newBuilder().setAddress(address).setMask(Integer.toString(prefix)).build();
     }
 
-    /** Frees the published ports and ends every carried connection. Idempotent. */
+    /** Frees the published ports and ends the gateway's connections (the data channel is its sandbox's). Idempotent. */
     @Override
     public void close() {
         ports.close();
         gateway.close();
-        if (channel != null) {
-            channel.close();
-        }
     }
 
     @Override

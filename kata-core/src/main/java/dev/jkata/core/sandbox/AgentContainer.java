@@ -48,6 +48,13 @@ final class AgentContainer implements Container {
     }
 
     @Override
+    public dev.jkata.api.ContainerFiles files() {
+        sandbox.requireRunning("files");
+        return new dev.jkata.core.files.SandboxFiles(sandbox::dataChannel, id, sandbox.id(),
+                () -> sandbox.requireRunning("a file operation"));
+    }
+
+    @Override
     public void update(dev.jkata.api.ResourceLimits limits) {
         sandbox.requireRunning("update");
         agent.updateContainer(id, limits.memory().map(dev.jkata.api.MemorySize::toBytes).orElse(0L),

@@ -25,6 +25,8 @@ import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.disk.ScratchDisk;
+import dev.jkata.core.channel.DataChannel;
+import java.util.Optional;
 import dev.jkata.agent.client.StorageMount;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.network.SandboxNetwork;
@@ -86,6 +88,8 @@ final class AgentSandbox implements Sandbox {
     private boolean mappedOwners;
     private SandboxNetwork network;
     private ScratchDisk disk;
+    /** The guest's data channel, when it has one (a VM; not a fake). */
+    private Optional<DataChannel> data = Optional.empty();
     private WritableLayer writable;
     /** When a process's exit may be asked for, as the agent's features allow (learned once, at start). */
     private ShimProcess.WaitOrder waitOrder = ShimProcess.WaitOrder.AFTER_OUTPUT;
@@ -188,7 +192,11 @@ final class AgentSandbox implements Sandbox {
                     + " container's root: containers get {}", id, details.agentVersion(),
                     dev.jkata.agent.client.GuestDetails.OVERLAYFS, writable.describe());
         }
-        network.start(guest, agent);
+        // the data channel: published ports, allow-listed connections and file transfers travel there
+        Optional<Path> dataSocket = guest.forwardSocket();
+        SandboxNetwork net = network;
+        data = dataSocket.map(s -> DataChannel.connect(s, net::inbound, id));
+        network.start(guest, agent, data);
         userMounts.addAll(network.mounts());
         defaultContainer = newContainer(spec.container());
         // a clone wakes with its template's clock, a cold guest with the RTC's whole seconds: set to the host's, last,
@@ -265,6 +273,12 @@ final class AgentSandbox implements Sandbox {
     private static String bootedFrom(SandboxSpec spec) {
         return spec.initrd().map(p -> "guest image " + p).orElse("the default guest image")
                 + spec.kernel().map(k -> ", kernel " + k).orElse(", the default kernel");
+    }
+
+    /** The guest's data channel, for file transfers. */
+    DataChannel dataChannel() {
+        return data.orElseThrow(() -> new KataException(KataErrorReason.ILLEGAL_STATE, "this sandbox's guest ("
+                + guest.describe() + ") has no data channel, so its files cannot be reached from the host", id, null));
     }
 
     /** When a process's exit status may be asked for: after its output ended, unless the agent keeps unread output. */
@@ -519,6 +533,7 @@ final class AgentSandbox implements Sandbox {
         if (network != null) {
             t.step(network::close); // the host's ports are free at once, before the guest has stopped
         }
+        data.ifPresent(d -> t.step(d::close));
         if (agent != null) {
             t.step(agent::close);
         }

@@ -1,5 +1,7 @@
 package dev.jkata.core.network;
 
+import dev.jkata.core.channel.DataChannel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jkata.agent.protocol.forward.ForwardReply;
@@ -55,7 +57,7 @@ class PublishedPortsTest {
         }, "test-hostile-guest");
         guest.setDaemon(true);
         guest.start();
-        ForwardChannel channel = ForwardChannel.connect(socket, st -> st.reset(), "pp-test");
+        DataChannel channel = DataChannel.connect(socket, st -> st.reset(), "pp-test");
         PublishedPorts ports = PublishedPorts.bind(List.of(PublishedPort.of(80)), "pp-test");
         List<Socket> clients = new ArrayList<>();
         try {

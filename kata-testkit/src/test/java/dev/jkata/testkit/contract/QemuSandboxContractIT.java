@@ -1,5 +1,9 @@
 package dev.jkata.testkit.contract;
 
+import java.nio.file.Files;
+
+import dev.jkata.api.ExecResult;
+
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import dev.jkata.api.ExitStatus;
@@ -104,6 +108,21 @@ class QemuSandboxContractIT extends SandboxContract {
         long guest = sec * 1000 + usec / 1000;
         // the guest read its clock between the host's two readings: off by at most 50 ms either way
         assertThat(guest).as("guest clock, host %d..%d", before, after).isBetween(before - 50, after + 50);
+    }
+
+    @Test
+    void filesAreTheContainersOwnViewItsTmpAndRootAlikeAndItsProcessesSeeWhatWasCopiedIn() throws Exception {
+        Path src = treeToCopy(work.resolve("host"));
+        sandbox.files().copyTo(src, "/srv");
+        ExecResult r = sandbox.run("sh", "-c", "cd /srv && ./run.sh && cat 'a file with spaces.txt' && stat -c '%a %h' run.sh hard"
+                + " && readlink link && echo made > /tmp/in-tmpfs && id -u > /var/made-by-job");
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("ran\nspaces\n755 1\n644 2\na file with spaces.txt\n");
+        // the container's /tmp is a tmpfs of its own mount namespace: reached through its init's root
+        Path back = Files.createDirectories(work.resolve("back"));
+        sandbox.files().copyFrom("/tmp/in-tmpfs", back);
+        assertThat(back.resolve("in-tmpfs")).hasContent("made");
+        sandbox.files().copyFrom("/var/made-by-job", back.resolve("uid"));
+        assertThat(back.resolve("uid")).hasContent("0");
     }
 
     @Test

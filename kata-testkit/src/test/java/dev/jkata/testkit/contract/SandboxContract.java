@@ -305,6 +305,95 @@ public abstract class SandboxContract {
         }
     }
 
+    /** A host tree with what a copy must keep: modes, an empty directory, links of both kinds, odd names. */
+    protected static Path treeToCopy(Path at) throws Exception {
+        Path src = Files.createDirectories(at.resolve("src"));
+        Files.writeString(src.resolve("a file with spaces.txt"), "spaces\n");
+        Files.setPosixFilePermissions(src.resolve("a file with spaces.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.writeString(src.resolve("ünïcødé-名前.txt"), "utf-8\n");
+        Files.setPosixFilePermissions(Files.createDirectory(src.resolve("empty")), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(Files.createDirectories(src.resolve("sub/dir")).resolve("deep.txt"), "deep\n");
+        Files.createLink(src.resolve("hard"), src.resolve("sub/dir/deep.txt"));
+        Files.createSymbolicLink(src.resolve("link"), Path.of("a file with spaces.txt"));
+        Files.writeString(src.resolve("run.sh"), "#!/bin/sh\necho ran\n");
+        Files.setPosixFilePermissions(src.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return src;
+    }
+
+    @Test
+    void aTreeGoesInAndComesBackWithModesLinksAndOddNames() throws Exception {
+        Path src = treeToCopy(work.resolve("host"));
+        var files = sandbox.files();
+        files.copyTo(src, "/work");
+        assertThat(files.stat("/work").isDirectory()).isTrue();
+        assertThat(files.list("/work")).extracting(dev.jkata.api.FileInfo::name).containsExactly(
+                "a file with spaces.txt", "empty", "hard", "link", "run.sh", "sub", "ünïcødé-名前.txt");
+        assertThat(files.stat("/work/link").linkTarget()).contains("a file with spaces.txt");
+        assertThat(files.stat("/work/empty").mode()).isEqualTo(0700);
+        assertThat(files.stat("/work/run.sh").mode()).isEqualTo(0755);
+        try (InputStream in = files.read("/work/ünïcødé-名前.txt")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("utf-8\n");
+        }
+        // into an existing directory, as docker cp does
+        Path back = Files.createDirectories(work.resolve("back"));
+        files.copyFrom("/work", back);
+        Path out = back.resolve("work");
+        assertThat(out.resolve("a file with spaces.txt")).hasContent("spaces");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("a file with spaces.txt"))))
+                .isEqualTo("rw-r-----");
+        assertThat(Files.readSymbolicLink(out.resolve("link"))).isEqualTo(Path.of("a file with spaces.txt"));
+        assertThat(out.resolve("empty")).isEmptyDirectory();
+        assertThat(Files.isSameFile(out.resolve("hard"), out.resolve("sub/dir/deep.txt"))).as("a hard link stays one").isTrue();
+        assertThat(out.resolve("ünïcødé-名前.txt")).hasContent("utf-8");
+        assertThat(Files.isExecutable(out.resolve("run.sh"))).isTrue();
+        // one file, written, replaced, read and deleted
+        files.write("/work/note", new java.io.ByteArrayInputStream("one".getBytes(StandardCharsets.UTF_8)));
+        files.write("/work/note", new java.io.ByteArrayInputStream("two".getBytes(StandardCharsets.UTF_8)), 0600);
+        files.copyFrom("/work/note", work.resolve("note.txt"));
+        assertThat(work.resolve("note.txt")).hasContent("two");
+        files.mkdirs("/work/a/b/c");
+        files.delete("/work");
+        assertThat(files.exists("/work")).isFalse();
+    }
+
+    @Test
+    void aGuestLinkLeadsNowhereOutsideTheContainerOrTheHostTarget() throws Exception {
+        Path src = Files.createDirectories(work.resolve("evil"));
+        Files.createSymbolicLink(src.resolve("out"), Path.of("/etc"));
+        Files.createSymbolicLink(src.resolve("up"), Path.of("../../../../../../../../etc"));
+        var files = sandbox.files();
+        files.copyTo(src, "/x");
+        // read through the container's own links: resolved inside its root, never the agent's or the host's /etc/shadow
+        assertThatThrownBy(() -> files.read("/x/up/hostname-of-nobody")).isInstanceOfSatisfying(KataException.class,
+                e -> assertThat(e.reason()).isEqualTo(dev.jkata.api.KataErrorReason.NOT_FOUND));
+        Path target = Files.createDirectories(work.resolve("target"));
+        files.copyFrom("/x", target);
+        assertThat(Files.readSymbolicLink(target.resolve("x/out"))).isEqualTo(Path.of("/etc"));
+        files.copyFrom("/x/out", target.resolve("single"));
+        assertThat(Files.isSymbolicLink(target.resolve("single"))).as("made as a link, never written through").isTrue();
+        try (var listing = Files.walk(target)) {
+            assertThat(listing.filter(Files::isRegularFile)).as("nothing written through a link").isEmpty();
+        }
+    }
+
+    @Test
+    void badFilePathsAreRefusedWithTheirReason() throws Exception {
+        var files = sandbox.files();
+        assertThatThrownBy(() -> files.stat("relative/path")).isInstanceOfSatisfying(InvalidConfigurationException.class,
+                e -> assertThat(e.field()).isEqualTo("guestPath"));
+        assertThatThrownBy(() -> files.read("/proc/1/environ")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("/proc");
+        assertThatThrownBy(() -> files.list("/sys/..//sys/kernel")).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> files.stat("/no/such/file")).isInstanceOfSatisfying(KataException.class,
+                e -> assertThat(e.reason()).isEqualTo(dev.jkata.api.KataErrorReason.NOT_FOUND));
+        assertThatThrownBy(() -> files.copyTo(work.resolve("missing"), "/x")).isInstanceOfSatisfying(
+                InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("hostFileOrDir"));
+        files.mkdirs("/d");
+        assertThatThrownBy(() -> files.write("/d", new java.io.ByteArrayInputStream(new byte[1])))
+                .isInstanceOf(KataException.class).hasMessageContaining("is a directory");
+        assertThat(files.exists("/d")).isTrue();
+    }
+
     @Test
     void onlyTheRealProviderIsFoundByServiceLoader() throws Exception {
         var found = ServiceLoader.load(SandboxProvider.class).stream().map(ServiceLoader.Provider::type).toList();

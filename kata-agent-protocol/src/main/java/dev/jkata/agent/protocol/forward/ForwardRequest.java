@@ -50,7 +50,19 @@ public record ForwardRequest(Verb verb, String address, int port) {
 
     /** Reads the request line, waiting at most {@code timeout}; anything else is a {@link ForwardProtocolException}. */
     public static ForwardRequest read(YamuxStream stream, Duration timeout) throws IOException {
-        String line = Lines.read(stream, timeout);
+        return parse(readHead(stream, timeout));
+    }
+
+    /**
+     * The first line of a stream on the forwarding port, unparsed: a forward request, or the head of another
+     * protocol that shares the port ({@code FILES}); printable ASCII, at most 127 bytes, read within {@code timeout}.
+     */
+    public static String readHead(YamuxStream stream, Duration timeout) throws IOException {
+        return Lines.read(stream, timeout);
+    }
+
+    /** A request line read by {@link #readHead}. */
+    public static ForwardRequest parse(String line) throws ForwardProtocolException {
         Matcher m = LINE.matcher(line);
         if (!m.matches()) {
             throw new ForwardProtocolException("not a forward request: '" + line + "'");

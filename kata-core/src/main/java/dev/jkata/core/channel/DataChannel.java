@@ -1,4 +1,4 @@
-package dev.jkata.core.network;
+package dev.jkata.core.channel;
 
 import dev.jkata.agent.protocol.forward.ForwardReply;
 import dev.jkata.agent.protocol.forward.ForwardRequest;
@@ -17,10 +17,12 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The host's end of the guest's forwarding port: a yamux client session on QEMU's socket for it. The host opens
- * streams ({@link #open}); each stream the guest opens goes to the inbound handler on a thread of its own.
+ * The host's end of the guest's data channel (its forwarding port): a yamux client session on QEMU's socket for it,
+ * one per sandbox, carrying the bytes that do not belong on the agent's RPCs: published ports' and allow-listed
+ * connections ({@link #open(ForwardRequest)}) and file transfers ({@link #openStream()}). Each stream the guest opens
+ * goes to the inbound handler on a thread of its own.
  */
-final class ForwardChannel implements Closeable {
+public final class DataChannel implements Closeable {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(15);
 
     private final SocketChannel transport;
@@ -30,20 +32,20 @@ final class ForwardChannel implements Closeable {
     private final java.util.concurrent.Semaphore inboundSlots = new java.util.concurrent.Semaphore(MAX_INBOUND);
     static final int MAX_INBOUND = 256;
 
-    private ForwardChannel(SocketChannel transport, YamuxSession session, Consumer<YamuxStream> inbound, String name) {
+    private DataChannel(SocketChannel transport, YamuxSession session, Consumer<YamuxStream> inbound, String name) {
         this.transport = transport;
         this.session = session;
         this.acceptor = new Thread(() -> acceptLoop(inbound, name), "kata-forward-" + name);
         acceptor.setDaemon(true);
     }
 
-    static ForwardChannel connect(Path socket, Consumer<YamuxStream> inbound, String sandboxId) {
+    public static DataChannel connect(Path socket, Consumer<YamuxStream> inbound, String sandboxId) {
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
             YamuxSession s = YamuxSession.client(ch, YamuxConfig.builder().name("forward-" + sandboxId)
                     .streamWriteTimeout(Duration.ofSeconds(60)).build());
-            ForwardChannel c = new ForwardChannel(ch, s, inbound, sandboxId);
+            DataChannel c = new DataChannel(ch, s, inbound, sandboxId);
             c.acceptor.start();
             return c;
         } catch (IOException | RuntimeException e) {
@@ -60,7 +62,7 @@ final class ForwardChannel implements Closeable {
     }
 
     /** Opens a stream with {@code request} and waits for the guest's reply; a refusal is an IOException saying why. */
-    YamuxStream open(ForwardRequest request) throws IOException {
+    public YamuxStream open(ForwardRequest request) throws IOException {
         YamuxStream s;
         try {
             s = session.openStream();
@@ -77,6 +79,15 @@ final class ForwardChannel implements Closeable {
         } catch (IOException | RuntimeException e) {
             s.reset();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** A new stream, its first line the caller's to write (another protocol on the port: files). */
+    public YamuxStream openStream() throws IOException {
+        try {
+            return session.openStream();
+        } catch (YamuxException e) {
+            throw new IOException("cannot open a stream to the guest's data channel: " + e.getMessage(), e);
         }
     }
 
