@@ -53,6 +53,9 @@ final class RootedPath {
                 done.pollLast();
                 continue;
             }
+            if (done.isEmpty() && (name.equals("proc") || name.equals("sys"))) {
+                throw new Refused("'" + path + "' is in /" + name + ", the kernel's files, not the container's", false);
+            }
             Path next = join(root, done).resolve(name);
             boolean last = todo.stream().allMatch(n -> n.isEmpty() || n.equals("."));
             if ((followLast || !last) && Files.isSymbolicLink(next)) {
@@ -77,10 +80,6 @@ final class RootedPath {
                         !Files.exists(next, LinkOption.NOFOLLOW_LINKS));
             }
             done.addLast(name);
-        }
-        String first = done.peekFirst();
-        if ("proc".equals(first) || "sys".equals(first)) {
-            throw new Refused("'" + path + "' is in /" + first + ", the kernel's files, not the container's", false);
         }
         return join(root, done);
     }
