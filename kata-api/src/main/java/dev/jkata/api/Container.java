@@ -40,6 +40,15 @@ public interface Container extends AutoCloseable {
         throw new KataException(KataErrorReason.ILLEGAL_STATE, "this container's provider cannot reach its files");
     }
 
+    /**
+     * What this container has used so far: CPU, memory, block IO, processes, OOM kills.
+     *
+     * @throws KataException (ILLEGAL_STATE) when this container's provider cannot say
+     */
+    default ContainerStats stats() {
+        throw new KataException(KataErrorReason.ILLEGAL_STATE, "this container's provider has no figures of its use");
+    }
+
     /** Starts a process and returns at once; its streams must be read (or closed) by the caller. */
     ExecProcess exec(ExecSpec spec);
 

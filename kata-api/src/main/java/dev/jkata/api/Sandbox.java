@@ -54,6 +54,15 @@ public interface Sandbox extends AutoCloseable {
         return container().files();
     }
 
+    /**
+     * What this sandbox has used so far: its default container's figures, the VM's host process, its disk and network.
+     *
+     * @throws KataException (ILLEGAL_STATE) when this sandbox's provider cannot say
+     */
+    default SandboxStats stats() {
+        throw new KataException(KataErrorReason.ILLEGAL_STATE, "this sandbox's provider has no figures of its use");
+    }
+
     /** The containers alive in this sandbox. */
     List<Container> containers();
 

@@ -317,12 +317,27 @@ public final class AgentClient implements AutoCloseable {
 
     /** Blocks until the process exits; its status, 128+N for signal N. */
     public int waitProcess(String containerId, String execId) {
+        return waitExit(containerId, execId).status();
+    }
+
+    /** How a process ended, as WaitProcess says. */
+    public record ProcessExit(int status, boolean oomKilled) {}
+
+    /** Blocks until the process exits: its status, and whether the OOM killer ended it (jkata's extension). */
+    public ProcessExit waitExit(String containerId, String execId) {
         try {
-            return longPoll("WaitProcess", s -> s.waitProcess(WaitProcessRequest.newBuilder().setContainerId(containerId)
-                    .setExecId(execId).build())).getStatus();
+            dev.jkata.agent.protocol.proto.WaitProcessResponse r = longPoll("WaitProcess", s -> s.waitProcess(
+                    WaitProcessRequest.newBuilder().setContainerId(containerId).setExecId(execId).build()));
+            return new ProcessExit(r.getStatus(), r.getJkataOomKilled() && r.getStatus() == 128 + 9);
         } catch (StatusRuntimeException e) {
             throw map("WaitProcess", e, config.longPollDeadline(), false);
         }
+    }
+
+    /** Kata's StatsContainer: the container's cgroup figures, the guest's interfaces, jkata's disk and OOM fields. */
+    public dev.jkata.agent.protocol.proto.StatsContainerResponse statsContainer(String containerId) {
+        return call("StatsContainer", s -> s.statsContainer(dev.jkata.agent.protocol.proto.StatsContainerRequest
+                .newBuilder().setContainerId(containerId).build()));
     }
 
     /** Up to {@code max} bytes of stdout; an empty array at the end of the stream. */

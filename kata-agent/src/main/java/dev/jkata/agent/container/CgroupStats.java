@@ -22,13 +22,18 @@ import java.util.Map;
  *                      {@code nr_periods}, {@code nr_throttled}, {@code throttled_usec})
  * @param pidsCurrent   {@code pids.current}
  * @param pidsLimit     {@code pids.max}; 0 without a limit
+ * @param oomKills      {@code memory.events} oom_kill: processes the OOM killer ended
+ * @param ioReadBytes   {@code io.stat} rbytes, over every device
+ * @param ioWriteBytes  {@code io.stat} wbytes, over every device
  */
 public record CgroupStats(long memoryCurrent, long memoryPeak, long memoryLimit, long swapCurrent, long swapLimit,
                           Map<String, Long> memoryStat, long memoryFailcnt, Map<String, Long> cpuStat,
-                          long pidsCurrent, long pidsLimit) {
+                          long pidsCurrent, long pidsLimit, long oomKills, long ioReadBytes, long ioWriteBytes) {
 
     /** Reads the cgroup directory {@code dir}. */
     public static CgroupStats read(Path dir) {
+        Map<String, Long> events = keyed(dir.resolve("memory.events"));
+        long[] io = io(dir.resolve("io.stat"));
         return new CgroupStats(
                 value(dir.resolve("memory.current")),
                 value(dir.resolve("memory.peak")),
@@ -36,10 +41,35 @@ public record CgroupStats(long memoryCurrent, long memoryPeak, long memoryLimit,
                 value(dir.resolve("memory.swap.current")),
                 value(dir.resolve("memory.swap.max")),
                 keyed(dir.resolve("memory.stat")),
-                keyed(dir.resolve("memory.events")).getOrDefault("max", 0L),
+                events.getOrDefault("max", 0L),
                 keyed(dir.resolve("cpu.stat")),
                 value(dir.resolve("pids.current")),
-                value(dir.resolve("pids.max")));
+                value(dir.resolve("pids.max")),
+                events.getOrDefault("oom_kill", 0L), io[0], io[1]);
+    }
+
+    /** {@code memory.events} oom_kill of the cgroup {@code dir}, alone (read at every process start and exit). */
+    public static long oomKills(Path dir) {
+        return keyed(dir.resolve("memory.events")).getOrDefault("oom_kill", 0L);
+    }
+
+    /** rbytes and wbytes of {@code io.stat} ({@code MAJ:MIN rbytes=N wbytes=N ...} per device), summed. */
+    private static long[] io(Path file) {
+        long[] rw = new long[2];
+        for (String line : readOrEmpty(file).split("\n")) {
+            for (String field : line.strip().split("\\s+")) {
+                try {
+                    if (field.startsWith("rbytes=")) {
+                        rw[0] += Long.parseLong(field.substring(7));
+                    } else if (field.startsWith("wbytes=")) {
+                        rw[1] += Long.parseLong(field.substring(7));
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not a counter
+                }
+            }
+        }
+        return rw;
     }
 
     /** A value from {@code cpu.stat}, 0 when absent. */

@@ -192,6 +192,7 @@ public final class GuestContainer {
 
     private void launch(GuestProcess gp, boolean terminal, Path consoleSocket, Launcher launcher, Path pidFile,
                         Path logFile, String what) {
+        gp.setOomKillsAtStart(CgroupStats.oomKills(layout.cgroupDir(id)));
         Process p;
         if (!terminal) {
             try {
@@ -291,9 +292,18 @@ public final class GuestContainer {
     }
 
     /** Waits for the exit of {@code execId} and returns its status; an exec'd process may be forgotten after. */
+    /** How a process ended: its status, and whether the container's OOM killer ended it. */
+    public record Exit(int status, boolean oomKilled) {}
+
     public int waitProcess(String execId) {
+        return waitExit(execId).status();
+    }
+
+    /** Waits for process {@code execId} to end; the cause of death is read before a drained process is forgotten. */
+    public Exit waitExit(String execId) {
         GuestProcess p = process(execId);
         int status = p.waitFor();
+        Exit exit = new Exit(status, p.oomKilled(status, CgroupStats.oomKills(layout.cgroupDir(id))));
         if (p != init) {
             synchronized (this) {
                 if (processes.get(p.execId()) == p) {
@@ -303,7 +313,7 @@ public final class GuestContainer {
             }
             forgetIfDrained(p);
         }
-        return status;
+        return exit;
     }
 
     /** Reads one output stream of a process; {@code null} at its end (after which a waited exec may be forgotten). */

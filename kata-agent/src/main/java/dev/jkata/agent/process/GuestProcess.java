@@ -37,6 +37,8 @@ public final class GuestProcess {
     private Process process;
     private Pty terminal;
     private long pid;
+    /** The container's OOM kill count when this process started: a rise by its end, with SIGKILL, is its cause of death. */
+    private volatile long oomKillsAtStart = -1;
     private boolean stdinClosed;
     private boolean terminalEofSent;
     private StdinFeeder feeder;
@@ -78,6 +80,17 @@ public final class GuestProcess {
     }
 
     /** Records the pid of the container process (not its launcher), to signal it by. */
+    /** Records the container's OOM kill count as the process starts. */
+    public void setOomKillsAtStart(long count) { this.oomKillsAtStart = count; }
+
+    /**
+     * Whether the OOM killer ended this process: it died of SIGKILL and the container's count ({@code oomKillsNow})
+     * rose while it ran. False when the start's count is unknown.
+     */
+    public boolean oomKilled(int status, long oomKillsNow) {
+        return status == 128 + 9 && oomKillsAtStart >= 0 && oomKillsNow > oomKillsAtStart;
+    }
+
     public synchronized void setPid(long pid) {
         this.pid = pid;
     }

@@ -184,7 +184,11 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
     public void statsContainer(StatsContainerRequest req, StreamObserver<StatsContainerResponse> observer) {
         Rpcs.unary(observer, () -> {
             String id = sandbox.container(req.getContainerId()).id();
-            return StatsTranslator.response(CgroupStats.read(sandbox.layout().cgroupDir(id)));
+            java.nio.file.Path disk = java.nio.file.Path.of(dev.jkata.agent.protocol.features.ScratchDisk.MOUNT_POINT);
+            return StatsTranslator.response(CgroupStats.read(sandbox.layout().cgroupDir(id)),
+                    dev.jkata.agent.system.GuestUsage.interfaces(),
+                    sandbox.storages().references(disk) > 0 ? dev.jkata.agent.system.GuestUsage.fileSystem(disk)
+                            : java.util.Optional.empty());
         });
     }
 
@@ -231,8 +235,8 @@ public final class GrpcAgentService extends AgentServiceGrpc.AgentServiceImplBas
     @Override
     public void waitProcess(WaitProcessRequest req, StreamObserver<WaitProcessResponse> observer) {
         Rpcs.blocking(observer, () -> {
-            int status = sandbox.container(req.getContainerId()).waitProcess(req.getExecId());
-            return WaitProcessResponse.newBuilder().setStatus(status).build();
+            GuestContainer.Exit exit = sandbox.container(req.getContainerId()).waitExit(req.getExecId());
+            return WaitProcessResponse.newBuilder().setStatus(exit.status()).setJkataOomKilled(exit.oomKilled()).build();
         });
     }
 

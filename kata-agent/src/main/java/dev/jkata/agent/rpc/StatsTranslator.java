@@ -18,6 +18,13 @@ final class StatsTranslator {
     private StatsTranslator() {}
 
     static StatsContainerResponse response(dev.jkata.agent.container.CgroupStats s) {
+        return response(s, java.util.List.of(), java.util.Optional.empty());
+    }
+
+    /** With the guest's interfaces and its scratch disk, when it has one (jkata's extension fields). */
+    static StatsContainerResponse response(dev.jkata.agent.container.CgroupStats s,
+                                           java.util.List<dev.jkata.agent.system.GuestUsage.InterfaceCounters> nics,
+                                           java.util.Optional<dev.jkata.agent.system.GuestUsage.FileSystemUse> disk) {
         CpuStats cpu = CpuStats.newBuilder()
                 .setCpuUsage(CpuUsage.newBuilder()
                         .setTotalUsage(s.cpu("usage_usec") * 1000)
@@ -37,8 +44,22 @@ final class StatsTranslator {
                 .putAllStats(s.memoryStat())
                 .build();
         PidsStats pids = PidsStats.newBuilder().setCurrent(s.pidsCurrent()).setLimit(s.pidsLimit()).build();
-        return StatsContainerResponse.newBuilder()
-                .setCgroupStats(CgroupStats.newBuilder().setCpuStats(cpu).setMemoryStats(memory).setPidsStats(pids))
+        dev.jkata.agent.protocol.proto.BlkioStats io = dev.jkata.agent.protocol.proto.BlkioStats.newBuilder()
+                .addIoServiceBytesRecursive(dev.jkata.agent.protocol.proto.BlkioStatsEntry.newBuilder().setOp("Read")
+                        .setValue(s.ioReadBytes()))
+                .addIoServiceBytesRecursive(dev.jkata.agent.protocol.proto.BlkioStatsEntry.newBuilder().setOp("Write")
+                        .setValue(s.ioWriteBytes()))
                 .build();
+        StatsContainerResponse.Builder r = StatsContainerResponse.newBuilder()
+                .setCgroupStats(CgroupStats.newBuilder().setCpuStats(cpu).setMemoryStats(memory).setPidsStats(pids)
+                        .setBlkioStats(io))
+                .setJkataOomKills(s.oomKills());
+        for (var n : nics) {
+            r.addNetworkStats(dev.jkata.agent.protocol.proto.NetworkStats.newBuilder().setName(n.name())
+                    .setRxBytes(n.rxBytes()).setRxPackets(n.rxPackets()).setRxErrors(n.rxErrors()).setRxDropped(n.rxDropped())
+                    .setTxBytes(n.txBytes()).setTxPackets(n.txPackets()).setTxErrors(n.txErrors()).setTxDropped(n.txDropped()));
+        }
+        disk.ifPresent(d -> r.setJkataDiskUsedBytes(d.used()).setJkataDiskSizeBytes(d.size()));
+        return r.build();
     }
 }

@@ -48,6 +48,11 @@ final class AgentContainer implements Container {
     }
 
     @Override
+    public dev.jkata.api.ContainerStats stats() {
+        return sandbox.whileRunning("stats", () -> UsageReadings.container(agent.statsContainer(id)));
+    }
+
+    @Override
     public dev.jkata.api.ContainerFiles files() {
         sandbox.requireRunning("files");
         return new dev.jkata.core.files.SandboxFiles(sandbox::dataChannel, id, sandbox.id(),

@@ -23,8 +23,8 @@ record AgentProcessChannel(AgentClient agent, String containerId, String execId)
     }
 
     @Override
-    public int awaitExit() {
-        return agent.waitProcess(containerId, execId);
+    public AgentClient.ProcessExit awaitExit() {
+        return agent.waitExit(containerId, execId);
     }
 
     @Override

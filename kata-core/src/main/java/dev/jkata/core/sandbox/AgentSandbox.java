@@ -331,6 +331,12 @@ final class AgentSandbox implements Sandbox {
     }
 
     @Override
+    public dev.jkata.api.SandboxStats stats() {
+        return lifecycle.whileRunning("stats", () -> UsageReadings.sandbox(agent.statsContainer(defaultContainer.id()),
+                guest.hypervisorPid()));
+    }
+
+    @Override
     public List<Container> containers() {
         return List.copyOf(containers.values());
     }

@@ -15,8 +15,8 @@ public interface ProcessChannel {
     /** Sends end-of-file to the process's stdin. */
     void closeStdin();
 
-    /** Blocks until the process exits; returns its status (128+N for signal N). */
-    int awaitExit();
+    /** Blocks until the process exits; returns its status (128+N for signal N) and whether the OOM killer ended it. */
+    dev.jkata.agent.client.AgentClient.ProcessExit awaitExit();
 
     void signal(int signal);
 

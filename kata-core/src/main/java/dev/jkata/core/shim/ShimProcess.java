@@ -85,13 +85,14 @@ public final class ShimProcess implements ExecProcess {
                 if (order == WaitOrder.AFTER_OUTPUT) {
                     awaitPumps();
                 }
-                int code = channel.awaitExit();
+                dev.jkata.agent.client.AgentClient.ProcessExit ended = channel.awaitExit();
+                int code = ended.status();
                 if (code < 0 || code > 255) {
                     // the status is the guest's word: out of range is a broken or hostile agent, not our bug
                     throw new KataException(KataErrorReason.PROTOCOL_VIOLATION, "the agent reported exit status " + code
                             + " for process " + id + ", outside 0..255; the guest is misbehaving");
                 }
-                exit.complete(ExitStatus.of(code));
+                exit.complete(new ExitStatus(code, ended.oomKilled()));
             } catch (InterruptedException e) {
                 exit.completeExceptionally(new KataException(KataErrorReason.AGENT_FAILED, "process " + id
                         + " was let go before its output ended"));

@@ -56,13 +56,13 @@ class ShimProcessTest {
         public void closeStdin() { stdinClosed = true; }
 
         @Override
-        public int awaitExit() {
+        public dev.jkata.agent.client.AgentClient.ProcessExit awaitExit() {
             try {
                 exited.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return status;
+            return new dev.jkata.agent.client.AgentClient.ProcessExit(status, false);
         }
 
         @Override
@@ -119,12 +119,12 @@ class ShimProcessTest {
             }
 
             @Override
-            public int awaitExit() {
+            public dev.jkata.agent.client.AgentClient.ProcessExit awaitExit() {
                 // an agent shaped as Kata 1.x's: its WaitProcess would close streams still being read
                 if (stderrEnd.getCount() > 0 || !out.isEmpty()) {
                     waitedEarly.set(true);
                 }
-                return 0;
+                return new dev.jkata.agent.client.AgentClient.ProcessExit(0, false);
             }
         };
         try (ShimProcess p = new ShimProcess("order1", ch, false, ShimProcess.WaitOrder.AFTER_OUTPUT)) {

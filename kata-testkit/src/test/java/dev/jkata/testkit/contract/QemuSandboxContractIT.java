@@ -3,6 +3,7 @@ package dev.jkata.testkit.contract;
 import java.nio.file.Files;
 
 import dev.jkata.api.ExecResult;
+import dev.jkata.api.ExecProcess;
 
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,35 @@ class QemuSandboxContractIT extends SandboxContract {
         assertThat(back.resolve("in-tmpfs")).hasContent("made");
         sandbox.files().copyFrom("/var/made-by-job", back.resolve("uid"));
         assertThat(back.resolve("uid")).hasContent("0");
+    }
+
+    @Test
+    void statsMoveWithTheJobAndAnOomKillIsReportedAsSuch() throws Exception {
+        dev.jkata.api.SandboxStats before = sandbox.stats();
+        ExecResult burn = sandbox.run("sh", "-c", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done;"
+                + " dd if=/dev/zero of=/big bs=1M count=64 conv=fsync 2>/dev/null; echo done");
+        assertThat(burn.stdout()).isEqualTo("done\n");
+        dev.jkata.api.SandboxStats after = sandbox.stats();
+        assertThat(after.container().cpu()).isGreaterThan(before.container().cpu());
+        assertThat(after.container().memory().toBytes()).isPositive();
+        assertThat(after.container().pids()).isPositive();
+        assertThat(after.diskSize().orElseThrow().toMiB()).as("close to the asked 8G: ext4 keeps a little for itself")
+                .isBetween(7800L, 8192L);
+        assertThat(after.diskUsed().orElseThrow().toBytes()).isGreaterThanOrEqualTo(64L << 20);
+        assertThat(after.hypervisorCpu().orElseThrow()).isGreaterThan(Duration.ZERO);
+        assertThat(after.hypervisorMemory().orElseThrow().toMiB()).isGreaterThan(32);
+
+        Container small = sandbox.createContainer(ContainerSpec.defaults());
+        small.update(dev.jkata.api.ResourceLimits.none().withMemory(dev.jkata.api.MemorySize.ofMiB(32)));
+        ExecResult oom = small.run(dev.jkata.api.ExecSpec.builder("awk", "BEGIN { s = \"x\"; while (1) s = s s }").build());
+        assertThat(oom.exitStatus().code()).isEqualTo(137);
+        assertThat(oom.exitStatus().oomKilled()).as(oom.exitStatus().toString()).isTrue();
+        assertThat(small.stats().oomKills()).isPositive();
+        ExecProcess killed = small.exec(dev.jkata.api.ExecSpec.builder("sleep", "60").build());
+        killed.signal(9);
+        ExitStatus plain = killed.waitFor(Duration.ofSeconds(30));
+        assertThat(plain.code()).isEqualTo(137);
+        assertThat(plain.oomKilled()).as("a SIGKILL of the user's is not an OOM kill").isFalse();
     }
 
     @Test
