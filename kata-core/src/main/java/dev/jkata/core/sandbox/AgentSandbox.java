@@ -97,13 +97,6 @@ final class AgentSandbox implements Sandbox {
     private dev.jkata.agent.client.GuestDetails agentDetails;
     /** The timer of the sandbox's {@link SandboxSpec#deadline() deadline}, or null. */
     private java.util.concurrent.ScheduledFuture<?> deadlineTimer;
-    /** Every sandbox's deadline timer: one daemon thread, whose tasks hand the close to a thread of their own. */
-    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "kata-deadlines");
-                t.setDaemon(true);
-                return t;
-            });
     /** When this sandbox was taken from the pool, or null when its caller started it. */
     private volatile java.time.Instant takenFromPool;
 
@@ -204,11 +197,7 @@ final class AgentSandbox implements Sandbox {
         agent.setGuestDateTime(java.time.Instant.now());
         bootTime = guest.sinceLaunch();
         move(SandboxState.RUNNING);
-        spec.deadline().ifPresent(d -> deadlineTimer = DEADLINES.schedule(() -> {
-            Thread t = new Thread(() -> expire(d), "kata-deadline-" + id);
-            t.setDaemon(true);
-            t.start();
-        }, d.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+        spec.deadline().ifPresent(d -> deadlineTimer = dev.jkata.api.spi.SandboxDeadlines.schedule(id, d, () -> expire(d)));
         LOG.info("Sandbox {} running in {} ms: agent answered after {} ms, sandbox and default container {} ms ({}, {}, {} vCPU)",
                 id, bootTime.toMillis(), ready.toMillis(), bootTime.minus(ready).toMillis(), guest.describe(),
                 spec.memory(), spec.cpus());
@@ -452,14 +441,13 @@ final class AgentSandbox implements Sandbox {
      * saying so, and the sandbox closes.
      */
     private void expire(Duration deadline) {
-        if (lifecycle.state() != SandboxState.RUNNING) {
+        if (!lifecycle.beginClose()) {
             return;
         }
-        dev.jkata.api.KataTimeoutException why = new dev.jkata.api.KataTimeoutException(dev.jkata.api.KataErrorSource.HOST,
-                "sandbox " + id + " reached its deadline and was closed", deadline, null);
         LOG.warn("Sandbox {} reached its deadline of {}: closing it", id, deadline);
+        dev.jkata.api.KataTimeoutException why = dev.jkata.api.spi.SandboxDeadlines.passed(id, deadline);
         containers.values().forEach(c -> c.expireProcesses(why));
-        close();
+        closeBegun();
     }
 
     @Override
@@ -467,6 +455,11 @@ final class AgentSandbox implements Sandbox {
         if (!lifecycle.beginClose()) {
             return;
         }
+        closeBegun();
+    }
+
+    /** The close, once the lifecycle says it is this caller's to do. */
+    private void closeBegun() {
         if (deadlineTimer != null) {
             deadlineTimer.cancel(false);
         }

@@ -1,5 +1,7 @@
 package dev.jkata.testkit.fake;
 
+import dev.jkata.api.KataTimeoutException;
+
 import dev.jkata.api.spi.ContainerRoots;
 import dev.jkata.agent.container.ExecutableLookup;
 import dev.jkata.image.config.ImageUsers;
@@ -172,6 +174,21 @@ final class FakeContainer implements Container {
         for (FakeExecProcess p : live) {
             p.close();
         }
+    }
+
+    /** Tells every live process's waiters {@code why} (the sandbox's deadline) before the sandbox kills them. */
+    void expireProcesses(KataTimeoutException why) {
+        live.forEach(p -> p.expire(why));
+    }
+
+    /** The directory standing in for this container's {@code /}. */
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public dev.jkata.api.ContainerFiles files() {
+        return sandbox.files(id);
     }
 
     @Override

@@ -79,6 +79,16 @@ final class FakeExecProcess implements ExecProcess {
         return stderr;
     }
 
+    /** Set when the sandbox's deadline ends this process: what its waiters are told instead of its status. */
+    private volatile KataTimeoutException expired;
+
+    /** Tells this process's waiters {@code why} instead of the status of the kill that follows (a deadline). */
+    void expire(KataTimeoutException why) {
+        if (process != null && process.isAlive()) {
+            expired = why;
+        }
+    }
+
     @Override
     public ExitStatus waitFor(Duration timeout) throws InterruptedException {
         if (process == null) {
@@ -86,6 +96,9 @@ final class FakeExecProcess implements ExecProcess {
         }
         if (!process.waitFor(nanos(timeout), TimeUnit.NANOSECONDS)) {
             throw new KataTimeoutException("fake process " + id + " is still running", timeout);
+        }
+        if (expired != null) {
+            throw expired;
         }
         return exitStatus();
     }

@@ -1,5 +1,9 @@
 package dev.jkata.testkit.fake;
 
+import dev.jkata.api.KataTimeoutException;
+
+import java.nio.channels.ServerSocketChannel;
+
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.InvalidConfigurationException;
@@ -60,6 +64,11 @@ public final class FakeSandbox implements Sandbox {
     private final SandboxLifecycle lifecycle;
     private FakeContainer defaultContainer;
     private Duration bootTime = Duration.ZERO;
+    private java.util.concurrent.ScheduledFuture<?> deadlineTimer;
+    /** The file protocol's agent end, served on a socket in this sandbox's directory, and the host's channel to it. */
+    private ServerSocketChannel fileServer;
+    private dev.jkata.agent.network.ForwardServer fileService;
+    private dev.jkata.core.channel.DataChannel fileChannel;
 
     private FakeSandbox(String id, SandboxSpec spec, Path directory) {
         this.id = id;
@@ -89,6 +98,7 @@ public final class FakeSandbox implements Sandbox {
             sb.defaultContainer = sb.newContainer(spec.container());
             sb.bootTime = Duration.ofNanos(System.nanoTime() - t0);
             sb.move(SandboxState.RUNNING);
+            spec.deadline().ifPresent(d -> sb.deadlineTimer = dev.jkata.api.spi.SandboxDeadlines.schedule(id, d, () -> sb.expire(d)));
             LOG.debug("Fake sandbox {} running in {} (host processes, no isolation)", id, dir);
             return sb;
         } catch (RuntimeException e) {
@@ -180,13 +190,77 @@ public final class FakeSandbox implements Sandbox {
         lifecycle.moveTo(to);
     }
 
+    private void expire(Duration deadline) {
+        if (!lifecycle.beginClose()) {
+            return;
+        }
+        KataTimeoutException why = dev.jkata.api.spi.SandboxDeadlines.passed(id, deadline);
+        containers.values().forEach(c -> c.expireProcesses(why));
+        closeBegun();
+    }
+
+    /**
+     * Container {@code cid}'s files, through the same file protocol a VM's agent serves, over a socket in this
+     * sandbox's directory: its directory stands in for its {@code /}.
+     */
+    synchronized dev.jkata.api.ContainerFiles files(String cid) {
+        requireRunning("files");
+        if (fileChannel == null) {
+            Path socket = directory.resolve("files.sock");
+            try {
+                fileServer = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                fileServer.bind(java.net.UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                throw new KataException(KataErrorReason.IO, "the fake cannot serve files: " + e.getMessage(), id, e);
+            }
+            fileService = new dev.jkata.agent.network.ForwardServer(new dev.jkata.agent.files.FileService(c -> {
+                FakeContainer fc = containers.get(c);
+                if (fc == null) {
+                    throw dev.jkata.agent.errors.AgentException.notFound("container " + c + " not found");
+                }
+                return fc.root();
+            }));
+            ServerSocketChannel server = fileServer;
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        java.nio.channels.SocketChannel ch = server.accept();
+                        fileService.serve(dev.jkata.agent.protocol.yamux.YamuxSession.server(ch,
+                                dev.jkata.agent.protocol.yamux.YamuxConfig.builder().name("fake-files").build()));
+                    }
+                } catch (IOException | RuntimeException closed) {
+                    // the sandbox closed
+                }
+            }, "kata-fake-files-" + id);
+            t.setDaemon(true);
+            t.start();
+            fileChannel = dev.jkata.core.channel.DataChannel.connect(socket, dev.jkata.agent.protocol.yamux.YamuxStream::reset, id);
+        }
+        dev.jkata.core.channel.DataChannel ch = fileChannel;
+        return new dev.jkata.core.files.SandboxFiles(() -> ch, cid, id, () -> requireRunning("a file operation"));
+    }
+
     /** Kills every process this sandbox started and deletes its directory. Idempotent. */
     @Override
     public void close() {
         if (!lifecycle.beginClose()) {
             return;
         }
+        closeBegun();
+    }
+
+    private void closeBegun() {
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+        }
         Teardown t = new Teardown(id);
+        synchronized (this) {
+            if (fileChannel != null) {
+                t.step(fileChannel::close);
+                t.step(fileService::close);
+                t.step(fileServer::close);
+            }
+        }
         for (FakeContainer c : containers.values()) {
             t.step(c::killAll);
         }
