@@ -1,5 +1,7 @@
 package dev.jkata.cli;
 
+import java.util.ArrayList;
+
 import dev.jkata.api.ContainerSpec;
 import dev.jkata.api.PullPolicy;
 import dev.jkata.core.containerimage.ContainerImages;
@@ -101,6 +103,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-template", description = "Boot the guest cold instead of cloning its configuration's VM template.")
     boolean noTemplate;
 
+    @Option(names = "--disk", paramLabel = "SIZE", description = "Size of the sandbox's own disk, which holds the"
+            + " container's writes (default 8G, a sparse file; 0 for none: writes then take guest RAM).")
+    String disk;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", description = "Close the sandbox when this much time has"
+            + " passed, whatever runs (e.g. 30m); exit status 124, as with --timeout.")
+    String deadline;
+
+    @Option(names = "--copy-in", paramLabel = "HOST:GUEST", description = "Copy a host file or directory into the"
+            + " container before the command runs (into GUEST when it is a directory, as docker cp does).")
+    List<String> copyIn = new ArrayList<>();
+
+    @Option(names = "--copy-out", paramLabel = "GUEST:HOST", description = "Copy a container file or directory to the"
+            + " host after the command ends, whatever its status (into HOST when it is a directory).")
+    List<String> copyOut = new ArrayList<>();
+
+    @Option(names = "--stats", description = "Print what the sandbox used (CPU, memory, disk, network) when the command ends.")
+    boolean stats;
+
     @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command and its arguments (after --); with --image,"
             + " they follow the image's entrypoint, and none runs the image's default command.")
     List<String> command = List.of();
@@ -121,6 +142,19 @@ final class RunCommand implements Callable<Integer> {
         if (nvdimm) {
             b.nvdimm();
         }
+        if (disk != null) {
+            MemorySize size = MemorySize.parse(disk);
+            if (size.isZero()) {
+                b.noDisk();
+            } else {
+                b.disk(size);
+            }
+        }
+        if (deadline != null) {
+            b.deadline(parseDuration(deadline));
+        }
+        List<String[]> ins = copyIn.stream().map(c -> splitCopy(c, true)).toList();
+        List<String[]> outs = copyOut.stream().map(c -> splitCopy(c, false)).toList();
         if (image != null && rootfs != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--image and --rootfs exclude each other");
         }
@@ -180,7 +214,14 @@ final class RunCommand implements Callable<Integer> {
             // runs beside the idle init of the built-in root's container.
             List<String> argv = image != null ? imageCommand : command;
             ExecSpec exec = execSpec(argv, limit);
-            java.util.function.Supplier<ExecProcess> started = image == null ? () -> sb.exec(exec)
+            for (String[] in : ins) {
+                io.err().printf("    copying %s into %s%n", in[0], in[1]);
+                sb.files().copyTo(Path.of(in[0]), in[1]);
+            }
+            io.err().flush();
+            // files copied in are the default container's: the command then runs beside its idle init, in the same root
+            boolean beside = image == null || !ins.isEmpty() || !outs.isEmpty();
+            java.util.function.Supplier<ExecProcess> started = beside ? () -> sb.exec(exec)
                     : () -> sb.createContainer(ContainerSpec.builder().image(image).pullPolicy(PullPolicy.NEVER)
                             .process(exec).build()).init().orElseThrow();
             try (ExecProcess p = started.get(); HostTerminal term = tty ? HostTerminal.rawIfTerminal(io) : HostTerminal.none();
@@ -197,18 +238,61 @@ final class RunCommand implements Callable<Integer> {
                 try {
                     st = p.waitFor(limit.orElse(Duration.ofDays(365 * 100)));
                 } catch (KataTimeoutException e) {
-                    p.signal(9);
                     term.close();
+                    if (sb.state() != dev.jkata.api.SandboxState.RUNNING) {
+                        io.err().println("kata: " + e.getMessage());
+                        return TIMED_OUT;
+                    }
+                    p.signal(9);
                     io.err().println("kata: " + String.join(" ", argv) + " ran longer than " + limit.get() + "; killed");
+                    copyOut(sb, outs);
                     return TIMED_OUT;
                 }
                 // what the command wrote before it exited; a background child of it cannot hold us for long
                 out.join(5_000);
                 err.join(5_000);
                 io.out().flush();
+                if (st.oomKilled()) {
+                    io.err().println("kata: " + String.join(" ", argv) + " was killed by the OOM killer; give it more --memory");
+                }
+                copyOut(sb, outs);
+                if (stats) {
+                    printStats(sb.stats());
+                }
                 return st.code();
             }
         }
+    }
+
+    private void copyOut(Sandbox sb, List<String[]> outs) {
+        for (String[] out : outs) {
+            io.err().printf("    copying %s out to %s%n", out[0], out[1]);
+            sb.files().copyFrom(out[0], Path.of(out[1]));
+        }
+        io.err().flush();
+    }
+
+    private void printStats(dev.jkata.api.SandboxStats s) {
+        io.err().printf("    used: CPU %.1f s in the container (%.1f s by the VM), memory %s now, %s at most%s%s%n",
+                s.container().cpu().toMillis() / 1e3, s.hypervisorCpu().orElse(Duration.ZERO).toMillis() / 1e3,
+                s.container().memory(), s.container().memoryPeak(),
+                s.diskUsed().map(u -> ", disk " + (u.toMiB()) + "M of " + s.diskSize().orElseThrow()).orElse(""),
+                s.networkRxBytes() + s.networkTxBytes() > 0
+                        ? ", network " + s.networkRxBytes() + " B in, " + s.networkTxBytes() + " B out" : "");
+        io.err().flush();
+    }
+
+    /**
+     * {@code HOST:GUEST} ({@code copyIn}) or {@code GUEST:HOST}: the guest side absolute; split at the colon that
+     * starts it (the last ":/" of a copy-in, the first ':' of a copy-out).
+     */
+    static String[] splitCopy(String text, boolean copyIn) {
+        int at = copyIn ? text.lastIndexOf(":/") : text.indexOf(':');
+        String what = copyIn ? "--copy-in takes HOST:GUEST" : "--copy-out takes GUEST:HOST";
+        if (at <= 0 || at == text.length() - 1 || (!copyIn && !text.startsWith("/"))) {
+            throw new IllegalArgumentException(what + " with GUEST an absolute path in the container, not '" + text + "'");
+        }
+        return new String[] {text.substring(0, at), text.substring(at + 1)};
     }
 
     static PullPolicy pullPolicy(String text) {

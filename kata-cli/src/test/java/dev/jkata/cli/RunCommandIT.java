@@ -31,6 +31,28 @@ class RunCommandIT {
         assertThat(err.toString()).contains("from-e /tmp");
     }
 
+    /** A CI script's one-shot job: sources in, a build on the sandbox's disk, its artifact out, what it used. */
+    @Test
+    void aOneShotJobCopiesInBuildsOnItsDiskAndCopiesOut(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path src = java.nio.file.Files.createDirectories(tmp.resolve("src"));
+        java.nio.file.Files.writeString(src.resolve("build.sh"), "#!/bin/sh\nmkdir -p out && dd if=/dev/zero of=out/blob"
+                + " bs=1M count=300 2>/dev/null && echo built > out/report.txt\n");
+        src.resolve("build.sh").toFile().setExecutable(true);
+        java.nio.file.Path dest = java.nio.file.Files.createDirectories(tmp.resolve("artifacts"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Stdio io = new Stdio(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), new PrintStream(err, true), false);
+
+        int code = KataCli.execute(io, "run", "--disk", "1G", "--stats", "--copy-in", src + ":/job",
+                "--copy-out", "/job/out:" + dest, "-w", "/job", "--", "./build.sh");
+
+        assertThat(code).as("stderr: %s", err).isZero();
+        assertThat(dest.resolve("out/report.txt")).hasContent("built");
+        assertThat(java.nio.file.Files.size(dest.resolve("out/blob"))).as("300M: more than the 228M a 512M guest holds in RAM").isEqualTo(300L << 20);
+        assertThat(err.toString()).contains("used: CPU").contains("disk ");
+    }
+
     /** The issue's own scenario: {@code kata run -p HOST:80 -- httpd ...}, and the host's HTTP client gets the page. */
     @Test
     void aPublishedPortServesThePageToTheHost() throws Exception {

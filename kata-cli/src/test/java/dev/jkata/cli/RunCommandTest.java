@@ -81,4 +81,17 @@ class RunCommandTest {
         cl.parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
         return run;
     }
+
+    @Test
+    void copiesSplitAtTheGuestPathsColon() {
+        assertThat(RunCommand.splitCopy("/src/a:b:/work", true)).containsExactly("/src/a:b", "/work");
+        assertThat(RunCommand.splitCopy("./src:/work", true)).containsExactly("./src", "/work");
+        assertThat(RunCommand.splitCopy("/out/x:./build:1", false)).containsExactly("/out/x", "./build:1");
+        for (String bad : new String[] {"src", "src:work", ":/work", "/work:"}) {
+            assertThatThrownBy(() -> RunCommand.splitCopy(bad, true)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--copy-in takes HOST:GUEST");
+        }
+        assertThatThrownBy(() -> RunCommand.splitCopy("out:/host", false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--copy-out takes GUEST:HOST");
+    }
 }
