@@ -87,6 +87,18 @@ public @interface KataSandbox {
     int pool() default 0;
 
     /**
+     * The size of the sandbox's own disk, which holds its containers' writes ({@link dev.jkata.api.SandboxBuilder#disk}):
+     * {@code 8G} by default (a sparse file, allocated as written), {@code 0} for none (writes then take guest RAM).
+     */
+    String disk() default "8G";
+
+    /**
+     * How long the sandbox may live, in seconds, before it is closed whatever runs in it
+     * ({@link dev.jkata.api.SandboxBuilder#deadline}); 0, the default, sets none.
+     */
+    int deadlineSeconds() default 0;
+
+    /**
      * The name of a no-argument method of the test class returning a {@link dev.jkata.api.SandboxBuilder};
      * empty for none.
      */

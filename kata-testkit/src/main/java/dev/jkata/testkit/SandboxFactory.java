@@ -82,6 +82,23 @@ final class SandboxFactory {
             throw new InvalidConfigurationException("@KataSandbox(memory) of " + owner, e.getMessage());
         }
         b.cpus(a.cpus()).accelerator(a.accelerator()).pool(a.pool());
+        try {
+            MemorySize disk = MemorySize.parse(a.disk());
+            if (disk.isZero()) {
+                b.noDisk();
+            } else {
+                b.disk(disk);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("@KataSandbox(disk) of " + owner, e.getMessage());
+        }
+        if (a.deadlineSeconds() < 0) {
+            throw new InvalidConfigurationException("@KataSandbox(deadlineSeconds) of " + owner,
+                    "must be positive, or 0 for none, not " + a.deadlineSeconds());
+        }
+        if (a.deadlineSeconds() > 0) {
+            b.deadline(Duration.ofSeconds(a.deadlineSeconds()));
+        }
         if (a.bootTimeoutSeconds() <= 0) {
             throw new InvalidConfigurationException("@KataSandbox(bootTimeoutSeconds) of " + owner,
                     "must be positive, not " + a.bootTimeoutSeconds());

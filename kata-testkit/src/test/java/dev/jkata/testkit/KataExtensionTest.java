@@ -207,6 +207,18 @@ class KataExtensionTest {
     }
 
     @KataTest
+    static class DiskAndDeadlineScenario {
+        @Test
+        void taken(@KataSandbox(fake = Fake.HOST, disk = "1G", deadlineSeconds = 600) Sandbox sb) throws Exception {
+            assertThat(sb.run("echo", "ok").stdout()).isEqualTo("ok\n");
+        }
+
+        @Test
+        void aBadDiskIsSaid(@KataSandbox(fake = Fake.HOST, disk = "lots") Sandbox sb) {
+        }
+    }
+
+    @KataTest
     static class WrongTypeScenario {
         @KataSandbox(fake = Fake.HOST)
         static String notASandbox;
@@ -344,6 +356,13 @@ class KataExtensionTest {
         assertThat(t).isInstanceOf(KataException.class).hasMessageContaining("StartFailureScenario.tooSmall")
                 .hasMessageContaining("memory").hasMessageContaining("128M");
         assertThat(((KataException) t).reason()).isEqualTo(KataErrorReason.INVALID_CONFIGURATION);
+    }
+
+    @Test
+    void aDiskAndADeadlineAreTakenAndABadDiskSizeIsSaid() {
+        Events tests = run(DiskAndDeadlineScenario.class).testEvents();
+        tests.assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        assertThat(failure(tests)).hasMessageContaining("@KataSandbox(disk)").hasMessageContaining("not a memory size: 'lots'");
     }
 
     @Test
