@@ -39,4 +39,13 @@ public interface ExecProcess extends AutoCloseable {
     /** Kills the process if it is still running and releases its streams. Idempotent. */
     @Override
     void close();
+
+    /**
+     * Hands this process's output to {@code sink} line by line as it arrives, stdout and stderr both (see
+     * {@link OutputLines}); the streams are then this helper's to read. Wait for their end with
+     * {@link OutputLines#await}.
+     */
+    default OutputLines lines(java.util.function.Consumer<OutputLines.Line> sink) {
+        return OutputLines.start(this, sink);
+    }
 }

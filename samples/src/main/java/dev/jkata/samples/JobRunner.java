@@ -3,6 +3,7 @@ package dev.jkata.samples;
 import dev.jkata.api.ExecProcess;
 import dev.jkata.api.ExecSpec;
 import dev.jkata.api.ExitStatus;
+import dev.jkata.api.OutputLines;
 import dev.jkata.api.InvalidConfigurationException;
 import dev.jkata.api.KataException;
 import dev.jkata.api.KataTimeoutException;
@@ -138,8 +139,7 @@ public final class JobRunner {
         long t0 = System.nanoTime();
         try (ExecProcess p = sandbox.exec(spec)) {
             closeStdin(p);
-            LogLines out = LogLines.pump(p.stdout(), kept, jobId + "-stdout");
-            LogLines err = LogLines.pump(p.stderr(), kept, jobId + "-stderr");
+            OutputLines lines = p.lines(line -> kept.accept(line.text()));
             ExitStatus status;
             boolean timedOut = false;
             try {
@@ -149,7 +149,7 @@ public final class JobRunner {
                 status = kill(sandbox, p, jobId);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            if (!out.await(DRAIN_MILLIS) || !err.await(DRAIN_MILLIS)) {
+            if (!lines.await(Duration.ofMillis(DRAIN_MILLIS))) {
                 LOG.warn("Job {}: its output did not end {} ms after the job did; the rest is dropped", jobId, DRAIN_MILLIS);
             }
             LOG.info("Job {}: {} after {} ms", jobId, timedOut ? "killed at its time limit" : status, took.toMillis());

@@ -266,6 +266,11 @@ final class AgentSandbox implements Sandbox {
 
     /** The guest's data channel, for file transfers. */
     DataChannel dataChannel() {
+        if (!agentDetails.has(AgentFeature.FILES)) {
+            throw new KataException(KataErrorReason.ILLEGAL_STATE, "the agent (" + agentDetails.agentVersion()
+                    + ") serves no file transfers (UNIMPLEMENTED: the Kata 1.x agent has no data channel); copy files"
+                    + " with shares, or run jkata's agent", id, null);
+        }
         return data.orElseThrow(() -> new KataException(KataErrorReason.ILLEGAL_STATE, "this sandbox's guest ("
                 + guest.describe() + ") has no data channel, so its files cannot be reached from the host", id, null));
     }

@@ -395,6 +395,21 @@ public abstract class SandboxContract {
     }
 
     @Test
+    void linesComeFromBothStreamsEachInItsOrder() throws Exception {
+        java.util.List<dev.jkata.api.OutputLines.Line> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecProcess p = sandbox.exec(ExecSpec.builder("sh", "-c", "echo one; echo warn >&2; echo two; printf last").build())) {
+            p.stdin().close();
+            dev.jkata.api.OutputLines lines = p.lines(got::add);
+            assertThat(p.waitFor(Duration.ofSeconds(60)).code()).isZero();
+            assertThat(lines.await(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(got.stream().filter(l -> !l.stderr()).map(dev.jkata.api.OutputLines.Line::text))
+                .containsExactly("one", "two", "last");
+        assertThat(got.stream().filter(dev.jkata.api.OutputLines.Line::stderr).map(dev.jkata.api.OutputLines.Line::text))
+                .containsExactly("warn");
+    }
+
+    @Test
     void onlyTheRealProviderIsFoundByServiceLoader() throws Exception {
         var found = ServiceLoader.load(SandboxProvider.class).stream().map(ServiceLoader.Provider::type).toList();
         SandboxProvider p = providerType().getConstructor().newInstance();

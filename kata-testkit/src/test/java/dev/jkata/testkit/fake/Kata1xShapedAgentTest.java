@@ -1,6 +1,7 @@
 package dev.jkata.testkit.fake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jkata.api.ExecProcess;
 import dev.jkata.api.ExecResult;
@@ -95,5 +96,14 @@ class Kata1xShapedAgentTest {
             assertThat(p.stderr().readAllBytes()).isEmpty();
             assertThat(p.waitFor(Duration.ofSeconds(20))).isEqualTo(ExitStatus.of(0));
         }
+    }
+
+    @Test
+    void filesAreRefusedAtOnceAsUnimplementedAndStatsStillAnswer() {
+        assertThatThrownBy(() -> sandbox.files().stat("/"))
+                .isInstanceOfSatisfying(dev.jkata.api.KataException.class,
+                        e -> assertThat(e.reason()).isEqualTo(dev.jkata.api.KataErrorReason.ILLEGAL_STATE))
+                .hasMessageContaining("UNIMPLEMENTED");
+        assertThat(sandbox.stats().container().oomKills()).as("no such field from a Kata 1.x agent").isZero();
     }
 }

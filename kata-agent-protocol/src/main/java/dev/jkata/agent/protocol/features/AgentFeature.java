@@ -26,7 +26,13 @@ public enum AgentFeature {
      * A container's writable layer lives on the sandbox's {@link ScratchDisk} when one is mounted, and is deleted with
      * the container; without this feature (or without a disk) it lives in guest RAM.
      */
-    WRITABLE_LAYER_ON_DISK;
+    WRITABLE_LAYER_ON_DISK,
+    /**
+     * The agent serves the file protocol ({@code dev.jkata.agent.protocol.files}) on its forwarding port. Without it
+     * (the upstream agent serves no such port) the host refuses file operations at once rather than wait on a port
+     * nobody reads.
+     */
+    FILES;
 
     /** The name on the wire: lower case, words joined by '-'. */
     public String wireName() {

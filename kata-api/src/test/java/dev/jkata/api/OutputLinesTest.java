@@ -1,4 +1,4 @@
-package dev.jkata.samples;
+package dev.jkata.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LogLinesTest {
+class OutputLinesTest {
 
     private static List<String> split(byte[] data) {
         List<String> lines = new ArrayList<>();
-        LogLines.split(new ByteArrayInputStream(data), lines::add);
+        OutputLines.split(new ByteArrayInputStream(data), lines::add);
         return lines;
     }
 
@@ -29,10 +29,10 @@ class LogLinesTest {
 
     @Test
     void anEndlessLineIsCutIntoBoundedPieces() {
-        byte[] data = new byte[LogLines.MAX_LINE_BYTES * 3 + 10];
+        byte[] data = new byte[OutputLines.MAX_LINE_BYTES * 3 + 10];
         java.util.Arrays.fill(data, (byte) 'x');
         List<String> lines = split(data);
         assertThat(lines).hasSize(4);
-        assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(LogLines.MAX_LINE_BYTES));
+        assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(OutputLines.MAX_LINE_BYTES));
     }
 }
