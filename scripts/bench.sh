@@ -2,7 +2,7 @@
 # The benchmark command (issue 7): sets up the host (idempotent), builds everything, then measures each cost
 # of a sandbox beside its floor on this machine and accelerator. Prints the machine, the accelerator verdict and
 # a table of figures with floor, ratio and target; writes kata-bench/target/bench-results.json.
-# Under 15 minutes on 2 cores with the defaults. Options (see --help): --only=start,template,exec,stdio,memory,concurrency,image,network,oci
+# Under 20 minutes on 2 cores with the defaults. Options (see --help): --only=start,template,exec,stdio,memory,concurrency,image,network,oci,disk
 # --runs=3 --execs=30 --stdio-mib=256 --counts=1,4 --with-16 --forms=initrd,nvdimm --memory-forms=nvdimm
 set -euo pipefail
 cd "$(dirname "$0")/.."

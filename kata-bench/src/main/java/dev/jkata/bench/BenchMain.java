@@ -44,6 +44,9 @@ public final class BenchMain {
             if (options.runs("oci")) {
                 guarded(report, "oci", () -> new OciBench(ctx, report, options.runs()).run());
             }
+            if (options.runs("disk")) {
+                guarded(report, "disk", () -> new DiskBench(ctx, report).run());
+            }
             if (options.runs("template")) {
                 guarded(report, "template", () -> new TemplateBench(ctx, report).run());
             }

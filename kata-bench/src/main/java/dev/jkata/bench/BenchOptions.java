@@ -27,10 +27,11 @@ import java.util.Set;
 record BenchOptions(List<String> benches, List<ImageForm> forms, int runs, int execs, long stdioBytes,
                     List<Integer> counts, List<ImageForm> memoryForms, Path output) {
 
-    static final List<String> ALL = List.of("start", "template", "exec", "stdio", "memory", "concurrency", "image", "network", "oci");
+    static final List<String> ALL = List.of("start", "template", "exec", "stdio", "memory", "concurrency", "image", "network", "oci",
+            "disk");
 
     static final String USAGE = String.join("\n",
-            "usage: scripts/bench.sh [--only=start,template,exec,stdio,memory,concurrency,image,network,oci] [--runs=3] [--execs=30]",
+            "usage: scripts/bench.sh [--only=start,template,exec,stdio,memory,concurrency,image,network,oci,disk] [--runs=3] [--execs=30]",
             "                        [--stdio-mib=" + defaultStdioMiB() + "] [--counts=1,4] [--with-16] [--forms=initrd,nvdimm]",
             "                        [--memory-forms=nvdimm] [--out=kata-bench/target/bench-results.json]");
 

@@ -40,6 +40,26 @@ public final class CommandMounter implements Mounter {
     }
 
     @Override
+    public void dropCaches() {
+        try {
+            java.nio.file.Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
+        } catch (java.io.IOException e) {
+            // the retry goes ahead without it
+        }
+    }
+
+    @Override
+    public String kernelLog(String device) {
+        try {
+            String name = Path.of(device).getFileName().toString();
+            return Commands.run(List.of("dmesg")).lines().filter(l -> l.contains(name)).reduce((a, b) -> b.length() > 0
+                    ? (a + " | " + b) : a).map(l -> l.length() > 600 ? l.substring(l.length() - 600) : l).orElse("");
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    @Override
     public void unmount(Path target) {
         try {
             Commands.run(List.of(umount, target.toString()));

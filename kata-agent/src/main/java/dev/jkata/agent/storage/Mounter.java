@@ -15,6 +15,15 @@ public interface Mounter {
     /** Drops the clean buffers the kernel holds of block device {@code device} ({@code blockdev --flushbufs}). */
     void flushBuffers(Path device);
 
+    /** Drops every clean page the kernel caches ({@code echo 3 > /proc/sys/vm/drop_caches}); a fake does nothing. */
+    default void dropCaches() {
+    }
+
+    /** The kernel's last few log lines that name {@code device}'s base name, for an error message; empty if none. */
+    default String kernelLog(String device) {
+        return "";
+    }
+
     /** Unmounts {@code target}; when it is busy, detaches it lazily. */
     void unmount(Path target);
 }

@@ -161,7 +161,22 @@ public final class StorageManager {
             throw AgentException.invalid("blk storage " + dev + " needs a file system type (fstype)");
         }
         mounter.flushBuffers(Path.of(dev));
-        mounter.mount(dev, mountPoint, s.fsType(), s.options());
+        try {
+            mounter.mount(dev, mountPoint, s.fsType(), s.options());
+        } catch (AgentException first) {
+            // once more after dropping every clean cached page: a clone's kernel may hold pages of its template's disk
+            // that the flush above left (seen once: EINVAL from a file system the host had just made)
+            String said = mounter.kernelLog(dev);
+            LOG.warning("mounting " + dev + " failed (" + first.getMessage() + "; the kernel said: " + said
+                    + "); dropping the page cache and trying once more");
+            mounter.dropCaches();
+            mounter.flushBuffers(Path.of(dev));
+            try {
+                mounter.mount(dev, mountPoint, s.fsType(), s.options());
+            } catch (AgentException e) {
+                throw AgentException.internal(e.getMessage() + "; the kernel said: " + mounter.kernelLog(dev), e);
+            }
+        }
     }
 
     private void mountOverlay(StorageSpec s, Path mountPoint) {
