@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>The limits: the VM's memory and virtual CPUs bound what the job can use, and a time limit ends it. The
  * job has <strong>no network</strong>: the sandbox's VM has no network device at all, so there is nothing to
  * configure or to get wrong. The job directory is shared into the guest <strong>read-only</strong>; the script
- * runs in a writable copy of it under {@code /work} (in the guest's memory), so the job can neither change the
- * host's copy nor see the host's other files.
+ * runs in a writable copy of it under {@code /work} (on the sandbox's disk), so the job can neither change the
+ * host's copy nor see the host's other files. {@link #run(Path, Path)} shares nothing: it copies the sources in and
+ * the artifacts out through the file API, and says why the job ended ({@link JobResult.End}) and what it used.
  *
  * <p>Its output (standard output and error, interleaved as written) is streamed line by line to the log
  * consumer while the job runs, and kept (up to a limit) in the {@link JobResult}.
@@ -83,8 +84,12 @@ public final class JobRunner {
     private final Duration timeLimit;
     private final Consumer<String> log;
     private final MemorySize logLimit;
+    private final MemorySize disk;
+    private final java.util.Optional<MemorySize> jobMemory;
 
     private JobRunner(Builder b) {
+        this.disk = b.disk;
+        this.jobMemory = java.util.Optional.ofNullable(b.jobMemory);
         this.memory = b.memory;
         this.cpus = b.cpus;
         this.timeLimit = b.timeLimit;
@@ -119,6 +124,45 @@ public final class JobRunner {
         }
     }
 
+    /** Where {@link #run(Path, Path)} copies a job's sources in the guest; its artifacts are {@code out/} below. */
+    public static final String GUEST_WORK_DIR = "/work/job";
+    /** The directory of a job's artifacts, relative to its working directory. */
+    public static final String ARTIFACTS = "out";
+
+    /**
+     * A build job end to end, in a sandbox of its own: the sources in {@code jobDir} are copied in (nothing of the host
+     * is shared), {@value #SCRIPT} runs under the time limit (and the sandbox under a deadline a minute past it, a guard
+     * a build server cannot forget), with the job's memory limit in the guest, on the sandbox's disk; then its
+     * {@value #ARTIFACTS}/ directory is copied to {@code artifactsTo} (whatever the status, when the job made one), and
+     * the result says why it ended and what it used.
+     */
+    public JobResult run(Path jobDir, Path artifactsTo) throws InterruptedException {
+        if (!Files.isRegularFile(jobDir.resolve(SCRIPT))) {
+            throw new InvalidConfigurationException("jobDir", jobDir + " holds no " + SCRIPT + " to run");
+        }
+        SandboxBuilder b = Sandbox.builder().memory(memory).cpus(cpus).disk(disk).deadline(timeLimit.plusMinutes(1));
+        try (Sandbox sandbox = b.start()) {
+            jobMemory.ifPresent(m -> sandbox.container().update(dev.jkata.api.ResourceLimits.none().withMemory(m)));
+            sandbox.files().copyTo(jobDir, GUEST_WORK_DIR);
+            JobResult r = run(sandbox, ExecSpec.builder("sh", "-c", "exec 2>&1; cd \"$1\" && exec sh ./" + SCRIPT,
+                    "jkata-job", GUEST_WORK_DIR), timeLimit);
+            String out = GUEST_WORK_DIR + "/" + ARTIFACTS;
+            if (sandbox.files().exists(out)) {
+                sandbox.files().copyFrom(out, artifactsTo);
+            }
+            dev.jkata.api.SandboxStats used = sandbox.stats();
+            JobResult.End end = r.end();
+            if (end == JobResult.End.FAILED && (r.log().stream().anyMatch(l -> l.contains("No space left on device"))
+                    || used.diskUsed().isPresent() && used.diskUsed().get().toBytes() * 100 >= used.diskSize().get().toBytes() * 98)) {
+                end = JobResult.End.DISK_FULL;
+            }
+            LOG.info("Job in {}: {}; used {} of CPU, {} of memory at most, {} of disk", jobDir, end,
+                    used.container().cpu(), used.container().memoryPeak(), used.diskUsed().orElse(MemorySize.ZERO));
+            return new JobResult(r.exitStatus(), r.timedOut(), r.duration(), r.log(), r.logTruncated(), end,
+                    java.util.Optional.of(used));
+        }
+    }
+
     /** Runs the job found at {@code guestJobDir} in a running sandbox, with this runner's time limit. */
     public JobResult run(Sandbox sandbox, String guestJobDir) throws InterruptedException {
         return run(sandbox, guestJobDir, timeLimit);
@@ -132,10 +176,17 @@ public final class JobRunner {
     public JobResult run(Sandbox sandbox, String guestJobDir, Duration limit) throws InterruptedException {
         Objects.requireNonNull(limit, "limit");
         String jobId = "job-" + String.format("%08x", ThreadLocalRandom.current().nextInt());
-        ExecSpec spec = ExecSpec.builder("sh", "-c", RUN_SCRIPT, "jkata-job", guestJobDir, jobId)
-                .env(JOB_MARKER, jobId).build();
+        return run(sandbox, ExecSpec.builder("sh", "-c", RUN_SCRIPT, "jkata-job", guestJobDir, jobId), limit, jobId);
+    }
+
+    private JobResult run(Sandbox sandbox, ExecSpec.Builder command, Duration limit) throws InterruptedException {
+        return run(sandbox, command, limit, "job-" + String.format("%08x", ThreadLocalRandom.current().nextInt()));
+    }
+
+    private JobResult run(Sandbox sandbox, ExecSpec.Builder command, Duration limit, String jobId) throws InterruptedException {
+        ExecSpec spec = command.env(JOB_MARKER, jobId).build();
         KeptLog kept = new KeptLog(log, logLimit.toBytes());
-        LOG.info("Job {}: running {}/{} in sandbox {} (time limit {})", jobId, guestJobDir, SCRIPT, sandbox.id(), limit);
+        LOG.info("Job {}: running {} in sandbox {} (time limit {})", jobId, SCRIPT, sandbox.id(), limit);
         long t0 = System.nanoTime();
         try (ExecProcess p = sandbox.exec(spec)) {
             closeStdin(p);
@@ -225,6 +276,8 @@ public final class JobRunner {
         private Duration timeLimit = Duration.ofMinutes(10);
         private Consumer<String> log = line -> { };
         private MemorySize logLimit = MemorySize.ofMiB(1);
+        private MemorySize disk = MemorySize.ofGiB(8);
+        private MemorySize jobMemory;
 
         private Builder() {}
 
@@ -252,6 +305,21 @@ public final class JobRunner {
         /** Receives each line of the job's output as it is written (on a reader thread, one line at a time). */
         public Builder log(Consumer<String> lines) {
             this.log = Objects.requireNonNull(lines, "log");
+            return this;
+        }
+
+        /** The sandbox's disk, which holds everything the job writes (default 8G, a sparse file). */
+        public Builder disk(MemorySize size) {
+            this.disk = Objects.requireNonNull(size, "disk");
+            return this;
+        }
+
+        /**
+         * A memory limit on the job's own processes inside the VM (its container's cgroup), below the VM's memory so that
+         * the OOM killer ends the job, not the guest's agent; none by default.
+         */
+        public Builder jobMemory(MemorySize limit) {
+            this.jobMemory = Objects.requireNonNull(limit, "jobMemory");
             return this;
         }
 

@@ -97,11 +97,11 @@ public final class FileService {
             switch (req.op()) {
                 case STAT -> {
                     Path p = resolve(root, path, false);
-                    FileEntry e = entry(p, p.equals(root) ? "/" : p.getFileName().toString());
+                    FileEntry e = entry(p, p.equals(root) ? "/" : p.getFileName().toString(), root);
                     FileStatus.ok(out);
                     e.write(new DataOutputStream(out));
                 }
-                case LIST -> list(resolve(root, path, true), path, out);
+                case LIST -> list(resolve(root, path, true), path, out, root);
                 case READ -> read(resolve(root, path, true), path, out);
                 case WRITE -> write(root, resolve(root, path, false), path, req.mode(), in, out);
                 case MKDIRS -> {
@@ -154,8 +154,8 @@ public final class FileService {
         }
     }
 
-    private static void list(Path dir, String path, OutputStream out) throws IOException, Failed {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    private static void list(Path dir, String path, OutputStream out, Path root) throws IOException, Failed {
+        if (!Files.isDirectory(dir, links(dir, root))) {
             throw new Failed(Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? Failure.CONFLICT : Failure.NOT_FOUND,
                     path + (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? " is not a directory" : " does not exist"));
         }
@@ -168,7 +168,7 @@ public final class FileService {
         for (Path c : children) {
             FileEntry e;
             try {
-                e = entry(c, c.getFileName().toString());
+                e = entry(c, c.getFileName().toString(), root);
             } catch (IOException gone) {
                 continue; // deleted while listed
             }
@@ -196,7 +196,7 @@ public final class FileService {
             throw new Failed(Failure.CONFLICT, path + " is a directory");
         }
         Path parent = target.getParent();
-        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(parent, links(parent, root))) {
             throw new Failed(Failure.NOT_FOUND, "the directory of " + path + " does not exist");
         }
         Path temp = parent.resolve(".jkata-write-" + HexFormat.of().toHexDigits(RANDOM.nextLong()));
@@ -244,13 +244,22 @@ public final class FileService {
         }
     }
 
-    private static FileEntry entry(Path p, String name) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    /**
+     * How to look at {@code p}: never through a link, except the root itself, which may be one ({@code /proc/<pid>/root}
+     * is the kernel's link to the container's root).
+     */
+    private static LinkOption[] links(Path p, Path root) {
+        return p.equals(root) ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    }
+
+    private static FileEntry entry(Path p, String name, Path root) throws IOException {
+        LinkOption[] o = links(p, root);
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, o);
         FileEntry.Type type = a.isSymbolicLink() ? FileEntry.Type.SYMLINK : a.isDirectory() ? FileEntry.Type.DIRECTORY
                 : a.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
-        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-        long ino = ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
-        int nlink = ((Number) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", o) & 07777;
+        long ino = ((Number) Files.getAttribute(p, "unix:ino", o)).longValue();
+        int nlink = ((Number) Files.getAttribute(p, "unix:nlink", o)).intValue();
         String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : "";
         return new FileEntry(name, type, mode, a.size(), a.lastModifiedTime().toMillis(), ino, nlink, target);
     }

@@ -124,6 +124,11 @@ class QemuSandboxContractIT extends SandboxContract {
         assertThat(back.resolve("in-tmpfs")).hasContent("made");
         sandbox.files().copyFrom("/var/made-by-job", back.resolve("uid"));
         assertThat(back.resolve("uid")).hasContent("0");
+        // the root itself: the kernel's link to the container's root is followed, and only it
+        sandbox.files().write("/at-root.txt", new java.io.ByteArrayInputStream("top".getBytes(StandardCharsets.UTF_8)));
+        assertThat(sandbox.files().stat("/").isDirectory()).isTrue();
+        assertThat(sandbox.files().list("/")).extracting(dev.jkata.api.FileInfo::name).contains("at-root.txt", "srv", "tmp");
+        assertThat(sandbox.run("cat", "/at-root.txt").stdout()).isEqualTo("top");
     }
 
     @Test
