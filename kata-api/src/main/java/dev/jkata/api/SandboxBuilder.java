@@ -48,6 +48,7 @@ public final class SandboxBuilder {
     private boolean publishExposed;
     private MemorySize disk = DEFAULT_DISK;
     private Duration deadline;
+    private Registries registries = Registries.none();
 
     SandboxBuilder() {}
 
@@ -138,6 +139,15 @@ public final class SandboxBuilder {
      */
     public SandboxBuilder deadline(Duration limit) {
         this.deadline = notNull(limit, "deadline", "pass a positive duration");
+        return this;
+    }
+
+    /**
+     * How this sandbox's image pulls reach registries, on top of the JVM's settings: logins, CA certificates, plain-HTTP
+     * registries of its own (see {@link Registries}). A build server gives each job its own.
+     */
+    public SandboxBuilder registries(Registries access) {
+        this.registries = notNull(access, "registries", "pass Registries.none() for the JVM's settings alone");
         return this;
     }
 
@@ -292,7 +302,7 @@ public final class SandboxBuilder {
         return new SandboxSpec(Optional.ofNullable(kernel), Optional.ofNullable(kernelModules), Optional.ofNullable(initrd),
                 nvdimm, memory, cpus, shares, env, bootTimeout, accelerator, container, Optional.ofNullable(stateRoot),
                 network, ports, publishExposed, template,
-                Optional.ofNullable(containerRoots), pool, disk, Optional.ofNullable(deadline));
+                Optional.ofNullable(containerRoots), pool, disk, Optional.ofNullable(deadline), registries);
     }
 
     private static <T> T notNull(T value, String field, String hint) {

@@ -33,12 +33,14 @@ import java.util.Optional;
  * @param disk the size of the sandbox's own scratch disk, which holds its containers' writes
  *             ({@link SandboxBuilder#disk}), or {@link MemorySize#ZERO} for none (writes then take guest RAM)
  * @param deadline how long the sandbox may live before it is closed ({@link SandboxBuilder#deadline}), or empty
+ * @param registries how this sandbox's image pulls reach registries, on top of the JVM's settings
  */
 public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, Optional<Path> initrd, boolean nvdimm,
                           MemorySize memory, int cpus, List<Share> shares, Map<String, String> env,
                           Duration bootTimeout, Accelerator accelerator, ContainerSpec container, Optional<Path> stateRoot,
                           Network network, List<PublishedPort> ports, boolean publishExposed, boolean template,
-                          Optional<Path> containerRoots, int pool, MemorySize disk, Optional<Duration> deadline) {
+                          Optional<Path> containerRoots, int pool, MemorySize disk, Optional<Duration> deadline,
+                          Registries registries) {
 
     /** The smallest scratch disk: room for ext4's own tables and a container's first writes. */
     public static final MemorySize MIN_DISK = MemorySize.ofMiB(64);
@@ -86,6 +88,9 @@ public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, O
                     + ", or MemorySize.ZERO (noDisk()) for none, not " + disk);
         }
         deadline = present(deadline, "deadline");
+        if (registries == null) {
+            throw new InvalidConfigurationException("registries", "must not be null; Registries.none() is the default");
+        }
         if (deadline.isPresent() && (deadline.get().isNegative() || deadline.get().isZero())) {
             throw new InvalidConfigurationException("deadline", "must be positive, not " + deadline.get());
         }

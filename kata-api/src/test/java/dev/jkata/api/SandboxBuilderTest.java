@@ -110,11 +110,11 @@ class SandboxBuilderTest {
         SandboxSpec ok = Sandbox.builder().toSpec();
         assertThatThrownBy(() -> new SandboxSpec(ok.kernel(), ok.kernelModules(), ok.initrd(), ok.nvdimm(), MemorySize.ofMiB(1),
                 ok.cpus(), ok.shares(), ok.env(), ok.bootTimeout(), ok.accelerator(), ok.container(), ok.stateRoot(),
-                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), ok.pool(), ok.disk(), ok.deadline()))
+                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), ok.pool(), ok.disk(), ok.deadline(), ok.registries()))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("memory"));
         assertThatThrownBy(() -> new SandboxSpec(ok.kernel(), ok.kernelModules(), ok.initrd(), ok.nvdimm(), ok.memory(),
                 ok.cpus(), ok.shares(), ok.env(), ok.bootTimeout(), null, ok.container(), ok.stateRoot(),
-                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), 99, ok.disk(), ok.deadline()))
+                ok.network(), ok.ports(), ok.publishExposed(), ok.template(), ok.containerRoots(), 99, ok.disk(), ok.deadline(), ok.registries()))
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("accelerator"));
         assertThat(Accelerator.parse("TCG")).isEqualTo(Accelerator.TCG);
         assertThat(Accelerator.TCG).hasToString("tcg");
@@ -137,5 +137,19 @@ class SandboxBuilderTest {
                 .contains(java.time.Duration.ofMinutes(30));
         assertThatThrownBy(() -> Sandbox.builder().deadline(java.time.Duration.ZERO).toSpec())
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("deadline:");
+    }
+
+    @Test
+    void registriesAreCheckedAndNeverShowASecret(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path pem = java.nio.file.Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Registries r = Registries.none().login("127.0.0.1:5000", "ci", "s3cret").trust(pem).insecure("registry.lan");
+        assertThat(Sandbox.builder().registries(r).toSpec().registries()).isEqualTo(r);
+        assertThat(r.toString() + r.logins()).doesNotContain("s3cret").contains("127.0.0.1:5000");
+        assertThat(Registries.none().isEmpty()).isTrue();
+        assertThatThrownBy(() -> Registries.none().login("https://registry.example", "u", "p"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("host[:port]");
+        assertThatThrownBy(() -> Registries.none().trust(tmp.resolve("missing.pem")))
+                .isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> Registries.none().login("r.example", "", "p")).isInstanceOf(InvalidConfigurationException.class);
     }
 }

@@ -46,7 +46,8 @@ class ParsingTest {
     @Test
     void optionsHaveDefaultsThatFitTheTimeBudget() {
         BenchOptions o = BenchOptions.parse(new String[0], Path.of("out.json"));
-        assertThat(o.benches()).containsExactly("start", "template", "exec", "stdio", "memory", "concurrency", "image", "network", "oci");
+        assertThat(o.benches()).containsExactly("start", "template", "exec", "stdio", "memory", "concurrency", "image", "network", "oci",
+                "disk");
         assertThat(o.runs()).isEqualTo(3);
         assertThat(o.execs()).isEqualTo(30);
         assertThat(o.counts()).containsExactly(1, 4);

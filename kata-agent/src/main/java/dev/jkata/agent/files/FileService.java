@@ -2,6 +2,7 @@ package dev.jkata.agent.files;
 
 import dev.jkata.agent.errors.AgentException;
 import dev.jkata.agent.protocol.files.FileEntry;
+import dev.jkata.agent.protocol.files.FileModes;
 import dev.jkata.agent.protocol.files.FileOp;
 import dev.jkata.agent.protocol.files.FileRequest;
 import dev.jkata.agent.protocol.files.FileStatus;
@@ -25,13 +26,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -210,7 +208,7 @@ public final class FileService {
         }
         if (failure == null) {
             try {
-                Files.setPosixFilePermissions(temp, permissions(mode));
+                Files.setPosixFilePermissions(temp, FileModes.permissions(mode));
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 failure = e.getMessage();
@@ -237,7 +235,7 @@ public final class FileService {
             Path p = resolve(root, prefix.toString(), true);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(p);
-                Files.setPosixFilePermissions(p, permissions(mode));
+                Files.setPosixFilePermissions(p, FileModes.permissions(mode));
             } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new Failed(Failure.CONFLICT, prefix + " is not a directory");
             }
@@ -262,17 +260,6 @@ public final class FileService {
         int nlink = ((Number) Files.getAttribute(p, "unix:nlink", o)).intValue();
         String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : "";
         return new FileEntry(name, type, mode, a.size(), a.lastModifiedTime().toMillis(), ino, nlink, target);
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
-        for (int i = 0; i < 9; i++) {
-            if ((mode & (0400 >> i)) != 0) {
-                s.add(bits[i]);
-            }
-        }
-        return s;
     }
 
     private static void deleteTree(Path p) throws IOException {

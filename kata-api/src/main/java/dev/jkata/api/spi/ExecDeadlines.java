@@ -3,9 +3,6 @@ package dev.jkata.api.spi;
 import dev.jkata.api.ExecProcess;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link dev.jkata.api.ExecSpec#timeout()} for {@code exec}, the same for every kind of sandbox: when the timeout
@@ -13,18 +10,12 @@ import java.util.concurrent.TimeUnit;
  * status is then 137. One daemon thread serves every sandbox of the JVM; a process that exits first cancels its kill.
  */
 public final class ExecDeadlines {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kata-exec-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
-
     private ExecDeadlines() {
     }
 
     /** Kills {@code process} once {@code timeout} has passed, unless {@code exited} completes first. */
     public static void killAfter(ExecProcess process, Duration timeout, CompletableFuture<?> exited) {
-        var kill = TIMER.schedule(() -> {
+        var kill = DeadlineTimer.schedule(() -> {
             if (!exited.isDone()) {
                 try {
                     process.signal(9);
@@ -32,7 +23,7 @@ public final class ExecDeadlines {
                     // it ended meanwhile, or its sandbox did
                 }
             }
-        }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        }, timeout);
         exited.whenComplete((r, e) -> kill.cancel(false));
     }
 }

@@ -77,8 +77,27 @@ public final class ContainerImages {
 
     /** Pulls (per {@code policy}) the image {@code reference} names. */
     public static LocalImage pull(String reference, PullPolicy policy, PullListener listener) {
+        return pull(reference, policy, listener, dev.jkata.api.Registries.none());
+    }
+
+    /** Pulls (per {@code policy}) the image {@code reference} names, reaching registries with {@code access} as well. */
+    public static LocalImage pull(String reference, PullPolicy policy, PullListener listener, dev.jkata.api.Registries access) {
         dev.jkata.image.reference.ImageReference.parse(reference); // a bad reference fails before the store is opened
-        return store().pull(reference, policy, listener, pullTimeout());
+        return store().pull(reference, policy, listener, pullTimeout(),
+                access.isEmpty() ? Optional.empty() : Optional.of(options(access)));
+    }
+
+    /** The JVM's options with one sandbox's logins (tried before Docker's), CAs and plain-HTTP registries added. */
+    static RegistryOptions options(dev.jkata.api.Registries access) {
+        java.util.Map<String, dev.jkata.image.registry.Credentials> logins = new java.util.HashMap<>();
+        access.logins().forEach((r, l) -> logins.put(r, new dev.jkata.image.registry.Credentials(l.user(), l.secret())));
+        RegistryOptions.Builder b = RegistryOptions.builder().credentials(
+                dev.jkata.image.registry.CredentialSource.of(logins).orElse(DockerConfigCredentials.standard()));
+        RegistryOptions.parseList(setting("kata.image.insecure")).forEach(b::insecure);
+        access.insecureRegistries().forEach(b::insecure);
+        RegistryOptions.parseList(setting("kata.image.ca")).forEach(p -> b.caCertificate(Path.of(p)));
+        access.caCertificates().forEach(b::caCertificate);
+        return b.build();
     }
 
     /** The API's view of an image in the store. */

@@ -19,16 +19,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -288,15 +285,8 @@ public final class SandboxFiles implements ContainerFiles {
     }
 
     private static void setMode(Path p, int mode) {
-        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = PosixFilePermission.values();
-        for (int i = 0; i < 9; i++) {
-            if ((mode & (0400 >> i)) != 0) {
-                s.add(bits[i]);
-            }
-        }
         try {
-            Files.setPosixFilePermissions(p, s);
+            Files.setPosixFilePermissions(p, dev.jkata.agent.protocol.files.FileModes.permissions(mode));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

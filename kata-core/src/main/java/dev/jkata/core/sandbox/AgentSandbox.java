@@ -131,7 +131,8 @@ final class AgentSandbox implements Sandbox {
         move(SandboxState.STARTING);
         ContainerSpec cs = spec.container();
         if (cs.image().isPresent()) {
-            LocalImage local = ContainerImages.pull(cs.image().get(), cs.pullPolicy(), new LoggingPullListener());
+            LocalImage local = ContainerImages.pull(cs.image().get(), cs.pullPolicy(), new LoggingPullListener(),
+                    spec.registries());
             imageLease = ContainerImages.store().use(local);
             image = ContainerImages.describe(cs.image().get(), local);
             rootfsHostDir = local.rootfs();

@@ -121,6 +121,15 @@ public final class ImageStore {
      *         mismatch, unsupported manifest, a bad or escaping layer, a full disk, or NOT_PULLED under {@link PullPolicy#NEVER}
      */
     public LocalImage pull(String reference, PullPolicy policy, PullListener listener, Duration timeout) {
+        return pull(reference, policy, listener, timeout, Optional.empty());
+    }
+
+    /**
+     * As {@link #pull(String, PullPolicy, PullListener, Duration)}, reaching the registry with {@code access} instead of
+     * the store's own options when given (one caller's logins and CAs; a client of its own for this pull).
+     */
+    public LocalImage pull(String reference, PullPolicy policy, PullListener listener, Duration timeout,
+                           Optional<RegistryOptions> access) {
         Optional<LocalReference> onDisk = LocalReference.parse(reference);
         if (onDisk.isPresent()) {
             return pullLocal(onDisk.get(), policy, listener, Instant.now().plus(timeout));
@@ -137,7 +146,8 @@ public final class ImageStore {
             }
         }
         Instant deadline = Instant.now().plus(timeout);
-        return install(new RegistrySource(client(), ref), ref.manifestKey(), List.of(ref.toString()), listener, deadline);
+        RegistryClient c = access.map(RegistryClient::new).orElseGet(this::client);
+        return install(new RegistrySource(c, ref), ref.manifestKey(), List.of(ref.toString()), listener, deadline);
     }
 
     /** An image from a layout or an archive on disk; NEVER still means: only if it is in the store. */
