@@ -276,7 +276,7 @@ final class RunCommand implements Callable<Integer> {
         io.err().printf("    used: CPU %.1f s in the container (%.1f s by the VM), memory %s now, %s at most%s%s%n",
                 s.container().cpu().toMillis() / 1e3, s.hypervisorCpu().orElse(Duration.ZERO).toMillis() / 1e3,
                 s.container().memory(), s.container().memoryPeak(),
-                s.diskUsed().map(u -> ", disk " + (u.toMiB()) + "M of " + s.diskSize().orElseThrow()).orElse(""),
+                s.diskUsed().map(u -> ", disk " + u.toMiB() + "M of " + s.diskSize().orElseThrow().toMiB() + "M").orElse(""),
                 s.networkRxBytes() + s.networkTxBytes() > 0
                         ? ", network " + s.networkRxBytes() + " B in, " + s.networkTxBytes() + " B out" : "");
         io.err().flush();

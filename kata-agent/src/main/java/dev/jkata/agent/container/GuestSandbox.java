@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The sandbox the guest is: its containers by id, the storages mounted for the sandbox itself, its host
@@ -283,17 +281,8 @@ public final class GuestSandbox {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.fine("cannot delete " + p + ": " + e);
-                }
-            });
+        try {
+            dev.jkata.agent.system.FileTree.delete(root);
         } catch (IOException e) {
             LOG.warning("cannot delete " + root + ": " + e);
         }

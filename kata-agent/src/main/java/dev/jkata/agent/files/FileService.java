@@ -15,16 +15,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -114,7 +111,7 @@ public final class FileService {
                     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                         throw new Failed(Failure.NOT_FOUND, path + " does not exist");
                     }
-                    deleteTree(p);
+                    dev.jkata.agent.system.FileTree.delete(p);
                     FileStatus.ok(out);
                 }
                 case SYMLINK -> {
@@ -260,24 +257,5 @@ public final class FileService {
         int nlink = ((Number) Files.getAttribute(p, "unix:nlink", o)).intValue();
         String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : "";
         return new FileEntry(name, type, mode, a.size(), a.lastModifiedTime().toMillis(), ino, nlink, target);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -52,8 +52,8 @@ public final class CommandMounter implements Mounter {
     public String kernelLog(String device) {
         try {
             String name = Path.of(device).getFileName().toString();
-            return Commands.run(List.of("dmesg")).lines().filter(l -> l.contains(name)).reduce((a, b) -> b.length() > 0
-                    ? (a + " | " + b) : a).map(l -> l.length() > 600 ? l.substring(l.length() - 600) : l).orElse("");
+            String said = String.join(" | ", Commands.run(List.of("dmesg")).lines().filter(l -> l.contains(name)).toList());
+            return said.length() > 600 ? said.substring(said.length() - 600) : said;
         } catch (RuntimeException e) {
             return "";
         }

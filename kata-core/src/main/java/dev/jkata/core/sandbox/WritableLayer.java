@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * Where a container's writes go. Every container's root is a read-only share; an agent that reports the
  * {@value GuestDetails#OVERLAYFS} storage driver in GetGuestDetails (as jkata's does, and later Kata agents) stacks a
- * writable overlay on it, on a tmpfs of the container's own, and the root is writable. An agent that does not (the
+ * writable overlay on it, on the sandbox's disk when it has one (see {@code ScratchDisk}) or else a tmpfs of the
+ * container's own, and the root is writable. An agent that does not (the
  * Kata 1.x agent) leaves the root read-only; the container then gets a tmpfs of its own on each of
  * {@link #SCRATCH_DIRS} that its root holds as an empty directory (a tmpfs over a directory with files would hide
  * them), besides the {@code /tmp} every container has, and the spec says its root is read-only: a write anywhere

@@ -2,7 +2,6 @@ package dev.jkata.testkit.fake;
 
 import dev.jkata.api.KataTimeoutException;
 
-import java.nio.channels.ServerSocketChannel;
 
 import dev.jkata.api.Container;
 import dev.jkata.api.ContainerSpec;
@@ -66,8 +65,7 @@ public final class FakeSandbox implements Sandbox {
     private Duration bootTime = Duration.ZERO;
     private java.util.concurrent.ScheduledFuture<?> deadlineTimer;
     /** The file protocol's agent end, served on a socket in this sandbox's directory, and the host's channel to it. */
-    private ServerSocketChannel fileServer;
-    private dev.jkata.agent.network.ForwardServer fileService;
+    private InProcessDataPort filePort;
     private dev.jkata.core.channel.DataChannel fileChannel;
 
     private FakeSandbox(String id, SandboxSpec spec, Path directory) {
@@ -206,35 +204,19 @@ public final class FakeSandbox implements Sandbox {
     synchronized dev.jkata.api.ContainerFiles files(String cid) {
         requireRunning("files");
         if (fileChannel == null) {
-            Path socket = directory.resolve("files.sock");
             try {
-                fileServer = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
-                fileServer.bind(java.net.UnixDomainSocketAddress.of(socket));
+                filePort = new InProcessDataPort(directory.resolve("files.sock"), c -> {
+                    FakeContainer fc = containers.get(c);
+                    if (fc == null) {
+                        throw dev.jkata.agent.errors.AgentException.notFound("container " + c + " not found");
+                    }
+                    return fc.root();
+                }, "kata-fake-files-" + id);
             } catch (IOException e) {
                 throw new KataException(KataErrorReason.IO, "the fake cannot serve files: " + e.getMessage(), id, e);
             }
-            fileService = new dev.jkata.agent.network.ForwardServer(new dev.jkata.agent.files.FileService(c -> {
-                FakeContainer fc = containers.get(c);
-                if (fc == null) {
-                    throw dev.jkata.agent.errors.AgentException.notFound("container " + c + " not found");
-                }
-                return fc.root();
-            }));
-            ServerSocketChannel server = fileServer;
-            Thread t = new Thread(() -> {
-                try {
-                    while (true) {
-                        java.nio.channels.SocketChannel ch = server.accept();
-                        fileService.serve(dev.jkata.agent.protocol.yamux.YamuxSession.server(ch,
-                                dev.jkata.agent.protocol.yamux.YamuxConfig.builder().name("fake-files").build()));
-                    }
-                } catch (IOException | RuntimeException closed) {
-                    // the sandbox closed
-                }
-            }, "kata-fake-files-" + id);
-            t.setDaemon(true);
-            t.start();
-            fileChannel = dev.jkata.core.channel.DataChannel.connect(socket, dev.jkata.agent.protocol.yamux.YamuxStream::reset, id);
+            fileChannel = dev.jkata.core.channel.DataChannel.connect(filePort.socket(),
+                    dev.jkata.agent.protocol.yamux.YamuxStream::reset, id);
         }
         dev.jkata.core.channel.DataChannel ch = fileChannel;
         return new dev.jkata.core.files.SandboxFiles(() -> ch, cid, id, () -> requireRunning("a file operation"));
@@ -257,8 +239,7 @@ public final class FakeSandbox implements Sandbox {
         synchronized (this) {
             if (fileChannel != null) {
                 t.step(fileChannel::close);
-                t.step(fileService::close);
-                t.step(fileServer::close);
+                t.step(filePort::close);
             }
         }
         for (FakeContainer c : containers.values()) {

@@ -46,22 +46,14 @@ final class InProcessAgentGuest implements Guest {
     private final ServerSocketChannel server;
     private final Thread acceptor;
     /** The data channel's end (file transfers; forwarding too, to this host's own addresses), as QEMU's second port. */
-    private final Path dataSocket;
-    private final ServerSocketChannel dataServer;
-    private final Thread dataAcceptor;
-    private final dev.jkata.agent.network.ForwardServer forward;
+    private final InProcessDataPort data;
     private final long launchedAt = System.nanoTime();
     private volatile boolean stopped;
     private volatile String failure;
 
     private InProcessAgentGuest(String sandboxId, Path root, Path socket, GuestAgent agent, ServerSocketChannel server,
-                                Path dataSocket, ServerSocketChannel dataServer) {
-        this.dataSocket = dataSocket;
-        this.dataServer = dataServer;
-        this.forward = new dev.jkata.agent.network.ForwardServer(new dev.jkata.agent.files.FileService(
-                cid -> agent.sandbox().container(cid).filesRoot()));
-        this.dataAcceptor = new Thread(this::dataLoop, "kata-fake-data-" + sandboxId);
-        this.dataAcceptor.setDaemon(true);
+                                InProcessDataPort data) {
+        this.data = data;
         this.sandboxId = sandboxId;
         this.root = root;
         this.socket = socket;
@@ -76,8 +68,7 @@ final class InProcessAgentGuest implements Guest {
         Path socket = request.runDir().resolve("agent.sock");
         GuestAgent agent = null;
         ServerSocketChannel server = null;
-        ServerSocketChannel dataServer = null;
-        Path dataSocket = request.runDir().resolve("fwd.sock");
+        InProcessDataPort data = null;
         try {
             Files.createDirectories(root);
             ContainerLayout layout = new ContainerLayout(root.resolve("run"), root.resolve("cgroup"));
@@ -85,19 +76,24 @@ final class InProcessAgentGuest implements Guest {
                     new GuestInfo(root.resolve("sys")), new ProcessTable(), shape);
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            dataServer = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            dataServer.bind(UnixDomainSocketAddress.of(dataSocket));
-            InProcessAgentGuest guest = new InProcessAgentGuest(request.sandboxId(), root, socket, agent, server,
-                    dataSocket, dataServer);
+            GuestAgent a = agent;
+            data = new InProcessDataPort(request.runDir().resolve("fwd.sock"), cid -> a.sandbox().container(cid).filesRoot(),
+                    "kata-fake-data-" + request.sandboxId());
+            InProcessAgentGuest guest = new InProcessAgentGuest(request.sandboxId(), root, socket, agent, server, data);
             guest.acceptor.start();
-            guest.dataAcceptor.start();
             return guest;
         } catch (IOException | RuntimeException e) {
             if (agent != null) {
                 agent.close();
             }
             closeQuietly(server);
-            closeQuietly(dataServer);
+            if (data != null) {
+                try {
+                    data.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw new KataException(KataErrorReason.IO, "the fake hypervisor cannot start the in-process agent for sandbox "
                     + request.sandboxId() + ": " + e.getMessage(), request.sandboxId(), e);
         }
@@ -120,24 +116,11 @@ final class InProcessAgentGuest implements Guest {
         }
     }
 
-    /** Serves one data channel connection after another, as the guest's forwarding port does. */
-    private void dataLoop() {
-        try {
-            while (!stopped) {
-                SocketChannel connection = dataServer.accept();
-                forward.serve(YamuxSession.server(connection, dev.jkata.agent.protocol.yamux.YamuxConfig.builder()
-                        .name("fake-forward").build()));
-            }
-        } catch (IOException | RuntimeException e) {
-            // stopped, or the host went away
-        }
-    }
-
     @Override
     public ByteChannel connectAgent() { return AgentChannels.unixSocket(socket); }
 
     @Override
-    public Optional<Path> forwardSocket() { return Optional.of(dataSocket); }
+    public Optional<Path> forwardSocket() { return Optional.of(data.socket()); }
 
     /** The agent's shared-storage directory in the fake guest's files (what {@code /run/kata-containers/shared} is in a VM). */
     @Override
@@ -173,8 +156,11 @@ final class InProcessAgentGuest implements Guest {
             }
         }
         closeQuietly(server);
-        closeQuietly(dataServer);
-        forward.close();
+        try {
+            data.close();
+        } catch (IOException e) {
+            LOG.debug("closing the fake guest's data port: {}", e.getMessage());
+        }
         agent.close();
         try {
             acceptor.join(grace.toMillis() + 1000);
@@ -182,12 +168,6 @@ final class InProcessAgentGuest implements Guest {
             Thread.currentThread().interrupt();
         }
         try {
-            dataAcceptor.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Files.deleteIfExists(dataSocket);
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             LOG.debug("cannot delete {}: {}", socket, e.getMessage());
