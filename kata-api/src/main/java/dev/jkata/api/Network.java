@@ -1,47 +1,51 @@
 package dev.jkata.api;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What a sandbox's guest may reach on the network. Immutable; the factories and {@link #allow} validate.
+ * What a sandbox's guest may reach on the network: one of four kinds, each immutable and validated when made.
  *
  * <ul>
- *   <li>{@link #none()}, the default: no network device; the guest has only its loopback. Published ports still
- *       work: they are carried on the host's own channel to the agent, not over a guest network.</li>
- *   <li>{@link #nat()}: user-mode NAT; the guest reaches what the host reaches, the host's own loopback at
- *       {@value #HOST_ADDRESS} ({@value #HOST_NAME}).</li>
- *   <li>{@code nat().allow("repo.example:443", "10.1.2.0/24:5432")}: the guest reaches those destinations and no
- *       others. The guest then has no network device at all: each connection it makes to an allowed address is
- *       taken by the agent and handed to the host, which checks it against this list and connects. Names are
- *       resolved on the host when the sandbox starts; UDP, raw IP, other ports and DNS have nowhere to go.</li>
+ *   <li>{@link #none()}, the default ({@link None}): no network device; the guest has only its loopback. Published
+ *       ports still work: they are carried on the host's own channel to the agent, not over a guest network.</li>
+ *   <li>{@link #nat()} ({@link Nat}): user-mode NAT; the guest reaches what the host reaches, the host's own loopback
+ *       at {@value #HOST_ADDRESS} ({@value #HOST_NAME}).</li>
+ *   <li>{@code nat().allow("repo.example:443", "10.1.2.0/24:5432")} ({@link Restricted}): the guest reaches those
+ *       destinations and no others. The guest then has no network device at all: each connection it makes to an
+ *       allowed address is taken by the agent and handed to the host, which checks it against this list and
+ *       connects. Names are resolved on the host when the sandbox starts; UDP, raw IP, other ports and DNS have
+ *       nowhere to go.</li>
+ *   <li>{@link #namespace(Path)} ({@link Namespace}): the guest joins the interfaces of an existing network
+ *       namespace (one a container engine's CNI plugin, or the caller, filled with veth devices): each becomes a
+ *       guest interface with that device's MAC address, addresses, MTU and routes, its traffic mirrored to and from
+ *       the device by tc on the host. Needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN over that namespace).</li>
  * </ul>
  */
-public final class Network {
+public sealed interface Network permits Network.None, Network.Nat, Network.Restricted, Network.Namespace {
     /** Where the guest reaches the host's own loopback, under NAT and an allow-list alike. */
-    public static final String HOST_ADDRESS = "10.0.2.2";
+    String HOST_ADDRESS = "10.0.2.2";
     /** The name the guest's /etc/hosts gives {@link #HOST_ADDRESS}. */
-    public static final String HOST_NAME = "host.kata.internal";
-
-    private static final Network NONE = new Network(false, List.of(), false);
-    private static final Network NAT = new Network(true, List.of(), false);
-
-    private final boolean nat;
-    private final List<Destination> allowed;
-    private final boolean restricted;
-
-    private Network(boolean nat, List<Destination> allowed, boolean restricted) {
-        this.nat = nat;
-        this.allowed = List.copyOf(allowed);
-        this.restricted = restricted;
-    }
+    String HOST_NAME = "host.kata.internal";
 
     /** No network device: only loopback in the guest. */
-    public static Network none() { return NONE; }
+    static Network none() { return None.INSTANCE; }
 
     /** User-mode NAT: the guest reaches what the host reaches. */
-    public static Network nat() { return NAT; }
+    static Network nat() { return Nat.INSTANCE; }
+
+    /**
+     * The interfaces of the network namespace at {@code netns} (a bind-mounted namespace such as
+     * {@code /run/netns/NAME}, or {@code /proc/PID/ns/net}). Whether it exists and is a network namespace is checked
+     * when the sandbox starts.
+     *
+     * @throws InvalidConfigurationException for field {@code network} when the path is null or relative
+     */
+    static Network namespace(Path netns) {
+        return new Namespace(netns);
+    }
 
     /**
      * This NAT restricted to {@code destinations} (added to any allowed before): each is {@code host:port},
@@ -49,28 +53,28 @@ public final class Network {
      * 1 to 65535. {@code 127.0.0.1:PORT} or {@code host.kata.internal:PORT} is a port on the host's loopback.
      *
      * @throws InvalidConfigurationException for field {@code network} naming an entry that does not parse, or
-     *                                       when this is {@link #none()}
+     *                                       when this is not a NAT network
      */
-    public Network allow(String... destinations) {
-        if (!nat) {
-            throw new InvalidConfigurationException("network", "none() allows nothing; use nat().allow(...)");
+    default Network allow(String... destinations) {
+        if (!isNat()) {
+            throw new InvalidConfigurationException("network", this + " allows nothing; use nat().allow(...)");
         }
         Objects.requireNonNull(destinations, "destinations");
         if (destinations.length == 0) {
             throw new InvalidConfigurationException("network", "allow() needs at least one host:port");
         }
-        List<Destination> all = new ArrayList<>(allowed);
+        List<Destination> all = new ArrayList<>(allowed());
         for (String d : destinations) {
             all.add(Destination.parse(d));
         }
-        return new Network(true, all, true);
+        return new Restricted(all);
     }
 
     /**
      * The network a command line or an annotation names: {@code none} or {@code nat}, restricted to {@code allowed}
      * when any are given (which {@code none} refuses).
      */
-    public static Network of(String mode, String... allowed) {
+    static Network of(String mode, String... allowed) {
         Network n = switch (mode == null ? "" : mode) {
             case "none" -> none();
             case "nat" -> nat();
@@ -85,26 +89,68 @@ public final class Network {
         return n.allow(allowed);
     }
 
-    /** Whether the guest has a network beyond its loopback. */
-    public boolean isNat() { return nat; }
+    /** Whether the guest has user-mode NAT (perhaps restricted to an allow-list). */
+    default boolean isNat() { return this instanceof Nat || this instanceof Restricted; }
 
     /** Whether the guest reaches only {@link #allowed()}. */
-    public boolean isRestricted() { return restricted; }
+    default boolean isRestricted() { return this instanceof Restricted; }
 
-    /** The allowed destinations of a restricted network, in the order given. */
-    public List<Destination> allowed() { return allowed; }
+    /** The allowed destinations of a restricted network, in the order given; empty for every other kind. */
+    default List<Destination> allowed() { return List.of(); }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Network n && n.nat == nat && n.restricted == restricted && n.allowed.equals(allowed);
+    /** Only the loopback. */
+    final class None implements Network {
+        private static final None INSTANCE = new None();
+
+        private None() {}
+
+        @Override
+        public String toString() { return "none"; }
     }
 
-    @Override
-    public int hashCode() { return Objects.hash(nat, restricted, allowed); }
+    /** User-mode NAT, unrestricted. */
+    final class Nat implements Network {
+        private static final Nat INSTANCE = new Nat();
 
-    @Override
-    public String toString() {
-        return !nat ? "none" : restricted ? "nat, allowing " + allowed : "nat";
+        private Nat() {}
+
+        @Override
+        public String toString() { return "nat"; }
+    }
+
+    /**
+     * NAT restricted to an allow-list: connections travel over the host's channel, never a guest network device.
+     *
+     * @param allowed at least one destination, in the order given
+     */
+    record Restricted(List<Destination> allowed) implements Network {
+        public Restricted {
+            allowed = List.copyOf(allowed);
+            if (allowed.isEmpty()) {
+                throw new InvalidConfigurationException("network", "an allow-list needs at least one host:port");
+            }
+        }
+
+        @Override
+        public String toString() { return "nat, allowing " + allowed; }
+    }
+
+    /**
+     * The interfaces of an existing network namespace.
+     *
+     * @param path the namespace's file, absolute
+     */
+    record Namespace(Path path) implements Network {
+        public Namespace {
+            if (path == null || !path.isAbsolute()) {
+                throw new InvalidConfigurationException("network", "a network namespace is an absolute path such as"
+                        + " /run/netns/NAME or /proc/PID/ns/net, not " + path);
+            }
+            path = path.normalize();
+        }
+
+        @Override
+        public String toString() { return "namespace " + path; }
     }
 
     /**

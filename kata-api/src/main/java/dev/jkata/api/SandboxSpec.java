@@ -76,6 +76,10 @@ public record SandboxSpec(Optional<Path> kernel, Optional<Path> kernelModules, O
         if (network == null) {
             throw new InvalidConfigurationException("network", "must not be null; Network.none() is the default");
         }
+        if (network instanceof Network.Namespace && pool > 0) {
+            throw new InvalidConfigurationException("pool", "sandboxes started ahead cannot all join one network"
+                    + " namespace's interfaces (" + network + "); drop pool() or use another network");
+        }
         shares = List.copyOf(notNull(shares, "share"));
         shares.forEach(Share::check);
         env = Map.copyOf(notNull(env, "env"));

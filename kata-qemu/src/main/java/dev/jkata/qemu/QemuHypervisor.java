@@ -39,6 +39,8 @@ public final class QemuHypervisor {
 
     public static final String SETPRIV = "setpriv";
     public static final String SETPRIV_INSTALL = "sudo apt-get install -y util-linux";
+    /** What starts QEMU in a network namespace (util-linux, as setpriv). */
+    public static final String NSENTER = "nsenter";
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(10);
@@ -98,7 +100,12 @@ public final class QemuHypervisor {
         if (confine && !config.sandbox() && Confinement.seccomp(qemu)) {
             config = config.toBuilder().sandbox(true).build();
         }
-        List<String> argv = new ArrayList<>(confine ? Confinement.wrapper(Confinement.setsid(), sp, HostUser.isRoot())
+        List<String> argv = new ArrayList<>();
+        // into the namespace first: entering it takes the capabilities the confinement then drops
+        config.networkNamespace().ifPresent(ns -> argv.addAll(List.of(HostExecutables.find(NSENTER)
+                .orElseThrow(() -> new MissingHostToolException(NSENTER, SETPRIV_INSTALL)).toString(),
+                "--net=" + ns, "--")));
+        argv.addAll(confine ? Confinement.wrapper(Confinement.setsid(), sp, HostUser.isRoot())
                 : List.of(sp.toString(), "--pdeathsig", "KILL", "--"));
         argv.addAll(config.toArgs(qemu, verdict.accelerator()));
         LOG.debug("Starting QEMU: {}", String.join(" ", argv));

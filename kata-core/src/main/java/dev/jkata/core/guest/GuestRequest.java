@@ -14,10 +14,15 @@ import java.util.Objects;
  *                  removed by the sandbox after the guest stops
  * @param shares    the host directories to share, the container root file system first
  * @param disk      the sandbox's scratch disk, or empty
+ * @param nics      network devices on taps of one network namespace, or none
  */
 public record GuestRequest(String sandboxId, SandboxSpec spec, Path runDir, List<GuestShare> shares,
-                           java.util.Optional<GuestDisk> disk) {
+                           java.util.Optional<GuestDisk> disk, List<GuestNic> nics) {
     public GuestRequest {
+        nics = List.copyOf(nics);
+        if (nics.stream().map(GuestNic::namespace).distinct().count() > 1) {
+            throw new IllegalArgumentException("every NIC of a guest is in one network namespace, not " + nics);
+        }
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(sandboxId, "sandboxId");
         Objects.requireNonNull(spec, "spec");
@@ -26,5 +31,11 @@ public record GuestRequest(String sandboxId, SandboxSpec spec, Path runDir, List
         if (shares.isEmpty()) {
             throw new IllegalArgumentException("a guest needs at least the container root file system share");
         }
+    }
+
+    /** A request without NICs. */
+    public GuestRequest(String sandboxId, SandboxSpec spec, Path runDir, List<GuestShare> shares,
+                        java.util.Optional<GuestDisk> disk) {
+        this(sandboxId, spec, runDir, shares, disk, List.of());
     }
 }

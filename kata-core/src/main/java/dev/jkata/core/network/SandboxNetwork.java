@@ -14,6 +14,9 @@ import dev.jkata.api.KataException;
 import dev.jkata.api.Network;
 import dev.jkata.api.SandboxSpec;
 import dev.jkata.core.guest.Guest;
+import dev.jkata.core.guest.GuestNic;
+import dev.jkata.core.netns.JoinedNamespace;
+import dev.jkata.core.netns.NamespaceResolvers;
 import dev.jkata.qemu.device.UserNetwork;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,14 +42,21 @@ public final class SandboxNetwork implements AutoCloseable {
     private final EgressPolicy policy;
     private final PublishedPorts ports;
     private final EgressGateway gateway;
+    /** The namespace a {@link Network.Namespace} sandbox joined, or null. */
+    private final JoinedNamespace joined;
+    /** Guest paths the spec's own shares cover (an engine's /etc/hosts and /etc/resolv.conf win over ours). */
+    private final java.util.Set<String> sharedPaths;
     private DataChannel channel;
 
-    private SandboxNetwork(Network network, String sandboxId, String hostname, EgressPolicy policy, PublishedPorts ports) {
-        this.network = network;
+    private SandboxNetwork(SandboxSpec spec, String sandboxId, EgressPolicy policy, PublishedPorts ports,
+                           JoinedNamespace joined) {
+        this.network = spec.network();
         this.sandboxId = sandboxId;
-        this.hostname = hostname;
+        this.hostname = spec.container().hostname();
         this.policy = policy;
         this.ports = ports;
+        this.joined = joined;
+        this.sharedPaths = spec.shares().stream().map(SandboxSpec.Share::guestPath).collect(java.util.stream.Collectors.toSet());
         this.gateway = new EgressGateway(policy, sandboxId);
     }
 
@@ -59,17 +69,36 @@ public final class SandboxNetwork implements AutoCloseable {
     public static SandboxNetwork prepare(SandboxSpec spec, List<dev.jkata.api.PublishedPort> published, String sandboxId) {
         EgressPolicy policy = EgressPolicy.resolve(spec.network(), sandboxId);
         PublishedPorts ports = PublishedPorts.bind(published, sandboxId);
-        return new SandboxNetwork(spec.network(), sandboxId, spec.container().hostname(), policy, ports);
+        JoinedNamespace joined = null;
+        if (spec.network() instanceof Network.Namespace ns) {
+            try {
+                joined = JoinedNamespace.join(ns.path(), sandboxId);
+            } catch (RuntimeException e) {
+                ports.close();
+                throw e;
+            }
+        }
+        return new SandboxNetwork(spec, sandboxId, policy, ports, joined);
     }
 
-    /** The resolver lines CreateSandbox carries: slirp's resolver under NAT; none for an allow-list (names are in /etc/hosts). */
+    /** The guest's network devices on the taps of a joined namespace; none for every other kind. */
+    public List<GuestNic> nics() {
+        return joined == null ? List.of() : joined.nics();
+    }
+
+    /**
+     * The resolver lines CreateSandbox carries: slirp's resolver under NAT; none for an allow-list (names are in
+     * /etc/hosts); a joined namespace's (ip-netns's {@code /etc/netns/NAME/resolv.conf}, else the host's resolvers that
+     * are not on its loopback, which the namespace cannot reach).
+     */
     public List<String> dns() {
-        if (!network.isNat()) {
-            return List.of();
+        if (network instanceof Network.Nat) {
+            return List.of("nameserver " + UserNetwork.DNS);
         }
-        return network.isRestricted()
-                ? List.of("# no resolver: this sandbox reaches only its allow-list, whose names are in /etc/hosts")
-                : List.of("nameserver " + UserNetwork.DNS);
+        if (network instanceof Network.Restricted) {
+            return List.of("# no resolver: this sandbox reaches only its allow-list, whose names are in /etc/hosts");
+        }
+        return network instanceof Network.Namespace ns ? NamespaceResolvers.of(ns.path()) : List.of();
     }
 
     /** What the guest opens on the data channel: connections for the host to carry, if its policy allows them. */
@@ -85,7 +114,15 @@ public final class SandboxNetwork implements AutoCloseable {
                     ports.isEmpty() ? "network" : "publish", "this guest (" + guest.describe() + ") has no forwarding"
                     + " port, so it can publish no ports and carry no allow-list; use a QEMU sandbox"));
         }
-        if (network.isNat() && !network.isRestricted()) {
+        if (joined != null) {
+            for (Interface i : joined.interfaces()) {
+                agent.updateInterface(i);
+            }
+            if (!joined.routes().isEmpty()) {
+                agent.updateRoutes(joined.routes());
+            }
+        }
+        if (network instanceof Network.Nat) {
             if (!guest.hasNatDevice()) {
                 throw new InvalidConfigurationException("network", "this guest (" + guest.describe() + ") has no network device");
             }
@@ -109,7 +146,7 @@ public final class SandboxNetwork implements AutoCloseable {
                 }
             }
         }
-        if (network.isNat()) {
+        if (network.isNat() || joined != null) {
             agent.copyFile(GUEST_DIR + "/hosts", hosts().getBytes(StandardCharsets.US_ASCII), 0644);
         }
         if (channel != null) {
@@ -122,17 +159,25 @@ public final class SandboxNetwork implements AutoCloseable {
         if (!hostname.isEmpty()) {
             b.append("127.0.1.1\t").append(hostname).append('\n');
         }
-        b.append(Network.HOST_ADDRESS).append('\t').append(Network.HOST_NAME).append('\n');
+        if (network.isNat()) {
+            b.append(Network.HOST_ADDRESS).append('\t').append(Network.HOST_NAME).append('\n');
+        }
         policy.hostsLines().forEach(l -> b.append(l).append('\n'));
         return b.toString();
     }
 
-    /** The network files each container mounts over its own: none without a network. */
+    /**
+     * The network files each container mounts over its own: none without a network, and none the spec shares itself
+     * (a container engine's own /etc/hosts and /etc/resolv.conf).
+     */
     public List<BindMount> mounts() {
         List<BindMount> m = new ArrayList<>();
-        if (network.isNat()) {
-            m.add(new BindMount(GUEST_DIR + "/hosts", "/etc/hosts", true));
-            m.add(new BindMount(GUEST_DIR + "/resolv.conf", "/etc/resolv.conf", true));
+        if (network.isNat() || joined != null) {
+            for (String f : List.of("hosts", "resolv.conf")) {
+                if (!sharedPaths.contains("/etc/" + f)) {
+                    m.add(new BindMount(GUEST_DIR + "/" + f, "/etc/" + f, true));
+                }
+            }
         }
         return m;
     }
@@ -171,11 +216,24 @@ public final class SandboxNetwork implements AutoCloseable {
         return IPAddress.newBuilder().setAddress(address).setMask(Integer.toString(prefix)).build();
     }
 
-    /** Frees the published ports and ends the gateway's connections (the data channel is its sandbox's). Idempotent. */
+    /**
+     * Frees the published ports and ends the gateway's connections (the data channel is its sandbox's); a joined
+     * namespace's devices stay until {@link #detach()}. Idempotent.
+     */
     @Override
     public void close() {
         ports.close();
         gateway.close();
+    }
+
+    /**
+     * Removes the taps and mirrors a joined namespace got, once the guest has stopped (QEMU holds the taps until
+     * then); nothing for other kinds. Idempotent.
+     */
+    public void detach() {
+        if (joined != null) {
+            joined.close();
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.jkata.guestimage.cache.CacheDirectory;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestRequest;
+import dev.jkata.core.guest.GuestNic;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.guest.GuestTemplating;
 import dev.jkata.guestimage.BusyboxRootfs;
@@ -31,6 +32,7 @@ import dev.jkata.qemu.config.QemuConfig;
 import dev.jkata.qemu.device.NinePShare;
 import dev.jkata.qemu.device.Nvdimm;
 import dev.jkata.agent.protocol.forward.ForwardRequest;
+import dev.jkata.qemu.device.TapNetwork;
 import dev.jkata.qemu.device.UserNetwork;
 import dev.jkata.qemu.device.VirtioBalloon;
 import dev.jkata.qemu.device.VirtioBlk;
@@ -202,8 +204,13 @@ public final class QemuGuestLauncher implements GuestLauncher {
         // published ports and an allow-listed network travel on a port of their own, never on the agent's channel
         Path forward = request.runDir().resolve(FORWARD_SOCKET).toAbsolutePath();
         cfg.device(new VirtioSerialPort("fwd0", forward, ForwardRequest.PORT_NAME));
+        // a joined namespace's devices: QEMU starts in that namespace, a NIC on each tap made there for it
+        for (int i = 0; i < request.nics().size(); i++) {
+            GuestNic nic = request.nics().get(i);
+            cfg.networkNamespace(nic.namespace()).device(new TapNetwork("tap" + i, nic.tapName(), nic.mac()));
+        }
         String mac = null;
-        if (spec.network().isNat() && !spec.network().isRestricted()) {
+        if (spec.network() instanceof dev.jkata.api.Network.Nat) {
             // one address for every guest: each has a user-mode network of its own, and a template's clones share it
             mac = NAT_MAC;
             cfg.device(new UserNetwork("net0", mac));

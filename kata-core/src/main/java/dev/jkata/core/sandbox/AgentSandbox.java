@@ -149,7 +149,7 @@ final class AgentSandbox implements Sandbox {
             disk = ScratchDisk.create(launcher.diskDirectory().get(), id, spec.disk());
         }
         GuestRequest request = new GuestRequest(id, spec, state.path(), shares.all(),
-                java.util.Optional.ofNullable(disk).map(ScratchDisk::guestDisk));
+                java.util.Optional.ofNullable(disk).map(ScratchDisk::guestDisk), network.nics());
         guest = Templates.enabled(spec) ? Templates.launch(request, launcher, TemplateWarmup::warm, Ids.next(6))
                 : launcher.launch(request);
         userMounts.addAll(shares.mounts(this::sharedPath));
@@ -544,6 +544,9 @@ final class AgentSandbox implements Sandbox {
         }
         if (guest != null) {
             t.step(() -> guest.stop(grace));
+        }
+        if (network != null) {
+            t.step(network::detach); // after the guest: QEMU had the taps open
         }
         t.step(state::close);
         if (disk != null) {

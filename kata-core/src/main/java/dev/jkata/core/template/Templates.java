@@ -46,7 +46,8 @@ public final class Templates {
 
     /** Whether {@code spec}'s sandbox starts from a template: asked for (the default), and not turned off by {@value #PROPERTY}. */
     public static boolean enabled(SandboxSpec spec) {
-        return spec.template() && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
+        // a joined namespace's interfaces are attached when QEMU starts, in that namespace: such a guest boots cold
+        return spec.template() && !(spec.network() instanceof dev.jkata.api.Network.Namespace) && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
     }
 
     /**

@@ -17,7 +17,10 @@ public enum HostTools {
     APT_GET("apt-get", "apt"),
     APT_CACHE("apt-cache", "apt"),
     DPKG_DEB("dpkg-deb", "dpkg"),
-    SETPRIV("setpriv", "util-linux");
+    SETPRIV("setpriv", "util-linux"),
+    NSENTER("nsenter", "util-linux"),
+    IP("ip", "iproute2"),
+    TC("tc", "iproute2");
 
     private static final String[] SEARCH = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"};
 

@@ -58,6 +58,8 @@ import java.util.Set;
  * @param incoming            whether QEMU starts stopped, waiting for a saved device state ({@code -incoming defer});
  *                            only a clone, whose RAM is a template's file mapped privately, starts this way
  * @param devices             the VM's devices, in the order they were added
+ * @param networkNamespace    the network namespace QEMU runs in (its tap devices are there), or empty for the
+ *                            launching process's own
  */
 public record QemuConfig(
         Optional<String> name,
@@ -71,7 +73,8 @@ public record QemuConfig(
         RunPaths paths,
         Optional<RamFile> ramFile,
         boolean incoming,
-        List<QemuDevice> devices) {
+        List<QemuDevice> devices,
+        Optional<Path> networkNamespace) {
 
     /** The virtio-serial port the guest agent listens on. */
     public static final String AGENT_PORT_NAME = "agent.channel.0";
@@ -102,6 +105,8 @@ public record QemuConfig(
         require(devices != null, "devices", "is required");
         devices = List.copyOf(devices);
         DeviceRules.validate(machine, memory, devices);
+        Objects.requireNonNull(networkNamespace, "networkNamespace");
+        networkNamespace.ifPresent(n -> require(n.isAbsolute(), "networkNamespace", n + " is not an absolute path"));
         if (ramFile.isPresent()) {
             Path dir = ramFile.get().path().getParent();
             require(dir != null && Files.isDirectory(dir), "ramFile", "the directory of " + ramFile.get().path()
@@ -140,6 +145,7 @@ public record QemuConfig(
         b.devices.addAll(devices);
         b.ramFile = ramFile.orElse(null);
         b.incoming = incoming;
+        b.networkNamespace = networkNamespace.orElse(null);
         return b;
     }
 
@@ -224,6 +230,7 @@ public record QemuConfig(
         private final List<QemuDevice> devices = new ArrayList<>();
         private RamFile ramFile;
         private boolean incoming;
+        private Path networkNamespace;
 
         private Builder() {
         }
@@ -286,6 +293,13 @@ public record QemuConfig(
         public Builder incoming(boolean incoming) { this.incoming = incoming; return this; }
 
         /**
+         * The network namespace QEMU is started in ({@code nsenter --net=PATH}, before its confinement drops every
+         * capability), where its {@link dev.jkata.qemu.device.TapNetwork tap devices} are; {@code null} for the
+         * launching process's own.
+         */
+        public Builder networkNamespace(Path netns) { this.networkNamespace = netns; return this; }
+
+        /**
          * Validates and builds.
          *
          * @throws InvalidQemuConfigException naming the field at fault
@@ -301,7 +315,8 @@ public record QemuConfig(
                     : append.contains("console=") ? append.strip() : ("console=ttyS0 " + append.strip()).strip();
             DirectKernelBoot boot = new DirectKernelBoot(kernel, Optional.ofNullable(initrd), cmdline);
             return new QemuConfig(Optional.ofNullable(name), m, accelerator, cpus, mem, boot, sandbox,
-                    tcgTranslationCache, p, Optional.ofNullable(ramFile), incoming, devices);
+                    tcgTranslationCache, p, Optional.ofNullable(ramFile), incoming, devices,
+                    Optional.ofNullable(networkNamespace));
         }
     }
 }

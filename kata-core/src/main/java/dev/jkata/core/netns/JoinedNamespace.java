@@ -1,0 +1,175 @@
+package dev.jkata.core.netns;
+
+import dev.jkata.agent.protocol.proto.IPAddress;
+import dev.jkata.agent.protocol.proto.Interface;
+import dev.jkata.agent.protocol.proto.Route;
+import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.core.guest.GuestNic;
+import dev.jkata.guestimage.host.Command;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sandbox's part in an existing network namespace. {@link #join} reads the namespace's devices and, for each
+ * veth, macvlan or ipvlan device, makes a tap beside it mirrored to it both ways ({@link MirroredTap}); the guest
+ * gets a NIC on each tap with the device's MAC address ({@link #nics()}), and its interfaces and routes are the
+ * device's ({@link #interfaces()}, {@link #routes()}: Kata's UpdateInterface and UpdateRoutes). A namespace with
+ * only its loopback gives the guest only its own. {@link #close()} removes the taps and the mirrors, leaving the
+ * engine's devices as they were.
+ */
+public final class JoinedNamespace implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JoinedNamespace.class);
+    /** Our taps: {@code kt} and the sandbox id's first 12 characters and the device's index, at most 15 in all. */
+    static final String TAP_PREFIX = "kt";
+    private static final Pattern OUR_TAP = Pattern.compile(TAP_PREFIX + "[0-9a-f]{12}[0-9]");
+
+    private final NamespaceCommands commands;
+    private final List<MirroredTap> taps;
+    private final List<NamespaceLinks.Link> joined;
+    private final List<NamespaceLinks.RouteEntry> routes;
+
+    private JoinedNamespace(NamespaceCommands commands, List<MirroredTap> taps, List<NamespaceLinks.Link> joined,
+                            List<NamespaceLinks.RouteEntry> routes) {
+        this.commands = commands;
+        this.taps = taps;
+        this.joined = joined;
+        this.routes = routes;
+    }
+
+    /**
+     * Reads the namespace at {@code netns} and mirrors each of its devices to a tap of this sandbox's.
+     *
+     * @throws InvalidConfigurationException (field {@code network}) when the path is no network namespace, or holds
+     *                                       a device that cannot be joined (naming it and its kind)
+     * @throws KataException                 (NETWORK_FAILED) when a tap or a mirror cannot be made; what was made is
+     *                                       removed first
+     */
+    public static JoinedNamespace join(Path netns, String sandboxId) {
+        if (!Files.exists(netns)) {
+            throw new InvalidConfigurationException("network", "the network namespace " + netns + " does not exist;"
+                    + " pass the path of one (/run/netns/NAME, /proc/PID/ns/net)");
+        }
+        NamespaceCommands commands = new NamespaceCommands(netns, sandboxId);
+        Command.Result addr = commands.tryIp("-d", "-j", "addr", "show");
+        if (!addr.ok()) {
+            throw new InvalidConfigurationException("network", netns + " is not a network namespace this process can"
+                    + " enter (" + Command.lastLines(addr.stderr(), 3).strip() + "); pass a network namespace's path,"
+                    + " and run as root");
+        }
+        List<NamespaceLinks.Link> links;
+        List<NamespaceLinks.RouteEntry> routes;
+        try {
+            links = NamespaceLinks.links(addr.stdout());
+            routes = NamespaceLinks.routes(commands.ip("-4", "-j", "route", "show"));
+        } catch (IllegalArgumentException e) {
+            throw new KataException(KataErrorReason.NETWORK_FAILED, "network: cannot read " + netns + ": "
+                    + e.getMessage(), sandboxId, e);
+        }
+        List<NamespaceLinks.Link> joinable = new ArrayList<>();
+        for (NamespaceLinks.Link l : links) {
+            if (l.loopback() || "tun".equals(l.kind()) && OUR_TAP.matcher(l.name()).matches()) {
+                continue; // lo is the guest's own; a tap of ours is a sandbox's that shares this namespace
+            }
+            if (!NamespaceLinks.JOINABLE.contains(l.kind())) {
+                throw new InvalidConfigurationException("network", "cannot join device " + l.name() + " (kind "
+                        + (l.kind().isEmpty() ? "none" : l.kind()) + ") of " + netns + ": only veth, macvlan and"
+                        + " ipvlan devices are joined");
+            }
+            joinable.add(l);
+        }
+        if (joinable.size() > 10) {
+            throw new InvalidConfigurationException("network", netns + " has " + joinable.size() + " devices to join;"
+                    + " at most 10 are");
+        }
+        int[] owner = owner();
+        String stem = TAP_PREFIX + sandboxId.substring(0, Math.min(12, sandboxId.length()));
+        List<MirroredTap> taps = new ArrayList<>();
+        try {
+            for (int i = 0; i < joinable.size(); i++) {
+                taps.add(MirroredTap.attach(commands, joinable.get(i), stem + i, owner[0], owner[1], sandboxId));
+            }
+        } catch (RuntimeException e) {
+            for (MirroredTap t : taps) {
+                t.remove();
+            }
+            throw e;
+        }
+        LOG.info("Sandbox {}: joins {} of {}", sandboxId, joinable.stream().map(NamespaceLinks.Link::name).toList(), netns);
+        return new JoinedNamespace(commands, taps, List.copyOf(joinable), routes);
+    }
+
+    /** The namespace's path. */
+    public Path path() {
+        return commands.netns();
+    }
+
+    /** The guest's NICs: one on each tap, with its device's MAC address. */
+    public List<GuestNic> nics() {
+        return taps.stream().map(t -> new GuestNic(commands.netns(), t.tapName(), t.link().mac())).toList();
+    }
+
+    /** The guest's interfaces, as the namespace's devices are: found by MAC, named, addressed, their MTU. */
+    public List<Interface> interfaces() {
+        List<Interface> out = new ArrayList<>();
+        for (NamespaceLinks.Link l : joined) {
+            Interface.Builder b = Interface.newBuilder().setName(l.name()).setDevice(l.name()).setHwAddr(l.mac()).setMtu(l.mtu());
+            for (String cidr : l.addresses()) {
+                String[] p = cidr.split("/");
+                b.addIPAddresses(IPAddress.newBuilder().setAddress(p[0]).setMask(p[1]).build());
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    /**
+     * The guest's routes: the namespace's on joined devices, less those the kernel made for an address (the guest's
+     * kernel makes its own), routes on the link before those through a gateway.
+     */
+    public List<Route> routes() {
+        List<String> names = joined.stream().map(NamespaceLinks.Link::name).toList();
+        return routes.stream()
+                .filter(r -> !r.kernel() && names.contains(r.device()))
+                .sorted(Comparator.comparing(r -> !r.gateway().isEmpty()))
+                .map(r -> Route.newBuilder().setDest("default".equals(r.destination()) ? "" : r.destination())
+                        .setGateway(r.gateway()).setDevice(r.device()).setSource(r.source()).build())
+                .toList();
+    }
+
+    /** Whether the guest gets any device of the namespace's. */
+    public boolean isEmpty() {
+        return taps.isEmpty();
+    }
+
+    /** Removes this sandbox's taps and mirrors (a namespace already gone took them with it). Idempotent. */
+    @Override
+    public void close() {
+        for (MirroredTap t : taps) {
+            t.remove();
+        }
+    }
+
+    /** The uid and gid QEMU runs as (this process's): the taps' owner, so it attaches without capabilities. */
+    private static int[] owner() {
+        try {
+            return new int[] {(Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
+                    (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid")};
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new KataException(KataErrorReason.NETWORK_FAILED, "network: cannot tell this process's uid: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JoinedNamespace[" + commands.netns() + ", " + taps + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.jkata.core.netns;
+
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.guestimage.host.Command;
+import dev.jkata.guestimage.host.HostTools;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs iproute2's {@code ip} and {@code tc} inside one network namespace ({@code nsenter --net=PATH}), each with a
+ * deadline; a failure is a {@link KataException} (NETWORK_FAILED) quoting the tool.
+ */
+final class NamespaceCommands {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final Path netns;
+    private final String sandboxId;
+    private final Path nsenter;
+
+    NamespaceCommands(Path netns, String sandboxId) {
+        this.netns = netns;
+        this.sandboxId = sandboxId;
+        this.nsenter = HostTools.NSENTER.require();
+        HostTools.IP.require();
+        HostTools.TC.require();
+    }
+
+    Path netns() { return netns; }
+
+    /** {@code ip ARGS} in the namespace; its standard output. */
+    String ip(String... args) {
+        return run(HostTools.IP, args).stdout();
+    }
+
+    /** {@code tc ARGS} in the namespace. */
+    void tc(String... args) {
+        run(HostTools.TC, args);
+    }
+
+    /** {@code ip ARGS}, its failure returned rather than thrown (for teardown, where the device may be gone). */
+    Command.Result tryIp(String... args) {
+        return command(HostTools.IP, args).run();
+    }
+
+    /** {@code tc ARGS}, its failure returned rather than thrown. */
+    Command.Result tryTc(String... args) {
+        return command(HostTools.TC, args).run();
+    }
+
+    private Command.Result run(HostTools tool, String... args) {
+        Command.Result r = command(tool, args).run();
+        if (!r.ok()) {
+            throw new KataException(KataErrorReason.NETWORK_FAILED, "network: '" + tool.binary() + " "
+                    + String.join(" ", args) + "' in " + netns + " failed (exit " + r.exitCode() + "): "
+                    + Command.lastLines(r.stderr(), 5).strip(), sandboxId, null);
+        }
+        return r;
+    }
+
+    private Command command(HostTools tool, String... args) {
+        List<String> argv = new ArrayList<>(List.of(nsenter.toString(), "--net=" + netns, "--", tool.require().toString()));
+        argv.addAll(List.of(args));
+        return Command.of(argv).timeout(DEADLINE);
+    }
+}
