@@ -14,11 +14,21 @@ import java.util.Optional;
 final class DaemonLauncher {
     private DaemonLauncher() {}
 
-    static Process start(ContainerDir dir, Path bundle, Optional<Path> consoleSocket) throws IOException {
+    /**
+     * The container's daemon. With {@code ownNetns} (the engine asked for a new network namespace, giving no path)
+     * it runs in a network namespace of its own ({@code unshare --net}): the container's pid is the daemon's, and a
+     * CNI plugin the engine runs on {@code /proc/PID/ns/net} then configures that namespace, never the host's.
+     */
+    static Process start(ContainerDir dir, Path bundle, Optional<Path> consoleSocket, boolean ownNetns) throws IOException {
         List<String> args = new ArrayList<>(List.of(dir.dir().getParent().toString(), dir.id(), bundle.toString()));
         consoleSocket.ifPresent(s -> args.add(s.toAbsolutePath().toString()));
-        return start(dir, SandboxDaemon.class, args);
+        // only root may make a namespace; an engine that asks for one runs its runtime as root
+        boolean unshare = ownNetns && "root".equals(System.getProperty("user.name"));
+        return start(dir, SandboxDaemon.class, args, unshare ? List.of(UNSHARE, "--net", "--") : List.of());
     }
+
+    /** util-linux's unshare: without --fork it execs the command, so the daemon keeps the pid the engine is told. */
+    private static final String UNSHARE = "/usr/bin/unshare";
 
     /**
      * The daemon's AppCDS archive ({@code -Dkata.runtime.daemonCds}, set by bin/kata-runtime): used when it is newer
@@ -65,8 +75,13 @@ final class DaemonLauncher {
     }
 
     static Process start(ContainerDir dir, Class<?> main, List<String> args) throws IOException {
+        return start(dir, main, args, List.of());
+    }
+
+    private static Process start(ContainerDir dir, Class<?> main, List<String> args, List<String> prefix) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.logFile=" + dir.daemonLog(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("kata.runtime.daemonLogLevel", "info"),

@@ -51,7 +51,7 @@ final class Lifecycle {
         dir.write(HOOKS_FILE, Hooks.text(bundle));
         Process daemon;
         try {
-            daemon = DaemonLauncher.start(dir, bundle, consoleSocket);
+            daemon = DaemonLauncher.start(dir, bundle, consoleSocket, config.netns().fresh());
         } catch (IOException | RuntimeException e) {
             dir.remove();
             throw new RuntimeFailure("cannot start the container's daemon: " + e.getMessage(), e);

@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param rootfs the root file system, absolute
  * @param memoryLimit the memory limit in bytes (linux.resources.memory.limit), 0 when none
  * @param cpus the CPUs a quota/period allows, rounded up, 0 when none
+ * @param netns the network namespace the engine asks for ({@code linux.namespaces[type=network]})
  */
 record OciBundle(Path dir, Path rootfs, boolean rootReadOnly, OciProcess process, Optional<String> hostname,
-                 List<Mount> mounts, Map<String, String> annotations, long memoryLimit, int cpus, Security security) {
+                 List<Mount> mounts, Map<String, String> annotations, long memoryLimit, int cpus, Security security,
+                 NetworkNamespace netns) {
     static final long MAX_CONFIG_BYTES = 4L << 20;
 
     /** One entry of {@code mounts}. */
@@ -36,6 +38,32 @@ record OciBundle(Path dir, Path rootfs, boolean rootReadOnly, OciProcess process
         boolean bind() {
             return "bind".equals(type) || options.contains("bind") || options.contains("rbind");
         }
+    }
+
+    /**
+     * What {@code linux.namespaces} says of the network: no entry is the host's own namespace; an entry with a path
+     * is that namespace (the engine's, its CNI plugin's devices in it); an entry without a path asks for a new one.
+     */
+    record NetworkNamespace(boolean requested, Optional<Path> path) {
+        static final NetworkNamespace HOST = new NetworkNamespace(false, Optional.empty());
+
+        /** Whether the engine asks for a namespace of the container's own, made by the runtime. */
+        boolean fresh() {
+            return requested && path.isEmpty();
+        }
+    }
+
+    static NetworkNamespace networkNamespace(JsonNode linux) {
+        for (JsonNode n : linux.path("namespaces")) {
+            if ("network".equals(n.path("type").asText())) {
+                String path = n.path("path").asText("");
+                if (!path.isEmpty() && !path.startsWith("/")) {
+                    throw new RuntimeFailure("linux.namespaces: the network namespace path '" + path + "' is not absolute");
+                }
+                return new NetworkNamespace(true, path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path)));
+            }
+        }
+        return NetworkNamespace.HOST;
     }
 
     static OciBundle read(Path bundle) {
@@ -81,7 +109,8 @@ record OciBundle(Path dir, Path rootfs, boolean rootReadOnly, OciProcess process
         Optional<String> hostname = Optional.ofNullable(c.get("hostname")).map(JsonNode::asText).filter(h -> !h.isEmpty());
         boolean readOnly = root.path("readonly").asBoolean(false);
         return new OciBundle(bundle, rootfs, readOnly, process, hostname,
-                List.copyOf(mounts), Map.copyOf(annotations), memory, cpus, security(c, process, readOnly));
+                List.copyOf(mounts), Map.copyOf(annotations), memory, cpus, security(c, process, readOnly),
+                networkNamespace(c.path("linux")));
     }
 
     /**

@@ -30,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SandboxDaemon {
     private static final Logger log = LoggerFactory.getLogger(SandboxDaemon.class);
-    /** The guest's own memory beside what the container's limit asks for. */
-    static final MemorySize GUEST_BASE = MemorySize.ofMiB(512);
 
     private final ContainerDir dir;
     private final OciBundle bundle;
@@ -100,7 +98,7 @@ public final class SandboxDaemon {
             if (Pods.isSandbox(bundle.annotations())) {
                 podRoots = dir.podRoots().create();
             }
-            sandbox = builder(bundle, java.util.Optional.ofNullable(podRoots).map(PodRoots::dir)).start();
+            sandbox = BundleMapping.builder(bundle, java.util.Optional.ofNullable(podRoots).map(PodRoots::dir)).start();
         } catch (RuntimeException e) {
             if (podRoots != null) {
                 podRoots.removeAll();
@@ -157,77 +155,6 @@ public final class SandboxDaemon {
             // exiting anyway
         }
         return exitCode;
-    }
-
-    static SandboxBuilder builder(OciBundle b) {
-        return builder(b, java.util.Optional.empty());
-    }
-
-    /** The sandbox a bundle asks for; a pod's sandbox takes its members' roots from {@code podRoots}. */
-    static SandboxBuilder builder(OciBundle b, java.util.Optional<Path> podRoots) {
-        SandboxBuilder sb = Sandbox.builder().network(Network.none());
-        podRoots.ifPresent(sb::containerRoots);
-        // the container that holds the VM, with Docker's defaults: the bundle's settings bound its own process's job
-        ContainerSpec.Builder holder = ContainerSpec.builder().rootfs(b.rootfs());
-        b.hostname().ifPresent(holder::hostname);
-        sb.container(holder.build());
-        if (b.memoryLimit() > 0) {
-            long mib = (b.memoryLimit() + (1 << 20) - 1) >> 20;
-            sb.memory(MemorySize.ofMiB(GUEST_BASE.toMiB() + mib));
-        }
-        if (b.cpus() > 0) {
-            sb.cpus(b.cpus());
-        }
-        for (OciBundle.Mount m : b.mounts()) {
-            Path source = Path.of(m.source());
-            // directories are shared; files (the engine's /etc/hosts, resolv.conf, .containerenv) copied and bound
-            if (m.bind() && (Files.isDirectory(source) || Files.isRegularFile(source)) && shareable(m.destination())) {
-                sb.share(source, m.destination(), m.readOnly());
-            }
-        }
-        return sb;
-    }
-
-    /** The container a bundle describes, on root {@code rootfs}, with its security settings, without its process. */
-    static ContainerSpec containerSpec(OciBundle b, Path rootfs) {
-        ContainerSpec.Builder c = ContainerSpec.builder().rootfs(rootfs).security(b.security());
-        b.hostname().ifPresent(c::hostname);
-        return c.build();
-    }
-
-    /** {@code container} as a job container whose init is {@code process}. */
-    static ContainerSpec jobSpec(ContainerSpec container, OciProcess process) {
-        return container.withProcess(execSpec(process));
-    }
-
-    /** Bind mounts the guest provides itself (its /proc, /sys, /dev) are not shared from the host. */
-    static boolean shareable(String destination) {
-        for (String own : List.of("/proc", "/sys", "/dev")) {
-            if (destination.equals(own) || destination.startsWith(own + "/")) {
-                return false;
-            }
-        }
-        return !destination.equals("/");
-    }
-
-    static ExecSpec execSpec(OciProcess p) {
-        ExecSpec.Builder e = ExecSpec.builder(p.args()).terminal(p.terminal()).workdir(p.cwd())
-                .user(p.uid() + ":" + p.gid()).captureLimit(MemorySize.ofMiB(1));
-        p.capabilities().ifPresent(e::capabilities);
-        if (p.noNewPrivileges()) {
-            e.noNewPrivileges();
-        }
-        e.additionalGids(p.additionalGids().stream().mapToLong(Long::longValue).toArray());
-        for (OciProcess.Rlimit r : p.rlimits()) {
-            e.rlimit(r.type(), r.soft(), r.hard()); // applied by the guest's runtime: the host's may not raise them
-        }
-        for (String kv : p.env()) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                e.env(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        }
-        return e.build();
     }
 
     private String handle(String request) {
@@ -334,11 +261,11 @@ public final class SandboxDaemon {
                     }
                     spec = OciProcess.parse(ContainerDir.JSON.readTree(file.toFile()), "process");
                     if (start) {
-                        dev.jkata.api.Container c = sandbox.createContainer(jobSpec(joined.remove(w[1]), spec));
+                        dev.jkata.api.Container c = sandbox.createContainer(BundleMapping.jobSpec(joined.remove(w[1]), spec));
                         members.put(w[1], c);
                         p = c.init().orElseThrow();
                     } else {
-                        p = target.exec(execSpec(spec));
+                        p = target.exec(BundleMapping.execSpec(spec));
                     }
                 } catch (RuntimeException | java.io.IOException e) {
                     Control.writeLine(ch, "error " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -423,7 +350,7 @@ public final class SandboxDaemon {
             log.warn("container {}: {} set aside: the guest's runtime is not told them through Kata's protocol",
                     dir.id(), String.join(", ", bundle.process().notApplied()));
         }
-        job = sandbox.createContainer(jobSpec(containerSpec(bundle, bundle.rootfs()), bundle.process()));
+        job = sandbox.createContainer(BundleMapping.jobSpec(BundleMapping.containerSpec(bundle, bundle.rootfs()), bundle.process()));
         ExecProcess p = job.init().orElseThrow();
         if (pty != null) {
             try {
@@ -536,7 +463,7 @@ public final class SandboxDaemon {
         Path root = podRoots.bind(id, b.rootfs());
         try {
             // checked now (the root is the pod's, the spec valid); made when its process starts, as its PID 1
-            joined.put(id, containerSpec(b, root));
+            joined.put(id, BundleMapping.containerSpec(b, root));
         } catch (RuntimeException e) {
             podRoots.release(id);
             throw e;

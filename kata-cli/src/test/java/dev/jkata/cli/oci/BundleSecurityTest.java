@@ -41,7 +41,7 @@ class BundleSecurityTest {
         assertThat(s.seccomp().orElseThrow().rules().get(0).names()).containsExactly("mkdir", "mkdirat");
         assertThat(b.process().additionalGids()).containsExactly(10L, 11L);
         assertThat(b.process().notApplied()).containsExactly("apparmorProfile");
-        assertThat(SandboxDaemon.execSpec(b.process()).noNewPrivileges()).isTrue();
+        assertThat(BundleMapping.execSpec(b.process()).noNewPrivileges()).isTrue();
     }
 
     @Test

@@ -39,7 +39,7 @@ final class Engines {
                 .dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n").file("etc/group", "root:x:0:\n")
                 .dir("tmp").dir("proc").dir("sys").dir("dev").dir("root");
         for (String applet : List.of("sh", "cat", "echo", "sleep", "true", "false", "id", "hostname", "sha256sum", "ls",
-                "trap", "test", "tty", "stty", "env", "head")) {
+                "trap", "test", "tty", "stty", "env", "head", "httpd", "nc", "ip", "mkdir", "grep")) {
             root.symlink("bin/" + applet, "busybox");
         }
         TestImage.create().layer(root).env("PATH=/bin").cmd("sh").push(registry, "it/busybox", "1");

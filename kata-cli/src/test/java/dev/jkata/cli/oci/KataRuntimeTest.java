@@ -164,14 +164,14 @@ class KataRuntimeTest {
         assertThat(b.rootfs()).isEqualTo(bundle.resolve("rootfs"));
         assertThat(b.memoryLimit()).isEqualTo(256L << 20);
         assertThat(b.cpus()).isEqualTo(2);
-        var spec = SandboxDaemon.builder(b).toSpec();
+        var spec = BundleMapping.builder(b).toSpec();
         assertThat(spec.memory().toMiB()).isEqualTo(512 + 256);
         assertThat(spec.cpus()).isEqualTo(2);
         assertThat(spec.shares()).singleElement().satisfies(s -> {
             assertThat(s.guestPath()).isEqualTo("/data");
             assertThat(s.readOnly()).isTrue();
         });
-        var exec = SandboxDaemon.execSpec(b.process());
+        var exec = BundleMapping.execSpec(b.process());
         assertThat(exec.command()).containsExactly("sh", "-c", "true");
         assertThat(exec.env()).containsEntry("A", "1").containsEntry("B", "x=y");
         assertThat(exec.workdir()).contains("/srv");

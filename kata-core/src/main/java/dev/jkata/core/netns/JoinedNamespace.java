@@ -58,6 +58,10 @@ public final class JoinedNamespace implements AutoCloseable {
             throw new InvalidConfigurationException("network", "the network namespace " + netns + " does not exist;"
                     + " pass the path of one (/run/netns/NAME, /proc/PID/ns/net)");
         }
+        if (isOwn(netns)) {
+            throw new InvalidConfigurationException("network", netns + " is this process's own network namespace (the"
+                    + " host's), whose devices a sandbox must not take; pass a namespace of the sandbox's own");
+        }
         NamespaceCommands commands = new NamespaceCommands(netns, sandboxId);
         Command.Result addr = commands.tryIp("-d", "-j", "addr", "show");
         if (!addr.ok()) {
@@ -105,6 +109,17 @@ public final class JoinedNamespace implements AutoCloseable {
         }
         LOG.info("Sandbox {}: joins {} of {}", sandboxId, joinable.stream().map(NamespaceLinks.Link::name).toList(), netns);
         return new JoinedNamespace(commands, taps, List.copyOf(joinable), routes);
+    }
+
+    /** Whether {@code netns} is the network namespace this process runs in (the same nsfs inode). */
+    public static boolean isOwn(Path netns) {
+        try {
+            Path own = Path.of("/proc/self/ns/net");
+            return Files.getAttribute(netns, "unix:ino").equals(Files.getAttribute(own, "unix:ino"))
+                    && Files.getAttribute(netns, "unix:dev").equals(Files.getAttribute(own, "unix:dev"));
+        } catch (IOException | RuntimeException e) {
+            return false; // not readable: join() says why
+        }
     }
 
     /** The namespace's path. */
