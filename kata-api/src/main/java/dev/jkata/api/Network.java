@@ -71,20 +71,26 @@ public sealed interface Network permits Network.None, Network.Nat, Network.Restr
     }
 
     /**
-     * The network a command line or an annotation names: {@code none} or {@code nat}, restricted to {@code allowed}
-     * when any are given (which {@code none} refuses).
+     * The network a command line or an annotation names: {@code none}, {@code nat}, or {@code ns:PATH} (podman's
+     * spelling: the namespace at PATH), restricted to {@code allowed} when any are given (which only {@code nat} takes).
      */
     static Network of(String mode, String... allowed) {
-        Network n = switch (mode == null ? "" : mode) {
+        String m = mode == null ? "" : mode;
+        Network n = switch (m) {
             case "none" -> none();
             case "nat" -> nat();
-            default -> throw new InvalidConfigurationException("network", "'" + mode + "' is not none or nat");
+            default -> {
+                if (m.startsWith("ns:")) {
+                    yield namespace(Path.of(m.substring(3)));
+                }
+                throw new InvalidConfigurationException("network", "'" + mode + "' is not none, nat or ns:PATH");
+            }
         };
         if (allowed.length == 0) {
             return n;
         }
         if (!n.isNat()) {
-            throw new InvalidConfigurationException("network", "an allow-list needs the nat network, not none");
+            throw new InvalidConfigurationException("network", "an allow-list needs the nat network, not " + n);
         }
         return n.allow(allowed);
     }

@@ -84,4 +84,22 @@ class NetworkTest {
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("9000");
         assertThat(b.publish(83).toSpec().ports()).extracting(PublishedPort::guestPort).containsExactly(80, 81, 83);
     }
+
+    @Test
+    void aNamespaceIsAnAbsolutePathAndTakesNoAllowList() {
+        Network n = Network.of("ns:/run/netns/pod1");
+        assertThat(n).isEqualTo(Network.namespace(java.nio.file.Path.of("/run/netns/pod1")))
+                .isInstanceOf(Network.Namespace.class);
+        assertThat(n.isNat()).isFalse();
+        assertThat(n.allowed()).isEmpty();
+        assertThat(n.toString()).isEqualTo("namespace /run/netns/pod1");
+        assertThatThrownBy(() -> Network.of("ns:relative")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("absolute");
+        assertThatThrownBy(() -> Network.namespace(null)).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> n.allow("a.example:1")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("nat().allow");
+        assertThatThrownBy(() -> Network.of("ns:/run/netns/pod1", "a.example:1")).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> Sandbox.builder().network(n).pool(1).toSpec())
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("pool"));
+    }
 }

@@ -84,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
     boolean publishAll;
 
     @Option(names = "--network", defaultValue = "none", paramLabel = "MODE",
-            description = "none (default: no device, only loopback) or nat (the guest reaches what the host reaches).")
+            description = "none (default: no device, only loopback), nat (the guest reaches what the host reaches) or"
+                    + " ns:PATH (the guest joins the veth devices of the network namespace at PATH; root).")
     String network;
 
     @Option(names = "--allow", paramLabel = "HOST:PORT",

@@ -179,4 +179,27 @@ class KataRuntimeTest {
         assertThat(b.process().rlimits()).containsExactly(new OciProcess.Rlimit("RLIMIT_NOFILE", 1024, 2048));
         assertThat(exec.rlimits()).containsExactly(new dev.jkata.api.ExecSpec.Rlimit("RLIMIT_NOFILE", 1024, 2048));
     }
+
+    @Test
+    void theBundlesNetworkNamespaceIsJoinedUnlessItIsTheHostsOrAFreshOne() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        OciBundle.NetworkNamespace engine = OciBundle.networkNamespace(json.createObjectNode().set("namespaces",
+                json.createArrayNode().add(json.createObjectNode().put("type", "pid"))
+                        .add(json.createObjectNode().put("type", "network").put("path", "/run/netns/cni-1"))));
+        assertThat(engine.path()).contains(Path.of("/run/netns/cni-1"));
+        assertThat(engine.fresh()).isFalse();
+        assertThat(BundleMapping.network(engine)).isEqualTo(dev.jkata.api.Network.namespace(Path.of("/run/netns/cni-1")));
+
+        OciBundle.NetworkNamespace fresh = OciBundle.networkNamespace(json.createObjectNode().set("namespaces",
+                json.createArrayNode().add(json.createObjectNode().put("type", "network"))));
+        assertThat(fresh.fresh()).isTrue();
+        assertThat(BundleMapping.network(fresh)).isEqualTo(dev.jkata.api.Network.none());
+        assertThat(BundleMapping.network(OciBundle.networkNamespace(json.createObjectNode())))
+                .as("no entry: the host's namespace, never joined").isEqualTo(dev.jkata.api.Network.none());
+        assertThat(BundleMapping.network(new OciBundle.NetworkNamespace(true, java.util.Optional.of(Path.of("/proc/self/ns/net")))))
+                .as("a path to the host's own namespace").isEqualTo(dev.jkata.api.Network.none());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OciBundle.networkNamespace(json.createObjectNode().set("namespaces",
+                json.createArrayNode().add(json.createObjectNode().put("type", "network").put("path", "netns/x")))))
+                .isInstanceOf(RuntimeFailure.class).hasMessageContaining("not absolute");
+    }
 }

@@ -151,7 +151,10 @@ public final class JoinedNamespace implements AutoCloseable {
      * kernel makes its own), routes on the link before those through a gateway.
      */
     public List<Route> routes() {
-        List<String> names = joined.stream().map(NamespaceLinks.Link::name).toList();
+        return guestRoutes(routes, joined.stream().map(NamespaceLinks.Link::name).toList());
+    }
+
+    static List<Route> guestRoutes(List<NamespaceLinks.RouteEntry> routes, List<String> names) {
         return routes.stream()
                 .filter(r -> !r.kernel() && names.contains(r.device()))
                 .sorted(Comparator.comparing(r -> !r.gateway().isEmpty()))
