@@ -224,6 +224,16 @@ final class Lifecycle {
         }
         leavePod(dir);
         dir.podRoots().removeAll(); // a pod's sandbox killed before it could unbind its members' roots
+        if (daemon.isPresent() || s != Status.STOPPED) {
+            // a daemon killed (by us or by anyone) left its sandbox's state: its taps in the engine's namespace go now,
+            // before the engine's CNI DEL looks at its device
+            try {
+                dev.jkata.core.state.Reaper.sweep(dev.jkata.core.state.StateRoot.defaultRoot(),
+                        List.of(new dev.jkata.core.qemu.QemuGuestLauncher()));
+            } catch (RuntimeException e) {
+                log.debug("sweeping abandoned sandboxes failed: " + e.getMessage());
+            }
+        }
         Optional<ObjectNode> recorded = dir.readState();
         Optional<String> hooks = dir.read(HOOKS_FILE);
         dir.remove();

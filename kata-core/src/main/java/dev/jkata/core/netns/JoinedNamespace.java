@@ -30,6 +30,8 @@ public final class JoinedNamespace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JoinedNamespace.class);
     /** Our taps: {@code kt} and the sandbox id's first 12 characters and the device's index, at most 15 in all. */
     static final String TAP_PREFIX = "kt";
+    /** The file in a sandbox's state directory that names its namespace and taps, one "tap device" per line. */
+    static final String RECORD = "netns-taps";
     private static final Pattern OUR_TAP = Pattern.compile(TAP_PREFIX + "[0-9a-f]{12}[0-9]");
 
     private final NamespaceCommands commands;
@@ -54,6 +56,14 @@ public final class JoinedNamespace implements AutoCloseable {
      *                                       removed first
      */
     public static JoinedNamespace join(Path netns, String sandboxId) {
+        return join(netns, sandboxId, null);
+    }
+
+    /**
+     * As {@link #join(Path, String)}, first writing what it is about to make to {@value #RECORD} in {@code stateDir}
+     * (when not null), so that {@link #reapLeftovers} removes it if this process dies before {@link #close()}.
+     */
+    public static JoinedNamespace join(Path netns, String sandboxId, Path stateDir) {
         if (!Files.exists(netns)) {
             throw new InvalidConfigurationException("network", "the network namespace " + netns + " does not exist;"
                     + " pass the path of one (/run/netns/NAME, /proc/PID/ns/net)");
@@ -97,6 +107,17 @@ public final class JoinedNamespace implements AutoCloseable {
         int[] owner = owner();
         String stem = TAP_PREFIX + sandboxId.substring(0, Math.min(12, sandboxId.length()));
         List<MirroredTap> taps = new ArrayList<>();
+        if (stateDir != null) {
+            StringBuilder rec = new StringBuilder(netns.toString()).append('\n');
+            for (int i = 0; i < joinable.size(); i++) {
+                rec.append(stem).append(i).append(' ').append(joinable.get(i).name()).append('\n');
+            }
+            try {
+                Files.writeString(stateDir.resolve(RECORD), rec);
+            } catch (IOException e) {
+                throw new KataException(KataErrorReason.IO, "cannot write " + stateDir.resolve(RECORD) + ": " + e.getMessage(), sandboxId, e);
+            }
+        }
         try {
             for (int i = 0; i < joinable.size(); i++) {
                 taps.add(MirroredTap.attach(commands, joinable.get(i), stem + i, owner[0], owner[1], sandboxId));
@@ -109,6 +130,35 @@ public final class JoinedNamespace implements AutoCloseable {
         }
         LOG.info("Sandbox {}: joins {} of {}", sandboxId, joinable.stream().map(NamespaceLinks.Link::name).toList(), netns);
         return new JoinedNamespace(commands, taps, List.copyOf(joinable), routes);
+    }
+
+    /**
+     * Removes the taps and mirrors a sandbox whose process died recorded in its state directory {@code dir} (a
+     * namespace already gone took them with it). The engine's device loses its ingress qdisc only where our tap was
+     * still there: only then was the mirror ours.
+     */
+    public static void reapLeftovers(Path dir) {
+        Path record = dir.resolve(RECORD);
+        if (!Files.isRegularFile(record)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(record);
+            if (lines.isEmpty() || lines.size() > 11 || !Files.exists(Path.of(lines.get(0))) || !lines.get(0).startsWith("/")) {
+                return;
+            }
+            NamespaceCommands commands = new NamespaceCommands(Path.of(lines.get(0)), dir.getFileName().toString());
+            for (String l : lines.subList(1, lines.size())) {
+                String[] w = l.split(" ");
+                if (w.length == 2 && OUR_TAP.matcher(w[0]).matches() && w[1].matches("[A-Za-z0-9_.-]{1,15}")
+                        && commands.tryIp("link", "del", "dev", w[0]).ok()) {
+                    commands.tryTc("qdisc", "del", "dev", w[1], "handle", "ffff:", "ingress");
+                    LOG.info("Removed tap {} of a sandbox that is gone from {}", w[0], lines.get(0));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot remove the taps recorded in {}: {}", record, e.getMessage());
+        }
     }
 
     /** Whether {@code netns} is the network namespace this process runs in (the same nsfs inode). */

@@ -67,12 +67,21 @@ public final class SandboxNetwork implements AutoCloseable {
 
     /** As {@link #prepare(SandboxSpec, String)}, publishing {@code published} (the spec's and perhaps an image's). */
     public static SandboxNetwork prepare(SandboxSpec spec, List<dev.jkata.api.PublishedPort> published, String sandboxId) {
+        return prepare(spec, published, sandboxId, null);
+    }
+
+    /**
+     * As {@link #prepare(SandboxSpec, List, String)}; a joined namespace's taps are recorded in {@code stateDir} (when
+     * not null), for the reaper should this process die.
+     */
+    public static SandboxNetwork prepare(SandboxSpec spec, List<dev.jkata.api.PublishedPort> published, String sandboxId,
+                                         Path stateDir) {
         EgressPolicy policy = EgressPolicy.resolve(spec.network(), sandboxId);
         PublishedPorts ports = PublishedPorts.bind(published, sandboxId);
         JoinedNamespace joined = null;
         if (spec.network() instanceof Network.Namespace ns) {
             try {
-                joined = JoinedNamespace.join(ns.path(), sandboxId);
+                joined = JoinedNamespace.join(ns.path(), sandboxId, stateDir);
             } catch (RuntimeException e) {
                 ports.close();
                 throw e;

@@ -143,7 +143,7 @@ final class AgentSandbox implements Sandbox {
         defaults().user(cs.user()); // a bad user fails here, not after a guest has booted
         // so do a host port in use and an allowed name that does not resolve
         network = SandboxNetwork.prepare(spec, SandboxNetwork.withExposed(spec,
-                image == null ? java.util.Set.of() : image.exposedPorts()), id);
+                image == null ? java.util.Set.of() : image.exposedPorts()), id, state.path());
         shares = SandboxShares.of(spec, new GuestShare(rootfsHostDir, ROOTFS_TAG, true, mappedOwners), state.path(), id);
         if (!spec.disk().isZero() && launcher.diskDirectory().isPresent()) {
             disk = ScratchDisk.create(launcher.diskDirectory().get(), id, spec.disk());

@@ -74,6 +74,8 @@ public final class Reaper {
                 return false; // its owner lives
             }
             reapGuests(dir, launchers);
+            // after the guests: a tap goes once its QEMU has
+            dev.jkata.core.netns.JoinedNamespace.reapLeftovers(dir);
             FileTrees.delete(dir);
             LOG.info("Removed sandbox {} left behind by a JVM that is gone", dir.getFileName());
             return true;

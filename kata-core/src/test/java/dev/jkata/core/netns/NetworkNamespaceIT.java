@@ -120,6 +120,24 @@ class NetworkNamespaceIT {
         }
     }
 
+    @Test
+    void tapsASandboxThatDiedRecordedAreRemovedByTheReaper() throws Exception {
+        // what a sandbox had made when its JVM was killed: a tap of ours mirrored to eth0, and the record of both
+        String tap = JoinedNamespace.TAP_PREFIX + "0123456789ab0";
+        sh("ip -n " + ns + " tuntap add dev " + tap + " mode tap && tc -n " + ns + " qdisc add dev eth0 handle ffff: ingress");
+        Path dir = Files.createDirectories(stateRoot.resolve("0123456789ab"));
+        Files.writeString(dir.resolve(JoinedNamespace.RECORD), "/run/netns/" + ns + "\n" + tap + " eth0\n");
+        JoinedNamespace.reapLeftovers(dir);
+        assertThat(sh("ip -n " + ns + " -o link show")).doesNotContain(tap).contains("eth0");
+        assertThat(sh("tc -n " + ns + " qdisc show dev eth0")).doesNotContain("ingress");
+
+        // a record naming what is not ours (a foreign device, a path outside any namespace) removes nothing
+        sh("ip -n " + ns + " tuntap add dev other0 mode tap");
+        Files.writeString(dir.resolve(JoinedNamespace.RECORD), "/run/netns/" + ns + "\nother0 eth0\n");
+        JoinedNamespace.reapLeftovers(dir);
+        assertThat(sh("ip -n " + ns + " -o link show")).contains("other0");
+    }
+
     private static String fetch(String address, int port) throws Exception {
         IOException last = null;
         for (int i = 0; i < 100; i++) {
