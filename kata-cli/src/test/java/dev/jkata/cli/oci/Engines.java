@@ -34,6 +34,17 @@ final class Engines {
 
     /** Busybox with the names the tests use, pushed to {@code registry} as it/busybox:1; returns the reference. */
     static String pushBusybox(RegistryServer registry) throws IOException {
+        TestImage.create().layer(busyboxLayer()).env("PATH=/bin").cmd("sh").push(registry, "it/busybox", "1");
+        return registry.host() + "/it/busybox:1";
+    }
+
+    /** A pod's pause image: busybox whose command sleeps, pushed as it/pause:1; returns the reference. */
+    static String pushPause(RegistryServer registry) throws IOException {
+        TestImage.create().layer(busyboxLayer()).env("PATH=/bin").cmd("sleep", "1000000").push(registry, "it/pause", "1");
+        return registry.host() + "/it/pause:1";
+    }
+
+    private static TestLayer busyboxLayer() throws IOException {
         TestLayer root = TestLayer.create().compression(TestLayer.Compression.GZIP)
                 .dir("bin").file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755, 0, 0)
                 .dir("etc").file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n").file("etc/group", "root:x:0:\n")
@@ -42,8 +53,7 @@ final class Engines {
                 "trap", "test", "tty", "stty", "env", "head", "httpd", "nc", "ip", "mkdir", "grep")) {
             root.symlink("bin/" + applet, "busybox");
         }
-        TestImage.create().layer(root).env("PATH=/bin").cmd("sh").push(registry, "it/busybox", "1");
-        return registry.host() + "/it/busybox:1";
+        return root;
     }
 
     /** An image with a shell, echo, cat and tr, and nothing else: no sleep, no coreutils. */
@@ -146,5 +156,24 @@ final class Engines {
                 Files.deleteIfExists(p);
             }
         }
+    }
+    /** An HTTP GET from the host, retried while the guest's server comes up. */
+    static String httpGet(String address, int port) throws Exception {
+        java.io.IOException last = null;
+        for (int i = 0; i < 150; i++) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(address, port), 5_000);
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!got.isEmpty()) {
+                    return got;
+                }
+            } catch (java.io.IOException e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("nothing answered on " + address + ":" + port, last);
     }
 }

@@ -226,8 +226,8 @@ class PodmanIT {
             Engines.Result eth0 = Engines.run(podman("exec", id, "ip", "-4", "-o", "addr", "show", "dev", "eth0"), 120).ok();
             assertThat(eth0.out()).contains(address + "/");
 
-            assertThat(httpGet(address, 80)).as("the host reaches the container's address").contains("hello-from-kata");
-            assertThat(httpGet("127.0.0.1", hostPort)).as("podman's published port").contains("hello-from-kata");
+            assertThat(Engines.httpGet(address, 80)).as("the host reaches the container's address").contains("hello-from-kata");
+            assertThat(Engines.httpGet("127.0.0.1", hostPort)).as("podman's published port").contains("hello-from-kata");
             Engines.Result peer = Engines.run(podman("run", "--rm", image, "sh", "-c",
                     "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + address + " 80"), 300);
             assertThat(peer.out()).as("another container on the bridge: %s", peer.err()).contains("hello-from-kata");
@@ -236,26 +236,6 @@ class PodmanIT {
         }
         assertThat(Engines.run(List.of("ip", "-o", "link", "show"), new byte[0], 60).ok().out())
                 .as("no tap of ours in the host's namespace").doesNotContainPattern("kt[0-9a-f]{12}[0-9]");
-    }
-
-    /** An HTTP GET from the host, retried while the guest's server comes up. */
-    private static String httpGet(String address, int port) throws Exception {
-        java.io.IOException last = null;
-        for (int i = 0; i < 150; i++) {
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress(address, port), 5_000);
-                s.setSoTimeout(20_000);
-                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!got.isEmpty()) {
-                    return got;
-                }
-            } catch (java.io.IOException e) {
-                last = e;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("nothing answered on " + address + ":" + port, last);
     }
 
     @Test
