@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Checks the specs share: environment entries, guest paths, host names; each failure names its field. */
 final class Specs {
-    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9_])?");
     /** Guest places a share may not cover: the guest's own kernel interfaces and device nodes. */
     private static final Pattern USER_PART = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
     private static final String[] RESERVED = {"/proc", "/sys", "/dev"};
@@ -96,8 +96,9 @@ final class Specs {
 
     static void hostname(String name, String field) {
         if (name == null || !HOSTNAME.matcher(name).matches()) {
-            throw new InvalidConfigurationException(field, "'" + name + "' is not a host name: 1 to 63 letters, digits"
-                    + " and '-', not starting or ending with '-'");
+            throw new InvalidConfigurationException(field, "'" + name + "' is not a host name: 1 to 63 letters, digits,"
+                    + " '_', '.' and '-', not starting or ending with '-' or '.' (engines' generated names, such as"
+                    + " podman's pod names, hold '_')");
         }
     }
 }

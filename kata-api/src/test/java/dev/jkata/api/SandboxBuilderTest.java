@@ -61,6 +61,7 @@ class SandboxBuilderTest {
         bad.put("env  ", () -> ContainerSpec.builder().env("K", null));
         bad.put("hostname", () -> ContainerSpec.builder().hostname("not a host").build());
         bad.put("hostname ", () -> ContainerSpec.builder().hostname("x".repeat(64)).build());
+        bad.put("hostname  ", () -> ContainerSpec.builder().hostname("-n").build());
         bad.put("workdir", () -> ContainerSpec.builder().workdir("relative").build());
         bad.put("user", () -> ContainerSpec.builder().user(null).build());
         bad.put("pullPolicy", () -> ContainerSpec.builder().pullPolicy(null).build());
@@ -151,5 +152,11 @@ class SandboxBuilderTest {
         assertThatThrownBy(() -> Registries.none().trust(tmp.resolve("missing.pem")))
                 .isInstanceOf(InvalidConfigurationException.class);
         assertThatThrownBy(() -> Registries.none().login("r.example", "", "p")).isInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
+    void hostNamesAsEnginesMakeThemAreTaken() {
+        assertThat(ContainerSpec.builder().hostname("goofy_goodall").build().hostname()).isEqualTo("goofy_goodall");
+        assertThat(ContainerSpec.builder().hostname("web-1.pod").build().hostname()).isEqualTo("web-1.pod");
     }
 }

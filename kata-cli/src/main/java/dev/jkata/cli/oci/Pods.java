@@ -7,7 +7,8 @@ import java.util.Optional;
  * Which part of a pod a bundle is, from the annotations the engines write for Kata, as Kata 1.x read them: CRI-O's
  * {@value #CRIO_TYPE} and {@value #CRIO_SANDBOX}, containerd's CRI plugin's {@value #CRI_TYPE} and
  * {@value #CRI_SANDBOX}. A {@code sandbox} container (the pod's pause container) boots the pod's VM; a
- * {@code container} joins the VM of the sandbox its id names. Without these annotations a container has a VM of
+ * {@code container} joins the VM of the sandbox its id names (podman names its pod's infra container so, with CRI-O's
+ * annotations, though it does not annotate the infra container). Without these annotations a container has a VM of
  * its own, as under podman or ctr.
  */
 final class Pods {
@@ -17,6 +18,16 @@ final class Pods {
     static final String CRI_SANDBOX = "io.kubernetes.cri.sandbox-id";
 
     private Pods() {}
+
+    /**
+     * Whether a container's VM is made ready to take other containers: an annotated pod sandbox, and, when the runtime
+     * runs as root (the bind mounts need it), any container that is not itself a member. podman annotates a pod's
+     * members ({@value #CRIO_TYPE}=container, {@value #CRIO_SANDBOX}=the infra container) but not its infra container.
+     */
+    static boolean mayHostMembers(Map<String, String> annotations) {
+        return isSandbox(annotations)
+                || !"container".equals(type(annotations)) && "root".equals(System.getProperty("user.name"));
+    }
 
     /** Whether the bundle is a pod's sandbox container: its VM takes the pod's other containers. */
     static boolean isSandbox(Map<String, String> annotations) {

@@ -95,7 +95,7 @@ public final class SandboxDaemon {
     int run() throws RuntimeFailure {
         pty = Pty.forEngine(bundle.process(), consoleSocket);
         try {
-            if (Pods.isSandbox(bundle.annotations())) {
+            if (Pods.mayHostMembers(bundle.annotations())) {
                 podRoots = dir.podRoots().create();
             }
             sandbox = BundleMapping.builder(bundle, java.util.Optional.ofNullable(podRoots).map(PodRoots::dir)).start();
@@ -450,7 +450,7 @@ public final class SandboxDaemon {
     private void createMember(String id, Path bundleDir) {
         if (podRoots == null) {
             throw new RuntimeFailure("container " + dir.id() + " is not a pod's sandbox (no " + Pods.CRIO_TYPE + "=sandbox"
-                    + " or " + Pods.CRI_TYPE + "=sandbox annotation): " + id + " cannot join it");
+                    + " or " + Pods.CRI_TYPE + "=sandbox annotation, and its runtime was not root): " + id + " cannot join it");
         }
         Status now = dir.status();
         if (now != Status.CREATED && now != Status.RUNNING) {

@@ -38,9 +38,13 @@ final class Engines {
         return registry.host() + "/it/busybox:1";
     }
 
-    /** A pod's pause image: busybox whose command sleeps, pushed as it/pause:1; returns the reference. */
+    /**
+     * A pod's pause image: busybox and a {@code /pause} that sleeps (podman runs an infra image's {@code /pause}),
+     * pushed as it/pause:1; returns the reference.
+     */
     static String pushPause(RegistryServer registry) throws IOException {
-        TestImage.create().layer(busyboxLayer()).env("PATH=/bin").cmd("sleep", "1000000").push(registry, "it/pause", "1");
+        TestLayer root = busyboxLayer().file("pause", "#!/bin/sh\nexec sleep 1000000\n", 0755);
+        TestImage.create().layer(root).env("PATH=/bin").cmd("/pause").push(registry, "it/pause", "1");
         return registry.host() + "/it/pause:1";
     }
 
@@ -120,6 +124,11 @@ final class Engines {
         return ProcessHandle.allProcesses().filter(h -> h.info().command().map(c -> c.contains("qemu-system")).orElse(false)
                 || dev.jkata.qemu.ProcessArguments.holds(h.pid(), SandboxDaemon.class.getName()))
                 .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** The QEMU processes running now. */
+    static long qemuCount() {
+        return ProcessHandle.allProcesses().filter(h -> h.info().command().map(c -> c.contains("qemu-system")).orElse(false)).count();
     }
 
     /** Fails unless every QEMU and daemon started since {@code before} is gone within 10 s. */

@@ -27,6 +27,7 @@ class PodmanIT {
     static Path home;
     static String shellOnly;
     static String image;
+    static String pause;
     /** kata-runtime's default root: podman's cleanup process does not pass --runtime-flag, so no other root works. */
     static final Path RUNTIME_ROOT = Path.of("/run/kata-runtime");
     Set<Long> before;
@@ -48,6 +49,8 @@ class PodmanIT {
         Engines.run(podman("pull", "--tls-verify=false", image), 300).ok();
         shellOnly = Engines.pushShellOnly(registry);
         Engines.run(podman("pull", "--tls-verify=false", shellOnly), 300).ok();
+        pause = Engines.pushPause(registry);
+        Engines.run(podman("pull", "--tls-verify=false", pause), 300).ok();
     }
 
     @AfterAll
@@ -236,6 +239,37 @@ class PodmanIT {
         }
         assertThat(Engines.run(List.of("ip", "-o", "link", "show"), new byte[0], 60).ok().out())
                 .as("no tap of ours in the host's namespace").doesNotContainPattern("kt[0-9a-f]{12}[0-9]");
+    }
+
+    /**
+     * {@code podman pod create}: the infra container boots the pod's VM and joins the pod's network; each member
+     * (podman names the infra container as its sandbox) runs in that VM, so the second reaches the first on
+     * localhost, and the host reaches it at the pod's address and on the pod's published port.
+     */
+    @Test
+    void aPodsMembersShareItsVmAndReachEachOtherOnLocalhost() throws Exception {
+        int hostPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            hostPort = free.getLocalPort();
+        }
+        long qemus = Engines.qemuCount();
+        String pod = Engines.run(podman("pod", "create", "--infra-image", pause, "-p", "127.0.0.1:" + hostPort + ":8080"),
+                120).ok().out().trim();
+        try {
+            String first = Engines.run(podman("run", "-d", "--pod", pod, image, "sh", "-c", "mkdir -p /www && echo"
+                    + " member-one > /www/index.html && echo serving && exec httpd -f -p 8080 -h /www"), 300).ok().out().trim();
+            awaitLog(first, "serving");
+            assertThat(Engines.qemuCount()).as("one VM for the pod's infra container and its member").isEqualTo(qemus + 1);
+            Engines.Result local = Engines.run(podman("run", "--rm", "--pod", pod, image, "sh", "-c",
+                    "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 127.0.0.1 8080"), 300);
+            assertThat(local.out()).as("the second member, on localhost: %s", local.err()).contains("member-one");
+            String infra = Engines.run(podman("pod", "inspect", pod, "--format", "{{.InfraContainerID}}"), 60).ok().out().trim();
+            String address = Engines.run(podman("inspect", "--format", "{{.NetworkSettings.IPAddress}}", infra), 60).ok().out().trim();
+            assertThat(Engines.httpGet(address, 8080)).as("the pod's address").contains("member-one");
+            assertThat(Engines.httpGet("127.0.0.1", hostPort)).as("the pod's published port").contains("member-one");
+        } finally {
+            Engines.run(podman("pod", "rm", "-f", pod), 300).ok();
+        }
     }
 
     @Test
