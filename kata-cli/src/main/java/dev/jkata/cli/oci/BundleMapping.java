@@ -29,7 +29,8 @@ final class BundleMapping {
      * The guest's network, from the bundle's network namespace: an engine's namespace (its CNI plugin's devices) is
      * joined; the host's own (no namespace entry: {@code --network host}) is never joined, so the guest then has only
      * its loopback, as it has when the engine asks for a fresh namespace (ctr without a path: the devices a CNI
-     * plugin adds after create would come too late for a VM booted at create).
+     * plugin adds after create would come too late for a VM booted at create) unless the daemon runs in that fresh
+     * namespace itself: the VM then boots at start ({@link #bootsAtStart}) and joins it.
      */
     static Network network(OciBundle.NetworkNamespace netns) {
         if (netns.path().isEmpty()) {
@@ -41,7 +42,7 @@ final class BundleMapping {
             return Network.none();
         }
         Path path = netns.path().get();
-        if (JoinedNamespace.isOwn(path)) {
+        if (JoinedNamespace.isHost(path)) {
             log.warn("the network namespace {} is the host's own, which a VM does not join: the container gets only its"
                     + " loopback", path);
             return Network.none();
@@ -53,9 +54,25 @@ final class BundleMapping {
         return builder(b, java.util.Optional.empty());
     }
 
+    /** The daemon's own, fresh network namespace, which the engine's CNI plugin filled between create and start. */
+    private static Network ownNamespace() {
+        return Network.namespace(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", "net"));
+    }
+
+    /**
+     * Whether the container's VM boots at {@code start} rather than {@code create}: when the engine asked for a fresh
+     * network namespace and the daemon runs in one of its own ({@link DaemonLauncher}), as {@code ctr run --cni} does,
+     * whose CNI plugin fills {@code /proc/PID/ns/net} only after {@code create}.
+     */
+    static boolean bootsAtStart(OciBundle bundle) {
+        // an annotated pod's sandbox boots at create, ready for its members (engines that run pods give a path)
+        return bundle.netns().fresh() && !Pods.isSandbox(bundle.annotations())
+                && !JoinedNamespace.isHost(Path.of("/proc/self/ns/net"));
+    }
+
     /** The sandbox a bundle asks for; a pod's sandbox takes its members' roots from {@code podRoots}. */
     static SandboxBuilder builder(OciBundle b, java.util.Optional<Path> podRoots) {
-        SandboxBuilder sb = Sandbox.builder().network(network(b.netns()));
+        SandboxBuilder sb = Sandbox.builder().network(bootsAtStart(b) ? ownNamespace() : network(b.netns()));
         podRoots.ifPresent(sb::containerRoots);
         // the container that holds the VM, with Docker's defaults: the bundle's settings bound its own process's job
         ContainerSpec.Builder holder = ContainerSpec.builder().rootfs(b.rootfs());

@@ -39,6 +39,8 @@ public final class SandboxDaemon {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Object lock = new Object();
     private Sandbox sandbox;
+    /** Whether the VM boots at start ({@link BundleMapping#bootsAtStart}): until then there is no sandbox. */
+    private boolean bootAtStart;
     private ExecProcess process;
     private Thread stdout;
     private Thread stderr;
@@ -94,11 +96,16 @@ public final class SandboxDaemon {
 
     int run() throws RuntimeFailure {
         pty = Pty.forEngine(bundle.process(), consoleSocket);
+        bootAtStart = BundleMapping.bootsAtStart(bundle);
         try {
-            if (Pods.mayHostMembers(bundle.annotations())) {
-                podRoots = dir.podRoots().create();
+            if (bootAtStart) {
+                log.info("container {}: its VM boots at start, in the network namespace the engine fills meanwhile", dir.id());
+            } else {
+                if (Pods.mayHostMembers(bundle.annotations())) {
+                    podRoots = dir.podRoots().create();
+                }
+                sandbox = BundleMapping.builder(bundle, java.util.Optional.ofNullable(podRoots).map(PodRoots::dir)).start();
             }
-            sandbox = BundleMapping.builder(bundle, java.util.Optional.ofNullable(podRoots).map(PodRoots::dir)).start();
         } catch (RuntimeException e) {
             if (podRoots != null) {
                 podRoots.removeAll();
@@ -125,7 +132,7 @@ public final class SandboxDaemon {
             return 1;
         }
         dir.writeStatus(Status.CREATED, 0);
-        log.info("sandbox {} up for container {}", sandbox.id(), dir.id());
+        log.info("container {} created{}", dir.id(), sandbox == null ? "" : ", sandbox " + sandbox.id() + " up");
         try {
             ended.await();
             ExecProcess p;
@@ -185,6 +192,9 @@ public final class SandboxDaemon {
                     dir.writeStatus(Status.RUNNING, 0);
                     return "";
                 case "update":
+                    if (sandbox == null) {
+                        throw new RuntimeFailure("container " + dir.id() + " has no VM before it starts; update it after start");
+                    }
                     limits(job != null ? job : sandbox.container(), request.trim().substring(words[0].length()).trim());
                     return "";
                 case "update-in":
@@ -349,6 +359,10 @@ public final class SandboxDaemon {
         if (!bundle.process().notApplied().isEmpty()) {
             log.warn("container {}: {} set aside: the guest's runtime is not told them through Kata's protocol",
                     dir.id(), String.join(", ", bundle.process().notApplied()));
+        }
+        if (sandbox == null && bootAtStart) {
+            sandbox = BundleMapping.builder(bundle, java.util.Optional.empty()).start();
+            log.info("sandbox {} up for container {}", sandbox.id(), dir.id());
         }
         job = sandbox.createContainer(BundleMapping.jobSpec(BundleMapping.containerSpec(bundle, bundle.rootfs()), bundle.process()));
         ExecProcess p = job.init().orElseThrow();

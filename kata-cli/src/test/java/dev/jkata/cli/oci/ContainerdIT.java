@@ -160,6 +160,43 @@ class ContainerdIT {
         Engines.run(ctr("container", "rm", "ctd-pod"), 60).ok();
     }
 
+    /**
+     * {@code ctr run --cni}: ctr asks for a fresh network namespace and runs CNI on the task's pid only after create;
+     * the daemon's namespace is that one, and the VM, booted at start, joins the bridge's veth: the container has the
+     * bridge's address and reaches a server on the host at the bridge's gateway. ctr reads its network from
+     * /etc/cni/net.d (the first file), so the test puts its own first there for its duration.
+     */
+    @Test
+    void ctrRunWithCniJoinsTheBridgeNetwork() throws Exception {
+        String subnet = "10.216." + java.util.concurrent.ThreadLocalRandom.current().nextInt(20, 220);
+        Path conf = Path.of("/etc/cni/net.d/00-jkata-ctr-it.conflist");
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "{\"cniVersion\":\"0.4.0\",\"name\":\"jkata-ctr-it\",\"plugins\":[{\"type\":\"bridge\","
+                + "\"bridge\":\"jkctr0\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\","
+                + "\"dataDir\":\"" + home.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":\"" + subnet + ".0/24\"}]],"
+                + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}\n");
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("0.0.0.0", 0), 8);
+        server.createContext("/", ex -> {
+            byte[] b = "hello-from-the-host".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        try {
+            Engines.Result r = Engines.run(run("--rm", "--cni", image, "ctd-cni", "sh", "-c", "ip -4 -o addr show dev eth0;"
+                    + " printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + subnet + ".1 " + server.getAddress().getPort()), 300);
+            assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+            assertThat(r.out()).as("eth0 on the bridge's subnet").containsPattern("eth0 +inet " + subnet.replace(".", "\\.") + "\\.[0-9]+/24");
+            assertThat(r.out()).as("the host, at the bridge's gateway").contains("hello-from-the-host");
+        } finally {
+            server.stop(0);
+            Files.deleteIfExists(conf);
+            Engines.run(List.of("ip", "link", "del", "jkctr0"), new byte[0], 60);
+        }
+    }
+
     @Test
     void killThenDeleteEndTheVm() throws Exception {
         Engines.run(run("-d", image, "ctd-kill", "sleep", "1000"), 300).ok();

@@ -68,9 +68,9 @@ public final class JoinedNamespace implements AutoCloseable {
             throw new InvalidConfigurationException("network", "the network namespace " + netns + " does not exist;"
                     + " pass the path of one (/run/netns/NAME, /proc/PID/ns/net)");
         }
-        if (isOwn(netns)) {
-            throw new InvalidConfigurationException("network", netns + " is this process's own network namespace (the"
-                    + " host's), whose devices a sandbox must not take; pass a namespace of the sandbox's own");
+        if (isHost(netns)) {
+            throw new InvalidConfigurationException("network", netns + " is the host's network namespace, whose devices"
+                    + " a sandbox must not take; pass a namespace of the sandbox's own");
         }
         NamespaceCommands commands = new NamespaceCommands(netns, sandboxId);
         Command.Result addr = commands.tryIp("-d", "-j", "addr", "show");
@@ -161,10 +161,14 @@ public final class JoinedNamespace implements AutoCloseable {
         }
     }
 
-    /** Whether {@code netns} is the network namespace this process runs in (the same nsfs inode). */
-    public static boolean isOwn(Path netns) {
+    /**
+     * Whether {@code netns} is the host's network namespace: init's (the same nsfs inode as {@code /proc/1/ns/net}),
+     * whose devices no sandbox may take. A process that runs in a namespace of its own (kata-runtime's daemon for a
+     * container whose engine asked for a fresh one) may join that one.
+     */
+    public static boolean isHost(Path netns) {
         try {
-            Path own = Path.of("/proc/self/ns/net");
+            Path own = Path.of("/proc/1/ns/net");
             return Files.getAttribute(netns, "unix:ino").equals(Files.getAttribute(own, "unix:ino"))
                     && Files.getAttribute(netns, "unix:dev").equals(Files.getAttribute(own, "unix:dev"));
         } catch (IOException | RuntimeException e) {
