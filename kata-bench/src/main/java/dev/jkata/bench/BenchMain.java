@@ -40,6 +40,7 @@ public final class BenchMain {
             }
             if (options.runs("network")) {
                 guarded(report, "network", () -> new NetworkBench(ctx, report).run());
+                guarded(report, "network", () -> new EngineNetworkBench(ctx, report).run());
             }
             if (options.runs("oci")) {
                 guarded(report, "oci", () -> new OciBench(ctx, report, options.runs()).run());

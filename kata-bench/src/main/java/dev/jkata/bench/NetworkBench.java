@@ -4,19 +4,8 @@ import dev.jkata.api.ExecResult;
 import dev.jkata.api.ExecSpec;
 import dev.jkata.api.Sandbox;
 import dev.jkata.bench.Report.Row;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Networking (issue 14): a small HTTP GET through a published port (requests per second with 8 at a time, p50 and
@@ -56,34 +45,12 @@ final class NetworkBench {
                 throw new IllegalStateException("httpd did not start in the guest: " + setup.stderr());
             }
             int hostPort = sb.hostPort(PORT);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-            URI small = URI.create("http://127.0.0.1:" + hostPort + "/");
-            URI big = URI.create("http://127.0.0.1:" + hostPort + "/big");
-
             int requests = Math.max(80, 40 * ctx.options.runs());
-            get(http, small); // the first connection warms both ends
-            List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            long t0 = System.nanoTime();
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < requests; i++) {
-                all.add(pool.submit(() -> {
-                    long s = System.nanoTime();
-                    get(http, small);
-                    latencies.add((System.nanoTime() - s) / 1e6);
-                    return null;
-                }));
-            }
-            for (Future<?> f : all) {
-                f.get();
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            pool.shutdown();
-            Stats lat = Stats.of(latencies);
-
-            long d0 = System.nanoTime();
-            long bytes = download(http, big);
-            double hostRate = SerialFloor.mibPerSecond(bytes, System.nanoTime() - d0);
+            HttpLoad.Result load = HttpLoad.run(URI.create("http://127.0.0.1:" + hostPort + "/"),
+                    URI.create("http://127.0.0.1:" + hostPort + "/big"), (long) BIG_MIB << 20, requests);
+            double seconds = load.seconds();
+            Stats lat = load.latency();
+            double hostRate = load.downloadMiBps();
 
             // the same inside the guest, over its own loopback; an exec's own cost is measured and taken off
             double execMs = timed(sb, "true");
@@ -115,30 +82,6 @@ final class NetworkBench {
                     + " (virtio-serial) -> the agent's splice -> the guest's loopback; each connection costs a stream open"
                     + " and a CONNECT round trip to the guest's JVM, each byte two copies in each JVM.");
         }
-    }
-
-    private static void get(HttpClient http, URI uri) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(uri + " answered " + r.statusCode());
-        }
-    }
-
-    private static long download(HttpClient http, URI uri) throws Exception {
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        long n = 0;
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = r.body()) {
-            for (int k; (k = in.read(buf)) >= 0; ) {
-                n += k;
-            }
-        }
-        if (n != (long) BIG_MIB << 20) {
-            throw new IllegalStateException("the download carried " + n + " bytes, not " + ((long) BIG_MIB << 20));
-        }
-        return n;
     }
 
     private static double timed(Sandbox sb, String script) throws Exception {
