@@ -53,8 +53,15 @@ public final class GuestNetwork {
         for (IPAddress a : want.getIPAddressesList()) {
             addresses.add(cidr(a));
         }
-        if (!name.equals(dev)) {
+        String mac = want.getHwAddr().toLowerCase(Locale.ROOT);
+        boolean newMac = !mac.isEmpty() && !mac.equals(macOf(dev));
+        if (newMac || !name.equals(dev)) {
             ip.apply(List.of("ip", "link", "set", "dev", dev, "down"));
+        }
+        if (newMac) {
+            ip.apply(List.of("ip", "link", "set", "dev", dev, "address", mac));
+        }
+        if (!name.equals(dev)) {
             ip.apply(List.of("ip", "link", "set", "dev", dev, "name", name));
         }
         ip.apply(List.of("ip", "addr", "flush", "dev", name));
@@ -98,7 +105,10 @@ public final class GuestNetwork {
         return routes;
     }
 
-    /** The device {@code want} names: by MAC address when it has one, else by name. */
+    /**
+     * The device {@code want} names: by MAC address when it has one; else (or when no device has that MAC: a VM
+     * template's clone, whose NICs have the template's) by its guest name, {@code device}, else by {@code name}.
+     */
     private String find(Interface want) {
         if (!want.getHwAddr().isEmpty()) {
             if (!MAC.matcher(want.getHwAddr()).matches()) {
@@ -107,21 +117,34 @@ public final class GuestNetwork {
             String mac = want.getHwAddr().toLowerCase(Locale.ROOT);
             try (Stream<Path> links = Files.list(sysClassNet)) {
                 for (Path link : (Iterable<Path>) links.sorted()::iterator) {
-                    Path addr = link.resolve("address");
-                    if (Files.isReadable(addr) && Files.readString(addr).trim().equalsIgnoreCase(mac)) {
+                    if (mac.equals(macOf(link.getFileName().toString()))) {
                         return link.getFileName().toString();
                     }
                 }
             } catch (IOException e) {
                 throw AgentException.internal("cannot list " + sysClassNet + ": " + e.getMessage(), e);
             }
-            throw AgentException.notFound("no interface has MAC address " + want.getHwAddr());
+            if (want.getDevice().isEmpty() || !Files.exists(sysClassNet.resolve(ifname(want.getDevice())))) {
+                throw AgentException.notFound("no interface has MAC address " + want.getHwAddr()
+                        + (want.getDevice().isEmpty() ? "" : " or is named " + want.getDevice()));
+            }
+            return want.getDevice();
         }
         String name = ifname(want.getName());
         if (!Files.exists(sysClassNet.resolve(name))) {
             throw AgentException.notFound("no interface is named " + name);
         }
         return name;
+    }
+
+    /** The device's MAC address, lower case, or empty when it cannot be read. */
+    private String macOf(String dev) {
+        try {
+            Path addr = sysClassNet.resolve(dev).resolve("address");
+            return Files.isReadable(addr) ? Files.readString(addr).trim().toLowerCase(Locale.ROOT) : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String cidr(IPAddress a) {

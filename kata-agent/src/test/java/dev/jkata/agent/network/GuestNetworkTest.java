@@ -49,6 +49,18 @@ class GuestNetworkTest {
     }
 
     @Test
+    void aClonesInterfaceWithItsTemplatesMacIsFoundByItsGuestNameAndGivenTheMacAsked() {
+        net.updateInterface(Interface.newBuilder().setName("eth0").setDevice("enp0s3").setHwAddr("0a:58:0a:58:00:05")
+                .addIPAddresses(ip("10.88.0.5", "16")).build());
+        assertThat(commands).containsExactly(
+                "ip link set dev enp0s3 down", "ip link set dev enp0s3 address 0a:58:0a:58:00:05",
+                "ip link set dev enp0s3 name eth0", "ip addr flush dev eth0", "ip addr add 10.88.0.5/16 dev eth0",
+                "ip link set dev eth0 up");
+        assertThatThrownBy(() -> net.updateInterface(Interface.newBuilder().setDevice("eth9").setHwAddr("0a:58:0a:58:00:05")
+                .build())).isInstanceOf(AgentException.class).hasMessageContaining("eth9");
+    }
+
+    @Test
     void loopbackIsFoundByNameAndGetsExactlyTheAddressesListed() {
         net.updateInterface(Interface.newBuilder().setName("lo").addIPAddresses(ip("127.0.0.1", "8"))
                 .addIPAddresses(ip("10.0.2.2", "32")).addIPAddresses(ip("10.1.2.0", "")).build());

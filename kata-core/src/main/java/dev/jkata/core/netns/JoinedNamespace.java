@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class JoinedNamespace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JoinedNamespace.class);
     /** Our taps: {@code kt} and the sandbox id's first 12 characters and the device's index, at most 15 in all. */
-    static final String TAP_PREFIX = "kt";
+    public static final String TAP_PREFIX = "kt";
     /** The file in a sandbox's state directory that names its namespace and taps, one "tap device" per line. */
-    static final String RECORD = "netns-taps";
+    public static final String RECORD = "netns-taps";
     private static final Pattern OUR_TAP = Pattern.compile(TAP_PREFIX + "[0-9a-f]{12}[0-9]");
 
     private final NamespaceCommands commands;
@@ -189,8 +189,11 @@ public final class JoinedNamespace implements AutoCloseable {
     /** The guest's interfaces, as the namespace's devices are: found by MAC, named, addressed, their MTU. */
     public List<Interface> interfaces() {
         List<Interface> out = new ArrayList<>();
-        for (NamespaceLinks.Link l : joined) {
-            Interface.Builder b = Interface.newBuilder().setName(l.name()).setDevice(l.name()).setHwAddr(l.mac()).setMtu(l.mtu());
+        for (int i = 0; i < joined.size(); i++) {
+            NamespaceLinks.Link l = joined.get(i);
+            // found by MAC; a clone, whose NICs have its template's MACs, by its name in the guest (the NICs are the
+            // guest's only Ethernet devices, eth0.. in order), and given the MAC
+            Interface.Builder b = Interface.newBuilder().setName(l.name()).setDevice("eth" + i).setHwAddr(l.mac()).setMtu(l.mtu());
             for (String cidr : l.addresses()) {
                 String[] p = cidr.split("/");
                 b.addIPAddresses(IPAddress.newBuilder().setAddress(p[0]).setMask(p[1]).build());
@@ -231,7 +234,7 @@ public final class JoinedNamespace implements AutoCloseable {
     }
 
     /** The uid and gid QEMU runs as (this process's): the taps' owner, so it attaches without capabilities. */
-    private static int[] owner() {
+    static int[] owner() {
         try {
             return new int[] {(Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
                     (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid")};

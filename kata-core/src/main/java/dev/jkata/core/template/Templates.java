@@ -5,6 +5,7 @@ import dev.jkata.guestimage.cache.Digest;
 import dev.jkata.core.guest.Guest;
 import dev.jkata.core.guest.GuestLauncher;
 import dev.jkata.core.guest.GuestDisk;
+import dev.jkata.core.netns.ScratchNamespace;
 import dev.jkata.core.guest.GuestRequest;
 import dev.jkata.core.guest.GuestShare;
 import dev.jkata.core.guest.GuestTemplating;
@@ -46,8 +47,7 @@ public final class Templates {
 
     /** Whether {@code spec}'s sandbox starts from a template: asked for (the default), and not turned off by {@value #PROPERTY}. */
     public static boolean enabled(SandboxSpec spec) {
-        // a joined namespace's interfaces are attached when QEMU starts, in that namespace: such a guest boots cold
-        return spec.template() && !(spec.network() instanceof dev.jkata.api.Network.Namespace) && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
+        return spec.template() && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
     }
 
     /**
@@ -119,9 +119,13 @@ public final class Templates {
             // a disk of the same size (the guest probes it at boot) that the warm-up never mounts: the clones' own
             // files take its place behind the device
             Optional<GuestDisk> disk = request.disk().map(d -> templateDisk(into.resolve("disk"), d));
-            try (StateDirectory state = StateDirectory.create(stateRoot, builderId)) {
+            // NICs like the sandbox's, on taps of a namespace of the template's own
+            try (StateDirectory state = StateDirectory.create(stateRoot, builderId);
+                 ScratchNamespace taps = request.nics().isEmpty() ? null
+                         : ScratchNamespace.create(builderId, request.nics().size())) {
                 GuestRequest tr = new GuestRequest(builderId, request.spec(), state.path(),
-                        templateShares(request.shares(), launcher.defaultRootfs(), empty), disk);
+                        templateShares(request.shares(), launcher.defaultRootfs(), empty), disk,
+                        taps == null ? List.of() : taps.nics());
                 Guest g = t.launchTemplate(tr, ram);
                 try {
                     warmup.warm(g, tr);

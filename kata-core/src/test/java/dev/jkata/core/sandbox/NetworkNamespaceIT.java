@@ -1,12 +1,14 @@
-package dev.jkata.core.netns;
+package dev.jkata.core.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.jkata.core.netns.JoinedNamespace;
 import dev.jkata.api.ExecResult;
 import dev.jkata.api.ExecSpec;
 import dev.jkata.api.InvalidConfigurationException;
+import dev.jkata.api.MemorySize;
 import dev.jkata.api.Network;
 import dev.jkata.api.Sandbox;
 import java.io.IOException;
@@ -76,7 +78,12 @@ class NetworkNamespaceIT {
         });
         server.start();
         int port = server.getAddress().getPort();
-        try (Sandbox sb = Sandbox.builder().network(Network.namespace(Path.of("/run/netns", ns))).stateRoot(stateRoot).start()) {
+        // a memory size of this test's own: its template (built by this start, with NICs on taps of a namespace of the
+        // template's own) is this test's, and the sandbox a clone of it
+        try (Sandbox sb = Sandbox.builder().network(Network.namespace(Path.of("/run/netns", ns))).memory(MemorySize.ofMiB(528))
+                .stateRoot(stateRoot).start()) {
+            assertThat(((AgentSandbox) sb).cloned()).as("a clone of the configuration's template").isTrue();
+            assertThat(sh("ip netns list")).as("the template's namespace is gone").doesNotContain("jktpl-");
             assertThat(sh("ip -n " + ns + " -o link show")).as("a tap of the sandbox's beside eth0").contains("kt");
             ExecResult links = sb.run("sh", "-c", "cat /sys/class/net/eth0/address; ip -4 -o addr show dev eth0; ip route");
             assertThat(links.stdout()).as(links.stderr()).contains(mac).contains(subnet + ".2/24")
@@ -93,6 +100,14 @@ class NetworkNamespaceIT {
         }
         assertThat(sh("ip -n " + ns + " -o link show")).as("no tap left").doesNotContain("kt");
         assertThat(sh("tc -n " + ns + " qdisc show dev eth0")).as("no mirror left on eth0").doesNotContain("ingress");
+
+        // booted cold, the guest's NIC has the device's MAC from the start
+        try (Sandbox cold = Sandbox.builder().network(Network.namespace(Path.of("/run/netns", ns))).template(false)
+                .stateRoot(stateRoot).start()) {
+            ExecResult got = cold.run("sh", "-c", "cat /sys/class/net/eth0/address; printf 'GET / HTTP/1.0\\r\\n\\r\\n'"
+                    + " | nc -w 10 " + subnet + ".1 " + port);
+            assertThat(got.stdout()).as(got.stderr()).contains(mac).contains("hello from the host end");
+        }
         try (var left = Files.list(stateRoot)) {
             assertThat(left.filter(p -> !p.getFileName().toString().startsWith("."))).as("state left").isEmpty();
         }

@@ -1,0 +1,78 @@
+package dev.jkata.core.netns;
+
+import dev.jkata.api.KataErrorReason;
+import dev.jkata.api.KataException;
+import dev.jkata.core.guest.GuestNic;
+import dev.jkata.guestimage.host.Command;
+import dev.jkata.guestimage.host.HostTools;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A throwaway network namespace ({@code ip netns add}) holding taps for a VM template whose sandboxes join a
+ * namespace: the template's NICs are the devices its clones restore, on taps like theirs (the same features), with
+ * placeholder MAC addresses (a clone's agent gives each interface its device's). Deleted, taps and all, by
+ * {@link #close()}.
+ */
+public final class ScratchNamespace implements AutoCloseable {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final String name;
+    private final List<GuestNic> nics;
+
+    private ScratchNamespace(String name, List<GuestNic> nics) {
+        this.name = name;
+        this.nics = nics;
+    }
+
+    /** A namespace {@code jktpl-<id>} with {@code count} taps owned by this process's user. */
+    public static ScratchNamespace create(String id, int count) {
+        String name = "jktpl-" + id;
+        Path ip = HostTools.IP.require();
+        run(Command.of(ip.toString(), "netns", "add", name), "make the namespace " + name);
+        ScratchNamespace ns = new ScratchNamespace(name, new ArrayList<>());
+        try {
+            NamespaceCommands commands = new NamespaceCommands(ns.path(), id);
+            int[] owner = JoinedNamespace.owner();
+            for (int i = 0; i < count; i++) {
+                String tap = JoinedNamespace.TAP_PREFIX + id.substring(0, Math.min(12, id.length())) + i;
+                commands.ip("tuntap", "add", "dev", tap, "mode", "tap", "user", Integer.toString(owner[0]), "group",
+                        Integer.toString(owner[1]));
+                ns.nics.add(new GuestNic(ns.path(), tap, String.format("02:6b:61:74:62:%02x", i)));
+            }
+            return ns;
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return Path.of("/run/netns", name);
+    }
+
+    /** The template's NICs, one on each tap. */
+    public List<GuestNic> nics() {
+        return List.copyOf(nics);
+    }
+
+    private static void run(Command c, String what) {
+        Command.Result r = c.timeout(DEADLINE).run();
+        if (!r.ok()) {
+            throw new KataException(KataErrorReason.NETWORK_FAILED, "cannot " + what + ": "
+                    + Command.lastLines(r.stderr(), 3).strip());
+        }
+    }
+
+    /** Deletes the namespace; its taps go with it. Never throws. */
+    @Override
+    public void close() {
+        try {
+            Command.of(HostTools.IP.require().toString(), "netns", "del", name).timeout(DEADLINE).run();
+        } catch (RuntimeException e) {
+            // nothing more to do: a namespace that outlives us holds only taps
+        }
+    }
+}
