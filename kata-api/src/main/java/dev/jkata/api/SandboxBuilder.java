@@ -252,8 +252,8 @@ public final class SandboxBuilder {
      * more than one cold start. Clones share the template's memory until they write to it: the kernel's and the
      * agent's address layout included (never anything of a user's: templates hold no sandbox's data), and the random
      * pool is reseeded before user code runs. {@code false} boots this sandbox cold; {@code -Dkata.templates=false}
-     * boots every sandbox of the JVM cold. A sandbox that joins a {@link Network#namespace network namespace} always
-     * boots cold: its network devices are that namespace's, attached as QEMU starts.
+     * boots every sandbox of the JVM cold. A sandbox that {@link Network#namespace joins a network namespace} is
+     * cloned from a template with as many network devices, built with taps of a namespace of its own.
      */
     public SandboxBuilder template(boolean template) {
         this.template = template;
