@@ -114,7 +114,8 @@ final class Lifecycle {
         if (s != Status.CREATED) {
             throw new RuntimeFailure("cannot start a container that has " + (s == Status.STOPPED ? "stopped" : "status " + s.oci()));
         }
-        Control.call(dir.controlSocket(), "start", CALL_TIMEOUT);
+        // as long as create may take: a container whose engine fills its network after create boots its VM now
+        Control.call(dir.controlSocket(), "start", CREATE_TIMEOUT);
     }
 
     /** Sends a request that needs a live container (pause, resume) to its daemon. */

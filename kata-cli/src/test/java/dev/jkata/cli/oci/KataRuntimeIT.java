@@ -48,6 +48,15 @@ class KataRuntimeIT {
         }
         Engines.run(List.of(Engines.RUNTIME.toString(), "spec", "--bundle", bundle.toString()), 60).ok();
         ObjectNode config = (ObjectNode) ContainerDir.JSON.readTree(bundle.resolve("config.json").toFile());
+        // the host's network (no namespace entry) rather than a fresh one: the VM boots at create, where these tests
+        // look for it (a fresh namespace, filled by an engine's CNI plugin after create, defers it to start)
+        com.fasterxml.jackson.databind.node.ArrayNode namespaces = (com.fasterxml.jackson.databind.node.ArrayNode)
+                config.get("linux").get("namespaces");
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            if ("network".equals(namespaces.get(i).path("type").asText())) {
+                namespaces.remove(i);
+            }
+        }
         ObjectNode process = (ObjectNode) config.get("process");
         process.put("terminal", false);
         process.putArray("args").add("sh").add("-c").add("echo out; echo err >&2; cat; exit 9");
@@ -236,5 +245,42 @@ class KataRuntimeIT {
         create.waitFor();
         Engines.run(kr("delete", "--force", "h1"), 120).ok();
         assertThat(root.resolve("h1")).doesNotExist();
+    }
+
+    @Test
+    void aCreateKilledWhileJoiningANetworkLeavesNoTapAfterDelete() throws Exception {
+        String tag = Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100, 0xfff));
+        String ns = "jkkrt-" + tag;
+        Engines.run(List.of("sh", "-c", "ip netns add " + ns + " && ip link add jkk" + tag + " type veth peer name eth0 netns "
+                + ns + " && ip link set jkk" + tag + " up && ip -n " + ns + " addr add 10.218.0.2/24 dev eth0 && ip -n " + ns
+                + " link set eth0 up"), new byte[0], 60).ok();
+        try {
+            Path joining = Files.createDirectories(home.resolve("joining"));
+            ObjectNode config = (ObjectNode) ContainerDir.JSON.readTree(sleeper.resolve("config.json").toFile());
+            ((ObjectNode) config.get("linux")).putArray("namespaces").add(ContainerDir.JSON.createObjectNode()
+                    .put("type", "network").put("path", "/run/netns/" + ns));
+            Files.writeString(joining.resolve("config.json"), config.toString());
+            Process create = new ProcessBuilder(kr("create", "--bundle", joining.toString(), "n1"))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            boolean tapSeen = false;
+            for (int i = 0; i < 1200 && !tapSeen; i++) {
+                tapSeen = Engines.run(List.of("ip", "-n", ns, "-o", "link", "show"), new byte[0], 60).out()
+                        .contains(" kt");
+                Thread.sleep(tapSeen ? 0 : 50);
+            }
+            assertThat(tapSeen).as("the sandbox made its tap in the engine's namespace").isTrue();
+            long daemon = Long.parseLong(Files.readString(root.resolve("n1/pid")).trim());
+            ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+            create.destroyForcibly();
+            create.waitFor();
+            Engines.run(kr("delete", "--force", "n1"), 120).ok();
+            assertThat(Engines.run(List.of("ip", "-n", ns, "-o", "link", "show"), new byte[0], 60).ok().out())
+                    .as("delete removed the killed sandbox's tap").doesNotContain(" kt").contains("eth0");
+            assertThat(Engines.run(List.of("tc", "-n", ns, "qdisc", "show", "dev", "eth0"), new byte[0], 60).ok().out())
+                    .as("and the mirror on the engine's device").doesNotContain("ingress");
+        } finally {
+            Engines.run(List.of("ip", "link", "del", "jkk" + tag), new byte[0], 60);
+            Engines.run(List.of("ip", "netns", "del", ns), new byte[0], 60);
+        }
     }
 }
