@@ -3,9 +3,6 @@ package dev.jkata.cli.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jkata.image.testing.RegistryServer;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,20 +56,7 @@ class ContainerdIT {
                 "[grpc]",
                 "  address = \"" + home.resolve("c.sock") + "\"",
                 ""));
-        containerd = new ProcessBuilder("containerd", "--config", home.resolve("config.toml").toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("containerd.log").toFile()).start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                ch.connect(UnixDomainSocketAddress.of(home.resolve("c.sock")));
-                break;
-            } catch (java.io.IOException e) {
-                if (!containerd.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("containerd did not start: " + Files.readString(home.resolve("containerd.log")));
-                }
-                Thread.sleep(100);
-            }
-        }
+        containerd = Engines.startContainerd(home);
         image = Engines.pushBusybox(registry);
         Engines.run(ctr("image", "pull", "--plain-http", image), 300).ok();
         shellOnly = Engines.pushShellOnly(registry);

@@ -27,9 +27,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,20 +105,7 @@ class CriPodIT {
                 "[" + cri + ".registry.mirrors.\"" + registry.host() + "\"]",
                 "  endpoint = [\"http://" + registry.host() + "\"]",
                 ""));
-        containerd = new ProcessBuilder("containerd", "--config", home.resolve("config.toml").toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("containerd.log").toFile()).start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                ch.connect(UnixDomainSocketAddress.of(home.resolve("c.sock")));
-                break;
-            } catch (java.io.IOException e) {
-                if (!containerd.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("containerd did not start: " + Files.readString(home.resolve("containerd.log")));
-                }
-                Thread.sleep(100);
-            }
-        }
+        containerd = Engines.startContainerd(home);
         Engines.run(ctr("image", "pull", "--plain-http", image), 300).ok();
         Engines.run(ctr("image", "pull", "--plain-http", pause), 300).ok();
         group = new EpollEventLoopGroup(1);

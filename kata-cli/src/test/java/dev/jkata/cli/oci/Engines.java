@@ -185,4 +185,26 @@ final class Engines {
         }
         throw new AssertionError("nothing answered on " + address + ":" + port, last);
     }
+
+    /**
+     * Starts containerd with {@code home}'s config.toml (whose grpc address is {@code home}/c.sock), logging to
+     * {@code home}/containerd.log, and returns once its socket takes connections.
+     */
+    static Process startContainerd(Path home) throws Exception {
+        Process containerd = new ProcessBuilder("containerd", "--config", home.resolve("config.toml").toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("containerd.log").toFile()).start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                ch.connect(java.net.UnixDomainSocketAddress.of(home.resolve("c.sock")));
+                return containerd;
+            } catch (IOException e) {
+                if (!containerd.isAlive() || System.nanoTime() > deadline) {
+                    containerd.destroyForcibly();
+                    throw new AssertionError("containerd did not start: " + Files.readString(home.resolve("containerd.log")));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
 }
