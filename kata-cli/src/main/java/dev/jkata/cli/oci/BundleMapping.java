@@ -42,7 +42,7 @@ final class BundleMapping {
             return Network.none();
         }
         Path path = netns.path().get();
-        if (JoinedNamespace.isHost(path)) {
+        if (Files.exists(path) && JoinedNamespace.isHost(path)) { // a path that is not there fails the join, saying so
             log.warn("the network namespace {} is the host's own, which a VM does not join: the container gets only its"
                     + " loopback", path);
             return Network.none();
@@ -61,12 +61,12 @@ final class BundleMapping {
 
     /**
      * Whether the container's VM boots at {@code start} rather than {@code create}: when the engine asked for a fresh
-     * network namespace and the daemon runs in one of its own ({@link DaemonLauncher}), as {@code ctr run --cni} does,
-     * whose CNI plugin fills {@code /proc/PID/ns/net} only after {@code create}.
+     * network namespace and the daemon was started in one of its own ({@link DaemonLauncher}, which says so), as for
+     * {@code ctr run --cni}, whose CNI plugin fills {@code /proc/PID/ns/net} only after {@code create}.
      */
     static boolean bootsAtStart(OciBundle bundle) {
         // an annotated pod's sandbox boots at create, ready for its members (engines that run pods give a path)
-        return bundle.netns().fresh() && !Pods.isSandbox(bundle.annotations())
+        return bundle.netns().fresh() && !Pods.isSandbox(bundle.annotations()) && Boolean.getBoolean(DaemonLauncher.OWN_NETNS)
                 && !JoinedNamespace.isHost(Path.of("/proc/self/ns/net"));
     }
 

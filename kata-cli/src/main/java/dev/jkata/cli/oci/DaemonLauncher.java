@@ -1,5 +1,6 @@
 package dev.jkata.cli.oci;
 
+import dev.jkata.core.netns.JoinedNamespace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +23,17 @@ final class DaemonLauncher {
     static Process start(ContainerDir dir, Path bundle, Optional<Path> consoleSocket, boolean ownNetns) throws IOException {
         List<String> args = new ArrayList<>(List.of(dir.dir().getParent().toString(), dir.id(), bundle.toString()));
         consoleSocket.ifPresent(s -> args.add(s.toAbsolutePath().toString()));
-        // only root may make a namespace; an engine that asks for one runs its runtime as root
-        boolean unshare = ownNetns && "root".equals(System.getProperty("user.name"));
-        return start(dir, SandboxDaemon.class, args, unshare ? List.of(UNSHARE, "--net", "--") : List.of());
+        // only root may make a namespace; an engine that asks for one runs its runtime as root. util-linux's unshare
+        // without --fork execs the daemon, which keeps the pid the engine is told; the daemon is told it runs there
+        Optional<Path> unshare = ownNetns && dev.jkata.qemu.HostUser.isRoot()
+                ? dev.jkata.qemu.HostExecutables.find("unshare") : Optional.empty();
+        return start(dir, SandboxDaemon.class, args, unshare.map(u -> List.of(u.toString(), "--net", "--")).orElse(List.of()),
+                unshare.isPresent() ? List.of("-D" + OWN_NETNS + "=true", "-D" + JoinedNamespace.HOST_NETNS_PROPERTY + "="
+                        + JoinedNamespace.identity(Path.of("/proc/self/ns/net"))) : List.of());
     }
 
-    /** util-linux's unshare: without --fork it execs the command, so the daemon keeps the pid the engine is told. */
-    private static final String UNSHARE = "/usr/bin/unshare";
+    /** Set for a daemon started in a network namespace of its own ({@link BundleMapping#bootsAtStart}). */
+    static final String OWN_NETNS = "kata.runtime.ownNetns";
 
     /**
      * The daemon's AppCDS archive ({@code -Dkata.runtime.daemonCds}, set by bin/kata-runtime): used when it is newer
@@ -75,10 +80,11 @@ final class DaemonLauncher {
     }
 
     static Process start(ContainerDir dir, Class<?> main, List<String> args) throws IOException {
-        return start(dir, main, args, List.of());
+        return start(dir, main, args, List.of(), List.of());
     }
 
-    private static Process start(ContainerDir dir, Class<?> main, List<String> args, List<String> prefix) throws IOException {
+    private static Process start(ContainerDir dir, Class<?> main, List<String> args, List<String> prefix,
+                                 List<String> properties) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -89,6 +95,7 @@ final class DaemonLauncher {
         cmd.addAll(classDataSharing(main));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("kata.") && !k.startsWith("kata.runtime."))
                 .sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.addAll(properties);
         cmd.add(main.getName());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.dir().toFile())

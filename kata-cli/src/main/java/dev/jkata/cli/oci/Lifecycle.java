@@ -114,8 +114,9 @@ final class Lifecycle {
         if (s != Status.CREATED) {
             throw new RuntimeFailure("cannot start a container that has " + (s == Status.STOPPED ? "stopped" : "status " + s.oci()));
         }
-        // as long as create may take: a container whose engine fills its network after create boots its VM now
-        Control.call(dir.controlSocket(), "start", CREATE_TIMEOUT);
+        // a container whose engine fills its network after create boots its VM now: as long as a create may take
+        Control.call(dir.controlSocket(), "start",
+                dir.read(SandboxDaemon.BOOTS_AT_START).isPresent() ? CREATE_TIMEOUT : CALL_TIMEOUT);
     }
 
     /** Sends a request that needs a live container (pause, resume) to its daemon. */

@@ -41,6 +41,8 @@ public final class SandboxDaemon {
     private Sandbox sandbox;
     /** Whether the VM boots at start ({@link BundleMapping#bootsAtStart}): until then there is no sandbox. */
     private boolean bootAtStart;
+    /** The file in the container's directory that says its {@code start} boots the VM (and so may take long). */
+    static final String BOOTS_AT_START = "boots-at-start";
     private ExecProcess process;
     private Thread stdout;
     private Thread stderr;
@@ -100,6 +102,7 @@ public final class SandboxDaemon {
         try {
             if (bootAtStart) {
                 log.info("container {}: its VM boots at start, in the network namespace the engine fills meanwhile", dir.id());
+                dir.write(BOOTS_AT_START, "");
             } else {
                 if (Pods.mayHostMembers(bundle.annotations())) {
                     podRoots = dir.podRoots().create();
@@ -166,6 +169,9 @@ public final class SandboxDaemon {
 
     private String handle(String request) {
         String[] words = request.trim().split(" +");
+        if (words[0].equals("start") && bootAtStart) {
+            bootForStart(); // outside the lock: a kill meanwhile ends the container at once
+        }
         synchronized (lock) {
             Status now = dir.status();
             switch (words[0]) {
@@ -355,14 +361,40 @@ public final class SandboxDaemon {
      * is ({@code kill} signals it, its exit is the container's). The sandbox's default container, held by jkata's idle
      * init, only holds the VM.
      */
+    /**
+     * Boots the VM of a container whose engine filled its network after create, once, before its process starts. Runs
+     * outside the daemon's lock, so that a {@code kill} meanwhile stops the container at once (the VM being booted
+     * goes with this process, or is closed here when it comes up too late).
+     */
+    private void bootForStart() {
+        synchronized (bootLock) {
+            synchronized (lock) {
+                if (sandbox != null || dir.status() != Status.CREATED) {
+                    return;
+                }
+            }
+            Sandbox booted = BundleMapping.builder(bundle, java.util.Optional.empty()).start();
+            synchronized (lock) {
+                if (dir.status() == Status.CREATED && ended.getCount() > 0) {
+                    sandbox = booted;
+                    log.info("sandbox {} up for container {}", booted.id(), dir.id());
+                    return;
+                }
+            }
+            booted.close();
+            throw new RuntimeFailure("container " + dir.id() + " was stopped while its VM booted");
+        }
+    }
+
+    private final Object bootLock = new Object();
+
     private void startProcess() {
         if (!bundle.process().notApplied().isEmpty()) {
             log.warn("container {}: {} set aside: the guest's runtime is not told them through Kata's protocol",
                     dir.id(), String.join(", ", bundle.process().notApplied()));
         }
-        if (sandbox == null && bootAtStart) {
-            sandbox = BundleMapping.builder(bundle, java.util.Optional.empty()).start();
-            log.info("sandbox {} up for container {}", sandbox.id(), dir.id());
+        if (sandbox == null) {
+            throw new RuntimeFailure("container " + dir.id() + " has no VM: it was stopped while its VM booted");
         }
         job = sandbox.createContainer(BundleMapping.jobSpec(BundleMapping.containerSpec(bundle, bundle.rootfs()), bundle.process()));
         ExecProcess p = job.init().orElseThrow();
@@ -474,6 +506,13 @@ public final class SandboxDaemon {
             throw new RuntimeFailure("container " + id + " is already in pod " + dir.id());
         }
         OciBundle b = OciBundle.read(bundleDir);
+        if (!Pods.isSandbox(bundle.annotations()) && !b.netns().path()
+                .map(p -> dev.jkata.core.netns.JoinedNamespace.sameNamespace(p, Path.of("/proc/self/ns/net"))).orElse(false)) {
+            // not annotated as a pod's sandbox (podman's infra container): only a member that shares this container's
+            // namespaces joins it, as podman's pod members do (their network namespace is /proc/<this pid>/ns/net)
+            throw new RuntimeFailure("container " + id + " names " + dir.id() + " as its pod's sandbox but does not share"
+                    + " its network namespace: it cannot join its VM");
+        }
         Path root = podRoots.bind(id, b.rootfs());
         try {
             // checked now (the root is the pod's, the spec valid); made when its process starts, as its PID 1

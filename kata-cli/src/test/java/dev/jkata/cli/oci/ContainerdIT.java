@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(900)
 class ContainerdIT {
     static final String NAMESPACE = "jkata-it";
+    /** ctr reads /etc/cni/net.d; the CNI test's network is first there while it runs. */
+    static final Path CNI_CONF = Path.of("/etc/cni/net.d/00-jkata-ctr-it.conflist");
     static RegistryServer registry;
     static Path home;
     static Process containerd;
@@ -65,6 +67,7 @@ class ContainerdIT {
 
     @AfterAll
     static void stopContainerd() throws Exception {
+        Files.deleteIfExists(CNI_CONF); // the CNI test's, should it not have ended
         if (containerd != null) {
             // tasks outlive containerd (their shims are daemons), so a failed test's task is ended here
             for (String task : Engines.run(ctr("task", "ls", "-q"), 60).out().split("\\s+")) {
@@ -153,7 +156,7 @@ class ContainerdIT {
     @Test
     void ctrRunWithCniJoinsTheBridgeNetwork() throws Exception {
         String subnet = "10.216." + java.util.concurrent.ThreadLocalRandom.current().nextInt(20, 220);
-        Path conf = Path.of("/etc/cni/net.d/00-jkata-ctr-it.conflist");
+        Path conf = CNI_CONF;
         Files.createDirectories(conf.getParent());
         Files.writeString(conf, "{\"cniVersion\":\"0.4.0\",\"name\":\"jkata-ctr-it\",\"plugins\":[{\"type\":\"bridge\","
                 + "\"bridge\":\"jkctr0\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\","

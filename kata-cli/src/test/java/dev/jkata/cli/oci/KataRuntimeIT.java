@@ -262,13 +262,14 @@ class KataRuntimeIT {
             Files.writeString(joining.resolve("config.json"), config.toString());
             Process create = new ProcessBuilder(kr("create", "--bundle", joining.toString(), "n1"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            boolean tapSeen = false;
-            for (int i = 0; i < 1200 && !tapSeen; i++) {
-                tapSeen = Engines.run(List.of("ip", "-n", ns, "-o", "link", "show"), new byte[0], 60).out()
-                        .contains(" kt");
-                Thread.sleep(tapSeen ? 0 : 50);
+            boolean mirrored = false;
+            for (int i = 0; i < 1200 && !mirrored; i++) {
+                mirrored = Engines.run(List.of("ip", "-n", ns, "-o", "link", "show"), new byte[0], 60).out().contains(" kt")
+                        && Engines.run(List.of("tc", "-n", ns, "qdisc", "show", "dev", "eth0"), new byte[0], 60).out()
+                        .contains("ingress");
+                Thread.sleep(mirrored ? 0 : 50);
             }
-            assertThat(tapSeen).as("the sandbox made its tap in the engine's namespace").isTrue();
+            assertThat(mirrored).as("the sandbox made its tap and mirror in the engine's namespace").isTrue();
             long daemon = Long.parseLong(Files.readString(root.resolve("n1/pid")).trim());
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
             create.destroyForcibly();

@@ -222,8 +222,13 @@ class PodmanIT {
         String id = Engines.run(podman("run", "-d", "-p", "127.0.0.1:" + hostPort + ":80", image, "sh", "-c",
                 "mkdir -p /www && echo hello-from-kata > /www/index.html && echo serving && exec httpd -f -p 80 -h /www"),
                 300).ok().out().trim();
+        String netns;
         try {
             awaitLog(id, "serving");
+            netns = Engines.run(podman("inspect", "--format", "{{.NetworkSettings.SandboxKey}}", id), 60).ok().out().trim();
+            assertThat(inNamespace(netns, "ip", "-o", "link", "show")).as("our tap in podman's namespace")
+                    .containsPattern("kt[0-9a-f]{12}[0-9]");
+            assertThat(inNamespace(netns, "tc", "qdisc", "show", "dev", "eth0")).as("and the mirror on its eth0").contains("ingress");
             String address = Engines.run(podman("inspect", "--format", "{{.NetworkSettings.IPAddress}}", id), 60).ok().out().trim();
             assertThat(address).as("podman gave the container an address").matches("[0-9.]+");
             Engines.Result eth0 = Engines.run(podman("exec", id, "ip", "-4", "-o", "addr", "show", "dev", "eth0"), 120).ok();
@@ -237,8 +242,17 @@ class PodmanIT {
         } finally {
             Engines.run(podman("rm", "-f", id), 120).ok();
         }
-        assertThat(Engines.run(List.of("ip", "-o", "link", "show"), new byte[0], 60).ok().out())
-                .as("no tap of ours in the host's namespace").doesNotContainPattern("kt[0-9a-f]{12}[0-9]");
+        if (Files.exists(Path.of(netns))) {
+            assertThat(inNamespace(netns, "ip", "-o", "link", "show")).as("no tap left in podman's namespace")
+                    .doesNotContainPattern("kt[0-9a-f]{12}[0-9]");
+        }
+    }
+
+    /** A command's output in the network namespace at {@code netns}. */
+    private static String inNamespace(String netns, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netns, "--"));
+        cmd.addAll(List.of(command));
+        return Engines.run(cmd, new byte[0], 60).ok().out();
     }
 
     /**

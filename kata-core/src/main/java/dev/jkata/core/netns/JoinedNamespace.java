@@ -93,6 +93,10 @@ public final class JoinedNamespace implements AutoCloseable {
             if (l.loopback() || "tun".equals(l.kind()) && OUR_TAP.matcher(l.name()).matches()) {
                 continue; // lo is the guest's own; a tap of ours is a sandbox's that shares this namespace
             }
+            if (!NamespaceLinks.JOINABLE.contains(l.kind()) && l.unconfigured()) {
+                LOG.debug("Sandbox {}: {} (kind {}) of {} is down and unaddressed: left alone", sandboxId, l.name(), l.kind(), netns);
+                continue;
+            }
             if (!NamespaceLinks.JOINABLE.contains(l.kind())) {
                 throw new InvalidConfigurationException("network", "cannot join device " + l.name() + " (kind "
                         + (l.kind().isEmpty() ? "none" : l.kind()) + ") of " + netns + ": only veth, macvlan and"
@@ -104,23 +108,28 @@ public final class JoinedNamespace implements AutoCloseable {
             throw new InvalidConfigurationException("network", netns + " has " + joinable.size() + " devices to join;"
                     + " at most 10 are");
         }
+        if (joinable.stream().map(NamespaceLinks.Link::mac).distinct().count() < joinable.size()) {
+            throw new InvalidConfigurationException("network", "devices of " + netns + " share a MAC address ("
+                    + joinable.stream().map(l -> l.name() + " " + l.mac()).toList() + "), which the guest's interfaces are"
+                    + " found by; give each its own");
+        }
         int[] owner = owner();
         String stem = TAP_PREFIX + sandboxId.substring(0, Math.min(12, sandboxId.length()));
         List<MirroredTap> taps = new ArrayList<>();
-        if (stateDir != null) {
-            StringBuilder rec = new StringBuilder(netns.toString()).append('\n');
-            for (int i = 0; i < joinable.size(); i++) {
-                rec.append(stem).append(i).append(' ').append(joinable.get(i).name()).append('\n');
-            }
+        // the record: the namespace (its identity too), each tap before it is made, each mirror once it is ours
+        java.util.function.Consumer<String> journal = stateDir == null ? line -> { } : line -> {
             try {
-                Files.writeString(stateDir.resolve(RECORD), rec);
+                Files.writeString(stateDir.resolve(RECORD), line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new KataException(KataErrorReason.IO, "cannot write " + stateDir.resolve(RECORD) + ": " + e.getMessage(), sandboxId, e);
             }
-        }
+        };
+        journal.accept("netns " + commands.identity() + " " + netns);
         try {
             for (int i = 0; i < joinable.size(); i++) {
-                taps.add(MirroredTap.attach(commands, joinable.get(i), stem + i, owner[0], owner[1], sandboxId));
+                journal.accept("tap " + stem + i);
+                taps.add(MirroredTap.attach(commands, joinable.get(i), stem + i, owner[0], owner[1], sandboxId, journal));
             }
         } catch (RuntimeException e) {
             for (MirroredTap t : taps) {
@@ -133,9 +142,10 @@ public final class JoinedNamespace implements AutoCloseable {
     }
 
     /**
-     * Removes the taps and mirrors a sandbox whose process died recorded in its state directory {@code dir} (a
-     * namespace already gone took them with it). The engine's device loses its ingress qdisc only where our tap was
-     * still there: only then was the mirror ours.
+     * Removes the taps and mirrors a sandbox whose process died recorded in its state directory {@code dir}: only in
+     * the namespace it recorded (the same identity; never the host's), only taps named as ours, and an engine
+     * device's ingress qdisc only where the record says adding it succeeded. A namespace already gone took them with
+     * it.
      */
     public static void reapLeftovers(Path dir) {
         Path record = dir.resolve(RECORD);
@@ -144,16 +154,25 @@ public final class JoinedNamespace implements AutoCloseable {
         }
         try {
             List<String> lines = Files.readAllLines(record);
-            if (lines.isEmpty() || lines.size() > 11 || !Files.exists(Path.of(lines.get(0))) || !lines.get(0).startsWith("/")) {
+            if (lines.isEmpty() || lines.size() > 64) {
                 return;
             }
-            NamespaceCommands commands = new NamespaceCommands(Path.of(lines.get(0)), dir.getFileName().toString());
+            String[] head = lines.get(0).split(" ", 3);
+            if (head.length != 3 || !head[0].equals("netns") || !head[2].startsWith("/")) {
+                return;
+            }
+            Path netns = Path.of(head[2]);
+            if (!Files.exists(netns) || isHost(netns) || !head[1].equals(NamespaceCommands.identity(netns))) {
+                return; // gone, or no longer the namespace the sandbox joined
+            }
+            NamespaceCommands commands = new NamespaceCommands(netns, dir.getFileName().toString());
             for (String l : lines.subList(1, lines.size())) {
                 String[] w = l.split(" ");
-                if (w.length == 2 && OUR_TAP.matcher(w[0]).matches() && w[1].matches("[A-Za-z0-9_.-]{1,15}")
-                        && commands.tryIp("link", "del", "dev", w[0]).ok()) {
-                    commands.tryTc("qdisc", "del", "dev", w[1], "handle", "ffff:", "ingress");
-                    LOG.info("Removed tap {} of a sandbox that is gone from {}", w[0], lines.get(0));
+                if (w.length == 2 && w[0].equals("tap") && OUR_TAP.matcher(w[1]).matches()
+                        && commands.tryIp("link", "del", "dev", w[1]).ok()) {
+                    LOG.info("Removed tap {} of a sandbox that is gone from {}", w[1], netns);
+                } else if (w.length == 3 && w[0].equals("mirror") && OUR_TAP.matcher(w[1]).matches() && deviceName(w[2])) {
+                    commands.tryTc("qdisc", "del", "dev", w[2], "handle", "ffff:", "ingress");
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -161,19 +180,47 @@ public final class JoinedNamespace implements AutoCloseable {
         }
     }
 
+    /** What the kernel takes as a device name: 1 to 15 bytes, none a space, '/' or ':'. */
+    private static boolean deviceName(String n) {
+        return !n.isEmpty() && n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 15 && n.chars()
+                .noneMatch(c -> Character.isWhitespace(c) || c == '/' || c == ':');
+    }
+
     /**
-     * Whether {@code netns} is the host's network namespace: init's (the same nsfs inode as {@code /proc/1/ns/net}),
-     * whose devices no sandbox may take. A process that runs in a namespace of its own (kata-runtime's daemon for a
-     * container whose engine asked for a fresh one) may join that one.
+     * Whether {@code netns} is the host's network namespace, whose devices no sandbox may take: init's (the same nsfs
+     * inode as {@code /proc/1/ns/net}) or this JVM's own, unless {@value #HOST_NETNS_PROPERTY} names the one it came
+     * from (kata-runtime's daemon in a fresh namespace of its own may join that one).
      */
     public static boolean isHost(Path netns) {
-        try {
-            Path own = Path.of("/proc/1/ns/net");
-            return Files.getAttribute(netns, "unix:ino").equals(Files.getAttribute(own, "unix:ino"))
-                    && Files.getAttribute(netns, "unix:dev").equals(Files.getAttribute(own, "unix:dev"));
-        } catch (IOException | RuntimeException e) {
-            return false; // not readable: join() says why
+        String id = NamespaceCommands.identity(netns);
+        if (id.isEmpty()) {
+            return true; // what cannot be told apart from the host's is never joined
         }
+        // init's, where it can be read (a confined root may not read /proc/1), and the one this JVM counts as its
+        // host's: its own, unless whoever started it in a namespace of its own said which it came from
+        String init = NamespaceCommands.identity(Path.of("/proc/1/ns/net"));
+        String home = System.getProperty(HOST_NETNS_PROPERTY, "");
+        if (home.isEmpty()) {
+            home = NamespaceCommands.identity(Path.of("/proc/self/ns/net"));
+        }
+        return id.equals(init) || id.equals(home);
+    }
+
+    /**
+     * The identity ({@link #identity}) of the network namespace a process started in a namespace of its own came from,
+     * which it must then count as the host's (kata-runtime's daemon for a container whose engine asked for a fresh one).
+     */
+    public static final String HOST_NETNS_PROPERTY = "kata.netns.host";
+
+    /** A namespace's identity as {@value #RECORD} keeps it: {@code dev:ino} of its nsfs file, empty when unreadable. */
+    public static String identity(Path netns) {
+        return NamespaceCommands.identity(netns);
+    }
+
+    /** Whether {@code a} and {@code b} are one namespace (the same nsfs inode); false when either cannot be read. */
+    public static boolean sameNamespace(Path a, Path b) {
+        String ia = NamespaceCommands.identity(a);
+        return !ia.isEmpty() && ia.equals(NamespaceCommands.identity(b));
     }
 
     /** The namespace's path. */

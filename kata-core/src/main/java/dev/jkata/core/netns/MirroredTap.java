@@ -18,6 +18,8 @@ final class MirroredTap {
     private final NamespaceCommands commands;
     private final NamespaceLinks.Link link;
     private final String tapName;
+    /** Whether the ingress qdisc on the engine's device is ours: only once adding it succeeded. */
+    private boolean mirrorOwned;
     private boolean removed;
 
     private MirroredTap(NamespaceCommands commands, NamespaceLinks.Link link, String tapName) {
@@ -28,7 +30,7 @@ final class MirroredTap {
 
     /** Makes tap {@code tapName} owned by {@code uid:gid} with the device's MTU, and mirrors it to {@code link}. */
     static MirroredTap attach(NamespaceCommands commands, NamespaceLinks.Link link, String tapName, int uid, int gid,
-                              String sandboxId) {
+                              String sandboxId, java.util.function.Consumer<String> journal) {
         Command.Result made = commands.tryIp("tuntap", "add", "dev", tapName, "mode", "tap", "user", Integer.toString(uid),
                 "group", Integer.toString(gid));
         if (!made.ok()) {
@@ -45,6 +47,8 @@ final class MirroredTap {
                         + commands.netns() + " already has an ingress qdisc (another runtime's mirror?), so it cannot"
                         + " be mirrored to a VM: " + Command.lastLines(q.stderr(), 3).strip(), sandboxId, null);
             }
+            tap.mirrorOwned = true;
+            journal.accept("mirror " + tapName + " " + link.name());
             redirect(commands, link.name(), tapName);
             commands.tc("qdisc", "add", "dev", tapName, "handle", "ffff:", "ingress");
             redirect(commands, tapName, link.name());
@@ -75,8 +79,9 @@ final class MirroredTap {
         removed = true;
         try {
             Command.Result del = commands.tryIp("link", "del", "dev", tapName);
-            // the mirror on the engine's device: only ours, since adding it found none
-            Command.Result q = commands.tryTc("qdisc", "del", "dev", link.name(), "handle", "ffff:", "ingress");
+            // the mirror on the engine's device, when this tap's adding it succeeded (else it is another's, or none)
+            Command.Result q = mirrorOwned ? commands.tryTc("qdisc", "del", "dev", link.name(), "handle", "ffff:", "ingress")
+                    : del;
             if (!del.ok() || !q.ok()) {
                 LOG.debug("removing tap {} in {}: {} {}", tapName, commands.netns(), del.stderr().strip(), q.stderr().strip());
             }

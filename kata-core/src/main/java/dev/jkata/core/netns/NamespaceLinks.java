@@ -31,12 +31,18 @@ final class NamespaceLinks {
      *                  empty for a plain device
      * @param addresses its IPv4 addresses, {@code a.b.c.d/bits}
      */
-    record Link(String name, String kind, String mac, int mtu, boolean up, List<String> addresses) {
+    record Link(String name, String kind, String mac, int mtu, boolean up, List<String> addresses, boolean addressed) {
         Link {
             addresses = List.copyOf(addresses);
         }
 
         boolean loopback() { return "loopback".equals(kind); }
+
+        /**
+         * Whether nobody configured it: down and without any address, as the fallback tunnels ({@code tunl0},
+         * {@code sit0}, {@code gre0}, ...) the kernel puts in every namespace once their modules are loaded.
+         */
+        boolean unconfigured() { return !up && !addressed; }
     }
 
     /**
@@ -69,7 +75,7 @@ final class NamespaceLinks {
                 up |= "UP".equals(f.asText());
             }
             links.add(new Link(l.path("ifname").asText(""), kind, l.path("address").asText("").toLowerCase(Locale.ROOT),
-                    l.path("mtu").asInt(1500), up, addresses));
+                    l.path("mtu").asInt(1500), up, addresses, l.path("addr_info").size() > 0));
         }
         return links;
     }

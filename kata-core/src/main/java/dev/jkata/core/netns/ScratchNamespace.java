@@ -27,10 +27,19 @@ public final class ScratchNamespace implements AutoCloseable {
         this.nics = nics;
     }
 
-    /** A namespace {@code jktpl-<id>} with {@code count} taps owned by this process's user. */
-    public static ScratchNamespace create(String id, int count) {
+    /**
+     * A namespace {@code jktpl-<id>} with {@code count} taps owned by this process's user, named first in
+     * {@value #RECORD} of {@code stateDir} (the template builder's state directory), so that the reaper deletes it
+     * should this process die before {@link #close()}.
+     */
+    public static ScratchNamespace create(String id, int count, Path stateDir) {
         String name = "jktpl-" + id;
         Path ip = HostTools.IP.require();
+        try {
+            java.nio.file.Files.writeString(stateDir.resolve(RECORD), name + "\n");
+        } catch (java.io.IOException e) {
+            throw new KataException(KataErrorReason.IO, "cannot write " + stateDir.resolve(RECORD) + ": " + e.getMessage(), e);
+        }
         run(Command.of(ip.toString(), "netns", "add", name), "make the namespace " + name);
         ScratchNamespace ns = new ScratchNamespace(name, new ArrayList<>());
         try {
@@ -46,6 +55,26 @@ public final class ScratchNamespace implements AutoCloseable {
         } catch (RuntimeException e) {
             ns.close();
             throw e;
+        }
+    }
+
+    /** The file in a template builder's state directory that names its scratch namespace. */
+    public static final String RECORD = "scratch-netns";
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("jktpl-[0-9a-f]{12}");
+
+    /** Deletes the scratch namespace a dead template builder named in its state directory {@code dir}, if any. */
+    public static void reapLeftovers(Path dir) {
+        Path record = dir.resolve(RECORD);
+        try {
+            if (!java.nio.file.Files.isRegularFile(record) || java.nio.file.Files.size(record) > 64) {
+                return;
+            }
+            String name = java.nio.file.Files.readString(record).strip();
+            if (NAME.matcher(name).matches() && java.nio.file.Files.exists(Path.of("/run/netns", name))) {
+                new ScratchNamespace(name, List.of()).close();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // nothing to do: it holds only taps
         }
     }
 

@@ -87,7 +87,15 @@ public final class SandboxNetwork implements AutoCloseable {
                 throw e;
             }
         }
-        return new SandboxNetwork(spec, sandboxId, policy, ports, joined);
+        try {
+            return new SandboxNetwork(spec, sandboxId, policy, ports, joined);
+        } catch (RuntimeException e) {
+            ports.close();
+            if (joined != null) {
+                joined.close();
+            }
+            throw e;
+        }
     }
 
     /** The guest's network devices on the taps of a joined namespace; none for every other kind. */

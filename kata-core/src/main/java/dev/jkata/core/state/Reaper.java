@@ -76,6 +76,7 @@ public final class Reaper {
             reapGuests(dir, launchers);
             // after the guests: a tap goes once its QEMU has
             dev.jkata.core.netns.JoinedNamespace.reapLeftovers(dir);
+            dev.jkata.core.netns.ScratchNamespace.reapLeftovers(dir);
             FileTrees.delete(dir);
             LOG.info("Removed sandbox {} left behind by a JVM that is gone", dir.getFileName());
             return true;

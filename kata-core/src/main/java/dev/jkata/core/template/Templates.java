@@ -122,7 +122,7 @@ public final class Templates {
             // NICs like the sandbox's, on taps of a namespace of the template's own
             try (StateDirectory state = StateDirectory.create(stateRoot, builderId);
                  ScratchNamespace taps = request.nics().isEmpty() ? null
-                         : ScratchNamespace.create(builderId, request.nics().size())) {
+                         : ScratchNamespace.create(builderId, request.nics().size(), state.path())) {
                 GuestRequest tr = new GuestRequest(builderId, request.spec(), state.path(),
                         templateShares(request.shares(), launcher.defaultRootfs(), empty), disk,
                         taps == null ? List.of() : taps.nics());

@@ -17,7 +17,9 @@ class NamespaceLinksTest {
               "addr_info":[{"family":"inet","local":"10.88.0.5","prefixlen":16,"scope":"global"},
                            {"family":"inet6","local":"fd00::5","prefixlen":64,"scope":"global"}]},
              {"ifindex":4,"ifname":"br0","flags":["BROADCAST"],"mtu":1500,"link_type":"ether",
-              "address":"a6:3d:f7:32:40:f0","linkinfo":{"info_kind":"bridge"},"addr_info":[]}]
+              "address":"a6:3d:f7:32:40:f0","linkinfo":{"info_kind":"bridge"},"addr_info":[]},
+             {"ifindex":5,"ifname":"tunl0","link":null,"flags":["NOARP"],"mtu":1480,"link_type":"ipip",
+              "address":"0.0.0.0","broadcast":"0.0.0.0","linkinfo":{"info_kind":"ipip"},"addr_info":[]}]
             """;
     private static final String ROUTES = """
             [{"dst":"default","gateway":"10.88.0.1","dev":"eth0","flags":[]},
@@ -29,7 +31,9 @@ class NamespaceLinksTest {
     @Test
     void devicesKeepTheirKindMacMtuAndIpv4Addresses() {
         List<NamespaceLinks.Link> links = NamespaceLinks.links(ADDR);
-        assertThat(links).extracting(NamespaceLinks.Link::name).containsExactly("lo", "eth0", "br0");
+        assertThat(links).extracting(NamespaceLinks.Link::name).containsExactly("lo", "eth0", "br0", "tunl0");
+        assertThat(links.get(3).unconfigured()).as("the kernel's fallback tunnel, down and unaddressed").isTrue();
+        assertThat(links.get(1).unconfigured()).isFalse();
         assertThat(links.get(0).loopback()).isTrue();
         NamespaceLinks.Link eth0 = links.get(1);
         assertThat(eth0.kind()).isEqualTo("veth");

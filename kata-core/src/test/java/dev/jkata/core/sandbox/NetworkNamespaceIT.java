@@ -46,7 +46,8 @@ class NetworkNamespaceIT {
 
     @BeforeEach
     void namespace() {
-        String tag = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt()});
+        String tag = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(),
+                (byte) ThreadLocalRandom.current().nextInt()});
         ns = "jkit-" + tag;
         hostEnd = "jkh" + tag;
         subnet = "10.213." + (ThreadLocalRandom.current().nextInt(200) + 20);
@@ -125,11 +126,23 @@ class NetworkNamespaceIT {
         Files.delete(notNetns);
         assertThatThrownBy(() -> Network.namespace(Path.of("relative/netns"))).isInstanceOf(InvalidConfigurationException.class);
 
-        sh("ip -n " + ns + " link add odd0 type bridge");
+        // a device nobody configured (down, no address: the kernel's fallback tunnels) is left alone; a configured
+        // one of a kind that cannot be mirrored fails the start, naming it
+        sh("ip -n " + ns + " link add odd0 type bridge && ip -n " + ns + " addr add 10.9.9.1/24 dev odd0");
         assertThatThrownBy(() -> Sandbox.builder().network(Network.namespace(Path.of("/run/netns", ns))).stateRoot(stateRoot).start())
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("odd0").hasMessageContaining("bridge");
         assertThat(sh("ip -n " + ns + " -o link show")).as("no tap left").doesNotContain("kt");
         assertThat(sh("tc -n " + ns + " qdisc show dev eth0")).doesNotContain("ingress");
+        sh("ip -n " + ns + " link del odd0");
+
+        // a device another mirror already holds: the start fails after making its tap, which it removes, and the
+        // other's ingress qdisc and filter stay
+        sh("tc -n " + ns + " qdisc add dev eth0 handle ffff: ingress && tc -n " + ns + " filter add dev eth0 parent ffff:"
+                + " protocol all u32 match u8 0 0 action mirred egress redirect dev lo");
+        assertThatThrownBy(() -> Sandbox.builder().network(Network.namespace(Path.of("/run/netns", ns))).stateRoot(stateRoot).start())
+                .isInstanceOf(dev.jkata.api.KataException.class).hasMessageContaining("already has an ingress qdisc");
+        assertThat(sh("ip -n " + ns + " -o link show")).as("its tap removed").doesNotContain("kt");
+        assertThat(sh("tc -n " + ns + " filter show dev eth0 ingress")).as("the other mirror kept").contains("Redirect to device lo");
         try (var left = Files.list(stateRoot)) {
             assertThat(left.filter(p -> !p.getFileName().toString().startsWith("."))).as("state left").isEmpty();
         }
@@ -141,16 +154,24 @@ class NetworkNamespaceIT {
         String tap = JoinedNamespace.TAP_PREFIX + "0123456789ab0";
         sh("ip -n " + ns + " tuntap add dev " + tap + " mode tap && tc -n " + ns + " qdisc add dev eth0 handle ffff: ingress");
         Path dir = Files.createDirectories(stateRoot.resolve("0123456789ab"));
-        Files.writeString(dir.resolve(JoinedNamespace.RECORD), "/run/netns/" + ns + "\n" + tap + " eth0\n");
+        Path netns = Path.of("/run/netns", ns);
+        String head = "netns " + JoinedNamespace.identity(netns) + " " + netns + "\n";
+        Files.writeString(dir.resolve(JoinedNamespace.RECORD), head + "tap " + tap + "\nmirror " + tap + " eth0\n");
         JoinedNamespace.reapLeftovers(dir);
         assertThat(sh("ip -n " + ns + " -o link show")).doesNotContain(tap).contains("eth0");
         assertThat(sh("tc -n " + ns + " qdisc show dev eth0")).doesNotContain("ingress");
 
-        // a record naming what is not ours (a foreign device, a path outside any namespace) removes nothing
-        sh("ip -n " + ns + " tuntap add dev other0 mode tap");
-        Files.writeString(dir.resolve(JoinedNamespace.RECORD), "/run/netns/" + ns + "\nother0 eth0\n");
+        // a record naming what is not ours removes nothing: a foreign tap; a mirror it never recorded as its own; a
+        // namespace whose identity is not the one recorded (a /proc/PID path whose PID was reused)
+        sh("ip -n " + ns + " tuntap add dev other0 mode tap && tc -n " + ns + " qdisc add dev eth0 handle ffff: ingress");
+        Files.writeString(dir.resolve(JoinedNamespace.RECORD), head + "tap other0\ntap " + tap + "\n");
         JoinedNamespace.reapLeftovers(dir);
         assertThat(sh("ip -n " + ns + " -o link show")).contains("other0");
+        assertThat(sh("tc -n " + ns + " qdisc show dev eth0")).contains("ingress");
+        sh("ip -n " + ns + " tuntap add dev " + tap + " mode tap");
+        Files.writeString(dir.resolve(JoinedNamespace.RECORD), "netns 1:2 " + netns + "\ntap " + tap + "\n");
+        JoinedNamespace.reapLeftovers(dir);
+        assertThat(sh("ip -n " + ns + " -o link show")).contains(tap);
     }
 
     private static String fetch(String address, int port) throws Exception {

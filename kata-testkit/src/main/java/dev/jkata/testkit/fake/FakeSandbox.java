@@ -76,7 +76,7 @@ public final class FakeSandbox implements Sandbox {
     }
 
     static FakeSandbox start(SandboxSpec spec, Optional<Path> workRoot) {
-        if (spec.network().isNat() || !spec.ports().isEmpty()) {
+        if (spec.network().isNat() || spec.network() instanceof dev.jkata.api.Network.Namespace || !spec.ports().isEmpty()) {
             throw new InvalidConfigurationException(spec.ports().isEmpty() ? "network" : "publish", "the HOST fake runs"
                     + " host processes on the host's own network and cannot give them a network or publish their ports;"
                     + " use a real sandbox for networking");
