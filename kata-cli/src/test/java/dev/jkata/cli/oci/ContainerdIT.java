@@ -69,14 +69,7 @@ class ContainerdIT {
     static void stopContainerd() throws Exception {
         Files.deleteIfExists(CNI_CONF); // the CNI test's, should it not have ended
         if (containerd != null) {
-            // tasks outlive containerd (their shims are daemons), so a failed test's task is ended here
-            for (String task : Engines.run(ctr("task", "ls", "-q"), 60).out().split("\\s+")) {
-                if (!task.isBlank()) {
-                    Engines.run(ctr("task", "kill", "--signal", "SIGKILL", task), 60);
-                    Thread.sleep(2_000);
-                    Engines.run(ctr("task", "rm", "--force", task), 60);
-                }
-            }
+            Engines.endTasks(ContainerdIT::ctr);
             for (String c : Engines.run(ctr("container", "ls", "-q"), 60).out().split("\\s+")) {
                 if (!c.isBlank()) {
                     Engines.run(ctr("container", "rm", c), 60);

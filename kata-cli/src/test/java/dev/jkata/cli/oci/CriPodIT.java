@@ -134,13 +134,7 @@ class CriPodIT {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
         if (containerd != null) {
-            for (String task : Engines.run(ctr("task", "ls", "-q"), 60).out().split("\\s+")) {
-                if (!task.isBlank()) {
-                    Engines.run(ctr("task", "kill", "--signal", "SIGKILL", task), 60);
-                    Thread.sleep(2_000);
-                    Engines.run(ctr("task", "rm", "--force", task), 60);
-                }
-            }
+            Engines.endTasks(CriPodIT::ctr);
             containerd.destroy();
             if (!containerd.waitFor(20, TimeUnit.SECONDS)) {
                 containerd.destroyForcibly().waitFor();

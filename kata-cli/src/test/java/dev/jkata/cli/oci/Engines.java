@@ -207,4 +207,18 @@ final class Engines {
             }
         }
     }
+
+    /**
+     * Ends every task of a test's containerd (tasks outlive containerd: their shims are daemons), so that a failed
+     * test leaves no VM; {@code ctr} makes a ctr command line for that containerd.
+     */
+    static void endTasks(java.util.function.Function<String[], List<String>> ctr) throws InterruptedException {
+        for (String task : run(ctr.apply(new String[] {"task", "ls", "-q"}), 60).out().split("\\s+")) {
+            if (!task.isBlank()) {
+                run(ctr.apply(new String[] {"task", "kill", "--signal", "SIGKILL", task}), 60);
+                Thread.sleep(2_000);
+                run(ctr.apply(new String[] {"task", "rm", "--force", task}), 60);
+            }
+        }
+    }
 }

@@ -79,11 +79,14 @@ final class MirroredTap {
         removed = true;
         try {
             Command.Result del = commands.tryIp("link", "del", "dev", tapName);
-            // the mirror on the engine's device, when this tap's adding it succeeded (else it is another's, or none)
-            Command.Result q = mirrorOwned ? commands.tryTc("qdisc", "del", "dev", link.name(), "handle", "ffff:", "ingress")
-                    : del;
-            if (!del.ok() || !q.ok()) {
-                LOG.debug("removing tap {} in {}: {} {}", tapName, commands.netns(), del.stderr().strip(), q.stderr().strip());
+            if (!del.ok()) {
+                LOG.debug("removing tap {} in {}: {}", tapName, commands.netns(), del.stderr().strip());
+            }
+            if (mirrorOwned) { // else the device's qdisc is another's, or there is none
+                Command.Result q = commands.tryTc("qdisc", "del", "dev", link.name(), "handle", "ffff:", "ingress");
+                if (!q.ok()) {
+                    LOG.debug("removing the mirror on {} in {}: {}", link.name(), commands.netns(), q.stderr().strip());
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("could not remove tap {} in {}: {}", tapName, commands.netns(), e.getMessage());
